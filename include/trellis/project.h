@@ -1,0 +1,76 @@
+// trellis/project.h — a Trellis project on disk: trellis.toml and its migrations.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "trellis/duration.h"
+#include "trellis/migration.h"
+
+namespace trellis {
+
+struct Settings {
+  Millis lock_timeout{3000};
+  Millis statement_timeout{0};  // 0 = none
+  int lock_retries = 5;
+  Millis runner_lock_wait{60000};  // how long a second runner waits for the first
+};
+
+struct Environment {
+  std::string name;
+  std::string database;             // interpolated; empty when not configured
+  std::string database_source;      // "trellis.toml:12" for messages
+  bool all_features = true;
+  std::set<std::string> features;   // when !all_features
+  bool allow_contract = false;
+  Settings settings;
+
+  bool releases(const std::string& feature) const {
+    return all_features || features.count(feature) > 0;
+  }
+};
+
+struct LintSettings {
+  std::map<std::string, std::string> severity;  // rule id -> "error" | "warning" | "off"
+};
+
+struct Config {
+  std::string root;                 // project directory
+  std::string config_path;          // "trellis.toml" (relative to root)
+  std::string migrations_dir = "migrations";
+  std::string state_schema = "trellis";
+  std::string default_env;
+  Settings defaults;
+  std::map<std::string, int> env_lines;  // env name -> line in trellis.toml
+  LintSettings lint;
+};
+
+// What the command line asks for when choosing an environment.
+struct EnvSelection {
+  std::string env_name;           // -e / TRELLIS_ENV; empty = default
+  std::string database_override;  // --database
+};
+
+// Reads trellis.toml in `root`. Throws Error(kConfig) with file:line.
+Config load_config(const std::string& root);
+
+// Resolves the environment to use, interpolating ${VAR}. Throws Error(kConfig) for an
+// unknown environment or an unset variable, naming both.
+Environment select_environment(const Config& config, const EnvSelection& selection);
+
+// All migrations of the project, ordered by (feature, number). Throws Error(kParse) listing
+// every problem found (file:line, the line, a caret).
+std::vector<Migration> load_migrations(const Config& config);
+
+struct Project {
+  Config config;
+  std::vector<Migration> migrations;
+};
+
+Project load_project(const std::string& root);
+
+}  // namespace trellis
