@@ -75,6 +75,15 @@ class Driver {
   // Runs one query and returns the first column of the first row, or nullopt if no row.
   virtual std::optional<std::string> query_scalar(const std::string& sql) = 0;
 
+  // --- leftovers of interrupted non-transactional statements --------------------------------
+  // Before a statement of a non-transactional section runs again (a retry, or resuming an
+  // interrupted run): detects and removes what an earlier attempt of that statement left
+  // behind (an INVALID index of CREATE INDEX CONCURRENTLY). Returns a line per thing
+  // cleaned, for the log.
+  virtual std::vector<std::string> clean_leftovers(const Statement& statement) = 0;
+  // Leftovers visible now (e.g. INVALID indexes), for status.
+  virtual std::vector<std::string> find_leftovers() = 0;
+
   // --- bookkeeping (inside the current transaction if one is open) -----------------------
   // Upserts the row of trellis_migrations and appends `event` to trellis_history.
   virtual void record(const StateRow& row, const HistoryEvent& event) = 0;
