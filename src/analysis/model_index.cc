@@ -37,8 +37,8 @@ void model_index(const Json& stmt, Builder& b) {
     }
   } else {
     b.hazard("require-concurrent-index", table,
-             "CREATE INDEX on existing table " + table + " takes a SHARE lock, which " +
-                 lock_effect(LockLevel::kShare) + " for the whole build",
+             "CREATE INDEX on existing table " + table + " holds a SHARE lock for the whole build, which " +
+                 lock_effect(LockLevel::kShare),
              "use CREATE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE: reads and writes proceed) in a migration with `-- transaction: false`")
         .only_existing_table = true;
   }
