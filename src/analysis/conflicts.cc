@@ -35,16 +35,29 @@ class Finder {
  public:
   Finder(const DependsOn& depends_on) : depends_on_(depends_on) {}
 
+  // Compares only the pairs that can conflict: destructive x any, alter x alter,
+  // create x create; so a table used by thousands of migrations costs little.
   void group(const std::vector<Entry>& entries) {
     const Entry* creator = nullptr;
+    std::vector<const Entry*> destroys, alters, creates;
     for (const auto& e : entries) {
-      if (e.use->access == Access::kCreate && !creator) creator = &e;
+      Access a = e.use->access;
+      if (a == Access::kCreate && !creator) creator = &e;
+      if (destructive(a)) destroys.push_back(&e);
+      if (a == Access::kAlter && e.use->kind == ObjectKind::kColumn) alters.push_back(&e);
+      if (a == Access::kCreate) creates.push_back(&e);
     }
-    for (size_t i = 0; i < entries.size(); ++i) {
-      for (size_t j = 0; j < entries.size(); ++j) {
-        if (i != j && entries[i].m->feature != entries[j].m->feature) pair(entries[i], entries[j]);
-      }
-      if (creator) missing_requires(entries[i], *creator);
+    for (const Entry* d : destroys) {
+      for (const auto& e : entries) pair(*d, e);
+    }
+    for (const Entry* a : alters) {
+      for (const Entry* b : alters) pair(*a, *b);
+    }
+    for (const Entry* a : creates) {
+      for (const Entry* b : creates) pair(*a, *b);
+    }
+    if (creator) {
+      for (const auto& e : entries) missing_requires(e, *creator);
     }
   }
 
@@ -57,6 +70,7 @@ class Finder {
 
   // Ordered pair: a is the migration reported.
   void pair(const Entry& a, const Entry& b) {
+    if (a.m->feature == b.m->feature) return;
     Access x = a.use->access, y = b.use->access;
     const std::string& name = a.use->name;
     const char* kind = object_kind_name(a.use->kind);
