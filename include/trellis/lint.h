@@ -18,8 +18,8 @@
 
 namespace trellis {
 
-enum class Severity { kOff, kWarning, kError };
-const char* severity_name(Severity severity);  // "off", "warning", "error"
+enum class LintSeverity { kOff, kWarning, kError };
+const char* severity_name(LintSeverity severity);  // "off", "warning", "error"
 
 enum class RuleCategory {
   kLock,         // blocks reads or writes on an existing table, or rewrites it
@@ -32,7 +32,7 @@ enum class RuleCategory {
 
 struct RuleInfo {
   const char* id;
-  Severity default_severity;
+  LintSeverity default_severity;
   RuleCategory category;
   const char* summary;
 };
@@ -41,9 +41,9 @@ struct RuleInfo {
 const std::vector<RuleInfo>& lint_rules();
 const RuleInfo* find_rule(std::string_view id);
 
-struct Finding {
+struct LintFinding {
   std::string rule;
-  Severity severity = Severity::kError;
+  LintSeverity severity = LintSeverity::kError;
   std::string file;
   int line = 0;
   int col = 0;
@@ -53,7 +53,7 @@ struct Finding {
 };
 
 struct LintReport {
-  std::vector<Finding> findings;  // sorted by file, line, col, rule
+  std::vector<LintFinding> findings;  // sorted by file, line, col, rule
   int errors() const;
   int warnings() const;
   bool ok() const { return errors() == 0; }
@@ -92,7 +92,7 @@ std::string format_report(const LintReport& report, LintFormat format);
 struct MigrationLintSummary {
   std::string id;
   TableLock strongest_lock;       // table "" and kNone when it takes none
-  std::vector<Finding> findings;  // this migration's findings
+  std::vector<LintFinding> findings;  // this migration's findings
 };
 // One entry per migration of `ids`, in that order.
 std::vector<MigrationLintSummary> summarise_for_plan(const std::vector<Migration>& migrations,

@@ -16,21 +16,21 @@ struct Context {
   LintReport& report;
 };
 
-Severity severity_for(const std::string& rule, const LintOptions& options) {
+LintSeverity severity_for(const std::string& rule, const LintOptions& options) {
   auto it = options.severity.find(rule);
   if (it != options.severity.end()) {
-    if (it->second == "error") return Severity::kError;
-    if (it->second == "warning") return Severity::kWarning;
-    if (it->second == "off") return Severity::kOff;
+    if (it->second == "error") return LintSeverity::kError;
+    if (it->second == "warning") return LintSeverity::kWarning;
+    if (it->second == "off") return LintSeverity::kOff;
   }
   const RuleInfo* info = find_rule(rule);
-  return info ? info->default_severity : Severity::kError;
+  return info ? info->default_severity : LintSeverity::kError;
 }
 
-void add(Context& ctx, const Migration& m, const std::set<std::string>& allowed, Finding f) {
+void add(Context& ctx, const Migration& m, const std::set<std::string>& allowed, LintFinding f) {
   if (allowed.count(f.rule)) return;
   f.severity = severity_for(f.rule, ctx.options);
-  if (f.severity == Severity::kOff) return;
+  if (f.severity == LintSeverity::kOff) return;
   f.file = m.path;
   f.migration_id = m.id;
   ctx.report.findings.push_back(std::move(f));
@@ -85,7 +85,7 @@ std::set<std::string> allowed_rules(Context& ctx, const Migration& m) {
       allowed.insert(a.rule);
       continue;
     }
-    Finding f;
+    LintFinding f;
     f.rule = "unknown-lint-allow";
     f.line = a.line;
     f.col = 1;
@@ -100,7 +100,7 @@ void lint_statement(Context& ctx, const Migration& m, const std::set<std::string
                     const StatementInfo& s, std::set<std::string>& created_here, size_t mi,
                     size_t si) {
   if (!s.parsed) {
-    Finding f;
+    LintFinding f;
     f.rule = "not-analysed";
     f.line = s.line;
     f.col = s.col;
@@ -113,7 +113,7 @@ void lint_statement(Context& ctx, const Migration& m, const std::set<std::string
   for (Hazard h : s.hazards) {
     if (!applies(h, m, created_here, ctx.options)) continue;
     if (!resolve_cross_file(h, ctx.facts, mi, si)) continue;
-    add(ctx, m, allowed, Finding{h.rule, Severity::kError, "", h.line, h.col, h.message, h.help, ""});
+    add(ctx, m, allowed, LintFinding{h.rule, LintSeverity::kError, "", h.line, h.col, h.message, h.help, ""});
   }
   for (const auto& u : s.objects) {
     if (u.access == Access::kCreate && u.kind == ObjectKind::kTable) created_here.insert(u.name);
@@ -124,9 +124,9 @@ void check_config(Context& ctx) {
   for (const auto& [rule, value] : ctx.options.severity) {
     bool known_value = value == "error" || value == "warning" || value == "off";
     if (find_rule(rule) && known_value) continue;
-    Finding f;
+    LintFinding f;
     f.rule = "unknown-lint-config";
-    f.severity = Severity::kError;
+    f.severity = LintSeverity::kError;
     f.file = "trellis.toml";
     f.message = find_rule(rule) ? "[lint] " + rule + " = \"" + value + "\": severity must be error, warning or off"
                                 : "[lint] names unknown rule '" + rule + "'";
@@ -145,7 +145,7 @@ void add_conflicts(Context& ctx, const std::vector<Migration>& migrations,
                                                                 : std::string("conflict-") + conflict_kind_name(c.kind);
     std::set<std::string> allowed;
     for (const auto& a : m.lint_allows) allowed.insert(a.rule);
-    add(ctx, m, allowed, Finding{rule, Severity::kError, "", c.a_line, c.a_col, c.message, c.help, ""});
+    add(ctx, m, allowed, LintFinding{rule, LintSeverity::kError, "", c.a_line, c.a_col, c.message, c.help, ""});
   }
 }
 
@@ -185,7 +185,7 @@ LintReport lint(const std::vector<Migration>& migrations, const LintOptions& opt
     }
   }
   if (options.depends_on) add_conflicts(ctx, migrations, lookup, only, by_id);
-  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+  std::stable_sort(report.findings.begin(), report.findings.end(), [](const LintFinding& a, const LintFinding& b) {
     return std::tie(a.file, a.line, a.col, a.rule) < std::tie(b.file, b.line, b.col, b.rule);
   });
   return report;

@@ -42,14 +42,14 @@ std::string sarif(const LintReport& r) {
     rules.push_back({{"id", info.id},
                      {"shortDescription", {{"text", info.summary}}},
                      {"help", {{"text", std::string("see docs/lint-rules.md, rule ") + info.id}}},
-                     {"defaultConfiguration", {{"level", info.default_severity == Severity::kError ? "error" : "warning"}}}});
+                     {"defaultConfiguration", {{"level", info.default_severity == LintSeverity::kError ? "error" : "warning"}}}});
   }
   Json results = Json::array();
   for (const auto& f : r.findings) {
     Json region = {{"startLine", std::max(1, f.line)}};
     if (f.col > 0) region["startColumn"] = f.col;
     results.push_back({{"ruleId", f.rule},
-                       {"level", f.severity == Severity::kError ? "error" : "warning"},
+                       {"level", f.severity == LintSeverity::kError ? "error" : "warning"},
                        {"message", {{"text", f.help.empty() ? f.message : f.message + "\nhelp: " + f.help}}},
                        {"locations", Json::array({{{"physicalLocation",
                                                     {{"artifactLocation", {{"uri", f.file}}}, {"region", region}}}}})}});
@@ -80,7 +80,7 @@ std::string escape(const std::string& s, bool property) {
 std::string github(const LintReport& r) {
   std::string out;
   for (const auto& f : r.findings) {
-    out += std::string("::") + (f.severity == Severity::kError ? "error" : "warning") +
+    out += std::string("::") + (f.severity == LintSeverity::kError ? "error" : "warning") +
            " file=" + escape(f.file, true) + ",line=" + std::to_string(f.line) +
            ",col=" + std::to_string(f.col) + ",title=" + escape(f.rule, true) + "::" +
            escape(f.help.empty() ? f.message : f.message + "\nhelp: " + f.help, false) + "\n";

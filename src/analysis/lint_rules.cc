@@ -5,17 +5,17 @@
 
 namespace trellis {
 
-const char* severity_name(Severity severity) {
+const char* severity_name(LintSeverity severity) {
   switch (severity) {
-    case Severity::kOff: return "off";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
+    case LintSeverity::kOff: return "off";
+    case LintSeverity::kWarning: return "warning";
+    case LintSeverity::kError: return "error";
   }
   return "error";
 }
 
 const std::vector<RuleInfo>& lint_rules() {
-  using S = Severity;
+  using S = LintSeverity;
   using C = RuleCategory;
   static const std::vector<RuleInfo> rules = {
       // Locks and rewrites on existing tables.
@@ -85,12 +85,12 @@ const RuleInfo* find_rule(std::string_view id) {
 
 int LintReport::errors() const {
   return static_cast<int>(std::count_if(findings.begin(), findings.end(),
-                                        [](const Finding& f) { return f.severity == Severity::kError; }));
+                                        [](const LintFinding& f) { return f.severity == LintSeverity::kError; }));
 }
 
 int LintReport::warnings() const {
   return static_cast<int>(std::count_if(findings.begin(), findings.end(),
-                                        [](const Finding& f) { return f.severity == Severity::kWarning; }));
+                                        [](const LintFinding& f) { return f.severity == LintSeverity::kWarning; }));
 }
 
 }  // namespace trellis

@@ -154,9 +154,9 @@ TEST(ConflictDetection, ConflictsBecomeLintErrorsOnTheReportedFile) {
   LintOptions options;
   options.depends_on = Deps{};
   auto report = lint(ms, options);
-  const Finding* f = testing::finding(report, "missing-requires");
+  const LintFinding* f = testing::finding(report, "missing-requires");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->severity, Severity::kError);
+  EXPECT_EQ(f->severity, LintSeverity::kError);
   EXPECT_EQ(f->file, "migrations/search/0002_index.sql");
   EXPECT_EQ(f->line, 2);
 }

@@ -16,7 +16,7 @@ TEST(LintContext, DestructiveIsErrorInExpandAndAllowedInContract) {
   const char* sql = "ALTER TABLE orders DROP COLUMN note;";
   auto expand = lint({migration("a/0002_x", sql)}, {});
   ASSERT_NE(finding(expand, "drop-column"), nullptr);
-  EXPECT_EQ(finding(expand, "drop-column")->severity, Severity::kError);
+  EXPECT_EQ(finding(expand, "drop-column")->severity, LintSeverity::kError);
   auto contract = lint({migration("a/0002_x", sql, Phase::kContract)}, {});
   EXPECT_TRUE(contract.findings.empty()) << format_report(contract, LintFormat::kText);
 }
@@ -28,7 +28,7 @@ TEST(LintContext, SeverityConfigChangesOrSilencesRules) {
   options.severity["prefer-timestamptz"] = "off";
   auto r = lint({m}, options);
   ASSERT_EQ(r.findings.size(), 1u) << format_report(r, LintFormat::kText);
-  EXPECT_EQ(r.findings[0].severity, Severity::kWarning);
+  EXPECT_EQ(r.findings[0].severity, LintSeverity::kWarning);
   EXPECT_TRUE(r.ok());
 }
 
@@ -53,7 +53,7 @@ TEST(LintContext, UnknownLintAllowIsAnErrorAtItsLine) {
   auto a = migration("a/0002_x", "CREATE TABLE t (id bigint);");
   a.lint_allows.push_back({"require-concurent-index", "typo", 4});
   auto r = lint({a}, {});
-  const Finding* f = finding(r, "unknown-lint-allow");
+  const LintFinding* f = finding(r, "unknown-lint-allow");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->file, "migrations/a/0002_x.sql");
   EXPECT_EQ(f->line, 4);
@@ -92,7 +92,7 @@ TEST(LintContext, BinaryCoercibleTypeChangesAreNotFlagged) {
 
 TEST(LintContext, MessagesStateLockAndEffect) {
   auto r = lint({migration("a/0002_x", "ALTER TABLE orders ALTER COLUMN total TYPE bigint;")}, {});
-  const Finding* f = finding(r, "change-column-type");
+  const LintFinding* f = finding(r, "change-column-type");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->message,
             "changing the type of orders.total to int8 rewrites the table and its indexes under an "
@@ -105,9 +105,9 @@ TEST(LintContext, SqliteStatementsAreReportedNotAnalysedAndTheRestStillLinted) {
                      "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT);\n"
                      "CREATE INDEX ix ON orders (a);\n");
   auto r = lint({m}, {});
-  const Finding* f = finding(r, "not-analysed");
+  const LintFinding* f = finding(r, "not-analysed");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->severity, Severity::kWarning);
+  EXPECT_EQ(f->severity, LintSeverity::kWarning);
   EXPECT_EQ(f->line, 2);
   EXPECT_TRUE(has_rule(r, "require-concurrent-index"));
 }

@@ -36,7 +36,7 @@ inline bool has_rule(const LintReport& r, const std::string& rule) {
   return std::find(rules.begin(), rules.end(), rule) != rules.end();
 }
 
-inline const Finding* finding(const LintReport& r, const std::string& rule) {
+inline const LintFinding* finding(const LintReport& r, const std::string& rule) {
   for (const auto& f : r.findings) {
     if (f.rule == rule) return &f;
   }
