@@ -13,6 +13,7 @@
 // Thread safety: analyse_migration is reentrant. AnalysisCache is not thread-safe.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -148,6 +149,7 @@ class AnalysisCache {
   std::string dir_;
   std::map<std::string, MigrationAnalysis> entries_;  // checksum -> analysis
   std::map<std::string, bool> used_;
+  std::deque<MigrationAnalysis> uncached_;  // migrations without a checksum
   int hits_ = 0;
   int misses_ = 0;
 };
