@@ -1,4 +1,5 @@
 // lint_format.cc — LintReport as text, JSON, SARIF 2.1.0 and GitHub workflow commands.
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -112,17 +113,20 @@ std::vector<MigrationLintSummary> summarise_for_plan(const std::vector<Migration
                                                      const LintReport& report,
                                                      const AnalysisLookup& analysis,
                                                      const std::vector<std::string>& ids) {
+  std::map<std::string, const Migration*> by_id;
+  for (const auto& m : migrations) by_id[m.id] = &m;
+  std::map<std::string, std::vector<LintFinding>> findings;
+  for (const auto& f : report.findings) findings[f.migration_id].push_back(f);
   std::vector<MigrationLintSummary> out;
   for (const auto& id : ids) {
     MigrationLintSummary s;
     s.id = id;
-    for (const auto& m : migrations) {
-      if (m.id != id) continue;
-      s.strongest_lock = analysis ? analysis(m).strongest_lock() : analyse_migration(m).strongest_lock();
+    auto it = by_id.find(id);
+    if (it != by_id.end()) {
+      s.strongest_lock = analysis ? analysis(*it->second).strongest_lock()
+                                  : analyse_migration(*it->second).strongest_lock();
     }
-    for (const auto& f : report.findings) {
-      if (f.migration_id == id) s.findings.push_back(f);
-    }
+    s.findings = findings[id];
     out.push_back(std::move(s));
   }
   return out;
