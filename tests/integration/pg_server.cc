@@ -240,6 +240,7 @@ std::vector<std::string> PgServer::query(const std::string& url, const std::stri
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     throw std::runtime_error("cannot connect to " + url + ": " + PQerrorMessage(conn.get()));
   }
+  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
   std::unique_ptr<PGresult, void (*)(PGresult*)> result(PQexec(conn.get(), sql.c_str()),
                                                         PQclear);
   ExecStatusType status = PQresultStatus(result.get());
