@@ -66,6 +66,17 @@ bool is_connection_lost_state(const std::string& sqlstate) {
          sqlstate == "57P03";
 }
 
+// Ends a COPY the server started, so that the connection is usable again.
+void abandon_copy(PGconn* conn, ExecStatusType status) {
+  if (status == PGRES_COPY_IN) {
+    PQputCopyEnd(conn, "trellis does not stream COPY data");
+  } else {
+    char* buffer = nullptr;
+    while (PQgetCopyData(conn, &buffer, 0) > 0) PQfreemem(buffer);
+  }
+  while (PGresult* rest = PQgetResult(conn)) PQclear(rest);
+}
+
 }  // namespace
 
 Connection::Connection(const std::string& conninfo) : target_(mask_url(conninfo)) {
@@ -90,6 +101,12 @@ Result Connection::check(PGresult* raw) {
   ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
     return result;
+  }
+  if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) {
+    abandon_copy(conn_, status);
+    throw SqlError("COPY with STDIN or STDOUT needs the client to stream data, which trellis "
+                   "does not do; load data with INSERT or COPY from a server-side file",
+                   "0A000", false, false);
   }
   std::string sqlstate = field(raw, PG_DIAG_SQLSTATE);
   std::string message = field(raw, PG_DIAG_MESSAGE_PRIMARY);

@@ -236,5 +236,19 @@ TEST(PgDriverFailures, LeftoverInAnotherSchemaIsFoundAndCleaned) {
   EXPECT_EQ(driver->query_scalar("SELECT to_regclass('app.ix_v')"), std::nullopt);
 }
 
+TEST(PgDriverFailures, CopyFromStdinFailsAndLeavesTheConnectionUsable) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  auto driver = open_pg(server->create_database());
+  driver->execute(stmt("CREATE TABLE t (id int)"));
+  try {
+    driver->execute(stmt("COPY t FROM STDIN"));
+    FAIL();
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.sqlstate(), "0A000");
+  }
+  EXPECT_THROW(driver->execute(stmt("COPY t TO STDOUT")), SqlError);
+  EXPECT_EQ(driver->query_scalar("SELECT 42"), "42");
+}
+
 }  // namespace
 }  // namespace trellis
