@@ -168,8 +168,8 @@ std::string StateTables::record_sql(const StateRow& r, const HistoryEvent& event
          "  finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,\n"
          "  error = EXCLUDED.error, applied_by = EXCLUDED.applied_by,\n"
          "  tool_version = EXCLUDED.tool_version, statements_done = "
-         "EXCLUDED.statements_done;\n" +
-         history_insert(event);
+         "EXCLUDED.statements_done;" +
+         (event.action.empty() ? std::string() : "\n" + history_insert(event));
 }
 
 std::string StateTables::forget_sql(const std::string& id, const HistoryEvent& event) const {

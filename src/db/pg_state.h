@@ -21,7 +21,8 @@ class StateTables {
   std::vector<StateRow> load_rows();          // by id; empty when the tables are absent
   std::vector<HistoryEvent> load_history();   // by seq; empty when the tables are absent
 
-  // One multi-statement string each, sent in one round trip (atomic on its own outside a
+  // One multi-statement string each (record_sql writes no history row when event.action is
+  // empty: a progress update only), sent in one round trip (atomic on its own outside a
   // transaction, part of the open transaction otherwise).
   std::string record_sql(const StateRow& row, const HistoryEvent& event) const;
   std::string forget_sql(const std::string& id, const HistoryEvent& event) const;

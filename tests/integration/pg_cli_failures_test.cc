@@ -176,8 +176,9 @@ TEST(PgCliFailures, SqlErrorNamesTheFileLineAndRollsBack) {
   RunResult apply = project.run({"apply"});
   EXPECT_EQ(apply.exit_code, 1) << apply.out << apply.err;
   EXPECT_NE((apply.out + apply.err).find("line 5"), std::string::npos) << apply.out << apply.err;
-  EXPECT_NE(apply.err.find("relation \"missing_table\" does not exist"), std::string::npos)
-      << apply.err;
+  EXPECT_NE((apply.out + apply.err).find("relation \"missing_table\" does not exist"),
+            std::string::npos)
+      << apply.out << apply.err;
   EXPECT_EQ(scalar(server, url, "SELECT to_regclass('ok1') IS NULL"), "t");
 
   Json result = first_result(project.run({"apply", "--json"}));

@@ -187,6 +187,20 @@ TEST(PgDriver, RunningRowWithoutFinishTime) {
   EXPECT_EQ(driver->load_history().at(0).at.size(), 24u);  // now(), ISO with ms
 }
 
+TEST(PgDriver, ProgressUpdateWritesNoHistory) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  auto driver = open_pg(server->create_database());
+  driver->ensure_state();
+  StateRow row = sample_row();
+  row.status = RecordStatus::kRunning;
+  driver->record(row, sample_event("start"));
+  row.statements_done = 5;
+  driver->record(row, HistoryEvent{});
+  EXPECT_EQ(driver->load_state().at(0).statements_done, 5);
+  EXPECT_EQ(driver->load_history().size(), 1u);
+  EXPECT_EQ(driver->render_record(row, HistoryEvent{}).find("history"), std::string::npos);
+}
+
 TEST(PgDriver, RecordInsideARolledBackTransactionLeavesNothing) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
