@@ -146,7 +146,7 @@ std::map<std::string, bool> schema_facts(PgServer* server, const std::string& ur
 TEST(PgReliability, SigkillAtRandomPointsLeavesATruthfulState) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::mt19937 random(20261120);
-  std::uniform_int_distribution<int> delay_ms(0, 900);
+  std::uniform_int_distribution<int> delay_ms(0, 450);
   for (int iteration = 0; iteration < 20; ++iteration) {
     SCOPED_TRACE("iteration " + std::to_string(iteration));
     std::string url = server->create_database();
