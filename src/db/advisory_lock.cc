@@ -39,7 +39,7 @@ void acquire_advisory_lock(Connection& connection, std::int64_t key, Millis wait
     if (left <= Millis(0)) {
       throw Error(ErrorKind::kLock,
                   "could not get " + what + " on " + connection.target() + " within " +
-                      std::to_string(wait.count()) + "ms" + ": held by " +
+                      format_duration(wait) + ": held by " +
                       describe_lock_holder(connection, key),
                   "another trellis run is working on this database; wait for it to finish "
                   "or raise --lock-wait (if that session is stuck, end it with "

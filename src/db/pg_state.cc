@@ -9,22 +9,9 @@
 namespace trellis::pg {
 namespace {
 
-const char* status_text(RecordStatus status) {
-  switch (status) {
-    case RecordStatus::kApplied:
-      return "applied";
-    case RecordStatus::kFailed:
-      return "failed";
-    case RecordStatus::kRunning:
-      return "running";
-  }
-  return "failed";
-}
-
 RecordStatus status_from(const std::string& text, const std::string& id) {
-  if (text == "applied") return RecordStatus::kApplied;
-  if (text == "failed") return RecordStatus::kFailed;
-  if (text == "running") return RecordStatus::kRunning;
+  RecordStatus status = RecordStatus::kFailed;
+  if (parse_record_status(text, &status)) return status;
   throw Error(ErrorKind::kState, "migration " + id + " has unknown status '" + text + "'",
               "the state table was edited by hand; set its status to applied, failed or "
               "running");
@@ -157,7 +144,7 @@ std::string StateTables::record_sql(const StateRow& r, const HistoryEvent& event
          "  duration_ms, error, applied_by, tool_version, statements_done)\n"
          "VALUES (" + connection_.literal(r.id) + ", " + connection_.literal(r.feature) + ", " +
          connection_.literal(r.checksum) + ", " + connection_.literal(r.phase) + ", '" +
-         status_text(r.status) + "', " + timestamp_or(r.started_at, "NULL") + ", " +
+         record_status_name(r.status) + "', " + timestamp_or(r.started_at, "NULL") + ", " +
          timestamp_or(r.finished_at, "NULL") + ", " + std::to_string(r.duration_ms) + ", " +
          text_or_null(r.error) + ", " + text_or_null(r.applied_by) + ", " +
          text_or_null(r.tool_version) + ", " + std::to_string(r.statements_done) + ")\n"

@@ -236,6 +236,32 @@ TEST(PgDriverFailures, LeftoverInAnotherSchemaIsFoundAndCleaned) {
   EXPECT_EQ(driver->query_scalar("SELECT to_regclass('app.ix_v')"), std::nullopt);
 }
 
+TEST(PgDriverFailures, ReindexConcurrentlyLeftoversAreCleaned) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  auto driver = open_pg(server->create_database());
+  driver->execute(stmt("CREATE TABLE t (v int)"));
+  driver->execute(stmt("CREATE INDEX ix_v ON t (v)"));
+  driver->execute(stmt("INSERT INTO t VALUES (1), (1)"));
+  // What an interrupted REINDEX CONCURRENTLY leaves: an INVALID <name>_ccnew next to it.
+  EXPECT_THROW(driver->execute(stmt("CREATE UNIQUE INDEX CONCURRENTLY ix_v_ccnew ON t (v)")),
+               SqlError);
+  EXPECT_EQ(driver->find_leftovers(),
+            std::vector<std::string>{
+                "index public.ix_v_ccnew (INVALID: left by an interrupted REINDEX CONCURRENTLY)"});
+  EXPECT_TRUE(driver->clean_leftovers(stmt("REINDEX INDEX CONCURRENTLY other_ix")).empty());
+  EXPECT_EQ(driver->clean_leftovers(stmt("REINDEX INDEX CONCURRENTLY ix_v")),
+            std::vector<std::string>{"dropped INVALID index public.ix_v_ccnew left by an "
+                                     "interrupted REINDEX CONCURRENTLY"});
+  EXPECT_THROW(driver->execute(stmt("CREATE UNIQUE INDEX CONCURRENTLY ix_v_ccnew ON t (v)")),
+               SqlError);
+  EXPECT_TRUE(driver->clean_leftovers(stmt("REINDEX INDEX ix_v")).empty());  // not concurrent
+  EXPECT_EQ(driver->clean_leftovers(stmt("REINDEX TABLE CONCURRENTLY t")).size(), 1u);
+  EXPECT_TRUE(driver->find_leftovers().empty());
+  EXPECT_EQ(driver->query_scalar("SELECT indisvalid FROM pg_index "
+                                 "WHERE indexrelid = 'ix_v'::regclass"),
+            "t");
+}
+
 TEST(PgDriverFailures, CopyFromStdinFailsAndLeavesTheConnectionUsable) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
