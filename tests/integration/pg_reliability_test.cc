@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "db/drivers.h"
 #include "pg_cli.h"
 #include "pg_server.h"
 
@@ -211,6 +212,29 @@ TEST(PgReliability, TerminatedBackendExitsThreeAndRecordsNothingFalse) {
                    "SELECT count(*) FROM trellis.history WHERE action = 'apply' "
                    "AND id <> 'a/0001_first'"),
             "0");
+}
+
+TEST(PgReliability, ReadingCommandsCreateNothingAndIgnoreTheRunnerLock) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  std::string url = server->create_database();
+  CliProject project(url);
+  project.write("migrations/a/0001_t.sql", "-- +up\nCREATE TABLE t (id int);\n");
+  auto holder = trellis::make_postgres_driver(url, trellis::OpenMode::kReadWrite, "trellis");
+  holder->acquire_lock(trellis::Millis(0));
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"status", "--json"}, {"plan", "--json"}, {"history", "--json"}}) {
+    auto started = std::chrono::steady_clock::now();
+    RunResult result = project.run(args);
+    EXPECT_EQ(result.exit_code, 0) << args[0] << ": " << result.out << result.err;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << args[0];
+    parse_json(result);
+  }
+  EXPECT_EQ(scalar(server, url, "SELECT to_regnamespace('trellis') IS NULL"), "t");
+  RunResult apply = project.run({"apply", "--lock-wait", "200ms"});
+  EXPECT_EQ(apply.exit_code, 3) << apply.out << apply.err;
+  EXPECT_NE(apply.err.find("held by pid "), std::string::npos) << apply.err;
+  holder->release_lock();
+  EXPECT_EQ(project.run({"apply"}).exit_code, 0);
 }
 
 }  // namespace
