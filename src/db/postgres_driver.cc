@@ -124,6 +124,10 @@ class PostgresDriver final : public Driver {
     return state_.record_sql(row, event);
   }
   std::string render_commit() const override { return "COMMIT;"; }
+  std::string render_state_ddl() const override { return state_.ddl(); }
+  std::string render_forget(const std::string& id, const HistoryEvent& event) const override {
+    return state_.forget_sql(id, event);
+  }
 
   std::int64_t round_trips() const { return connection_.round_trips(); }
 
