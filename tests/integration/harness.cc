@@ -323,6 +323,14 @@ std::string migration(const std::string& directives, const std::string& up,
   return text;
 }
 
+std::string slow_statement(const std::string& backend, double seconds) {
+  if (backend == "postgres") return "SELECT pg_sleep(" + std::to_string(seconds) + ");";
+  // About ten million rows a second on one core of the CI machines.
+  long rows = static_cast<long>(seconds * 10'000'000);
+  return "WITH RECURSIVE burn(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM burn WHERE x < " +
+         std::to_string(rows) + ") SELECT count(*) FROM burn;";
+}
+
 int line_of(const std::string& content, const std::string& needle) {
   std::istringstream lines(content);
   std::string line;

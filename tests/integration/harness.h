@@ -179,6 +179,10 @@ class Project {
 std::string migration(const std::string& directives, const std::string& up,
                       const std::optional<std::string>& down = std::nullopt);
 
+// One SQL statement that takes about `seconds` inside a migration: a CPU-burning
+// recursive CTE on SQLite, pg_sleep on PostgreSQL.
+std::string slow_statement(const std::string& backend, double seconds);
+
 // The 1-based line of the first line of `content` containing `needle`, or 0.
 int line_of(const std::string& content, const std::string& needle);
 
