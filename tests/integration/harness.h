@@ -98,6 +98,10 @@ class Child {
 // Runs to completion.
 RunResult run_process(const RunOptions& options);
 
+// Runs to completion with stdin, stdout and stderr on a pseudo-terminal (TERM=xterm);
+// `out` holds everything written to it, `err` stays empty.
+RunResult run_in_pty(const RunOptions& options);
+
 // The path of the trellis binary under test.
 std::string trellis_binary();
 
