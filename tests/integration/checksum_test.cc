@@ -7,7 +7,8 @@ namespace trellis_test {
 namespace {
 
 const char* const kOriginal = "-- +up\nCREATE TABLE core_users (id integer);\n";
-const char* const kEdited = "-- +up\nCREATE TABLE core_users (id integer, name text);\n";
+// An edit that keeps the schema the same, so that `check` sees no drift once accepted.
+const char* const kEdited = "-- +up\nCREATE TABLE core_users (id integer);  -- edited\n";
 
 class ChecksumTest : public BackendTest {
  protected:

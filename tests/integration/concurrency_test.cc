@@ -48,21 +48,7 @@ TEST_P(ConcurrencyTest, SecondRunnerWithShortLockWaitExitsThree) {
   write_slow_migrations(1, 2.5);
   Child first(project_.options({"apply"}));
   // Let the first runner take the lock and start its slow migration.
-  bool started = false;
-  if (is_sqlite()) {
-    auto start = std::chrono::steady_clock::now();
-    started = first.wait_until(
-        [&] { return std::chrono::steady_clock::now() - start > milliseconds(500); },
-        milliseconds(5000));
-  } else {
-    started = first.wait_until(
-        [&] {
-          return db_->query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
-                            "'%pg_sleep%' AND pid <> pg_backend_pid()") !=
-                 std::vector<std::string>{"0"};
-        },
-        milliseconds(10000));
-  }
+  bool started = wait_for_slow_statement(first, *db_);
   ASSERT_TRUE(started) << first.finish(milliseconds(1000)).describe();
   RunResult loser = project_.run({"apply", "--lock-wait", "200ms"});
   EXPECT_EQ(loser.exit_code, 3) << loser.describe();

@@ -22,30 +22,11 @@ class CrashTest : public BackendTest {
                                                slow_statement(GetParam(), 2.5) +
                                                "\nCREATE TABLE after_slow (id integer);"));
   }
-
-  // Waits until the slow statement is running (PostgreSQL: visible in pg_stat_activity;
-  // SQLite: nothing is visible from outside an exclusive transaction, so a fixed point
-  // well inside the ~2.5 s statement).
-  bool wait_for_slow_statement(Child& child) {
-    if (is_sqlite()) {
-      auto start = std::chrono::steady_clock::now();
-      return child.wait_until(
-          [&] { return std::chrono::steady_clock::now() - start > milliseconds(700); },
-          milliseconds(5000));
-    }
-    return child.wait_until(
-        [&] {
-          return db_->query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
-                            "'%pg_sleep%' AND pid <> pg_backend_pid()") !=
-                 std::vector<std::string>{"0"};
-        },
-        milliseconds(10000));
-  }
 };
 
 TEST_P(CrashTest, KilledRunLeavesNoHalfAppliedMigrationAndTheNextRunCompletes) {
   Child runner(project_.options({"apply"}));
-  ASSERT_TRUE(wait_for_slow_statement(runner)) << runner.finish(milliseconds(1000)).describe();
+  ASSERT_TRUE(wait_for_slow_statement(runner, *db_)) << runner.finish(milliseconds(1000)).describe();
   runner.kill_now(SIGKILL);
   RunResult killed = runner.finish(milliseconds(10000));
   ASSERT_EQ(killed.signal, SIGKILL) << "the runner ended before the kill point\n"
@@ -65,6 +46,28 @@ TEST_P(CrashTest, KilledRunLeavesNoHalfAppliedMigrationAndTheNextRunCompletes) {
   EXPECT_EQ(db_->history_count("core/0002_slow", "apply"), 1);
   nlohmann::json status = parse_json(project_.run({"status", "--json"}).out);
   EXPECT_EQ(states_of(status)["core/0002_slow"], "applied");
+}
+
+TEST_P(CrashTest, KilledNonTransactionalMigrationIsReportedAsStarted) {
+  project_.write_migration("core", "0002_slow.sql",
+                           migration("-- transaction: false",
+                                     "CREATE TABLE half_done (id integer);\n" +
+                                         slow_statement(GetParam(), 2.5) +
+                                         "\nCREATE TABLE after_slow (id integer);"));
+  Child runner(project_.options({"apply"}));
+  ASSERT_TRUE(wait_for_slow_statement(runner, *db_)) << runner.finish(milliseconds(1000)).describe();
+  runner.kill_now(SIGKILL);
+  RunResult killed = runner.finish(milliseconds(10000));
+  ASSERT_EQ(killed.signal, SIGKILL) << killed.describe();
+
+  // Recorded as started before it ran, never as applied.
+  auto rows = db_->state_rows();
+  EXPECT_NE(std::find(rows.begin(), rows.end(), "core/0002_slow|running"), rows.end())
+      << ::testing::PrintToString(rows);
+  EXPECT_FALSE(db_->has_table("after_slow"));
+  RunResult status = project_.run({"status", "--json"});
+  nlohmann::json doc = parse_json(status.out);
+  EXPECT_EQ(states_of(doc)["core/0002_slow"], "running") << status.describe();
 }
 
 TRELLIS_BACKENDS(CrashTest);

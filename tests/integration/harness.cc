@@ -153,6 +153,23 @@ std::string slow_statement(const std::string& backend, double seconds) {
          std::to_string(rows) + ") SELECT count(*) FROM burn;";
 }
 
+bool wait_for_slow_statement(Child& child, TestDb& db) {
+  if (db.backend() == "sqlite") {
+    auto start = std::chrono::steady_clock::now();
+    return child.wait_until(
+        [&] { return std::chrono::steady_clock::now() - start > milliseconds(700); },
+        milliseconds(5000));
+  }
+  return child.wait_until(
+      [&] {
+        return db.query("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                        "current_database() AND state = 'active' AND query LIKE "
+                        "'%pg_sleep%' AND pid <> pg_backend_pid()") !=
+               std::vector<std::string>{"0"};
+      },
+      milliseconds(10000));
+}
+
 int line_of(const std::string& content, const std::string& needle) {
   std::istringstream lines(content);
   std::string line;

@@ -187,6 +187,11 @@ std::string migration(const std::string& directives, const std::string& up,
 // recursive CTE on SQLite, pg_sleep on PostgreSQL.
 std::string slow_statement(const std::string& backend, double seconds);
 
+// Waits until `child` is inside the slow_statement() of a migration on `db`. PostgreSQL:
+// the statement is visible in pg_stat_activity. SQLite: nothing is visible from outside
+// an exclusive transaction, so a fixed point well inside a statement of >= 2 s.
+bool wait_for_slow_statement(Child& child, TestDb& db);
+
 // The 1-based line of the first line of `content` containing `needle`, or 0.
 int line_of(const std::string& content, const std::string& needle);
 
