@@ -85,7 +85,8 @@ class Driver {
   virtual std::vector<std::string> find_leftovers() = 0;
 
   // --- bookkeeping (inside the current transaction if one is open) -----------------------
-  // Upserts the row of trellis_migrations and appends `event` to trellis_history.
+  // Upserts the row of trellis_migrations and appends `event` to trellis_history (unless
+  // event.action is empty: a progress update only).
   virtual void record(const StateRow& row, const HistoryEvent& event) = 0;
   // Deletes the row of `id` from trellis_migrations and appends `event`.
   virtual void forget(const std::string& id, const HistoryEvent& event) = 0;

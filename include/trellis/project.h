@@ -23,7 +23,7 @@ struct Settings {
 struct Environment {
   std::string name;
   std::string database;             // interpolated; empty when not configured
-  std::string database_source;      // "trellis.toml:12" for messages
+  int database_line = 0;            // line of `database` in trellis.toml
   bool all_features = true;
   std::set<std::string> features;   // when !all_features
   bool allow_contract = false;
@@ -45,7 +45,9 @@ struct Config {
   std::string state_schema = "trellis";
   std::string default_env;
   Settings defaults;
-  std::map<std::string, int> env_lines;  // env name -> line in trellis.toml
+  // As written in trellis.toml: `database` not yet interpolated, settings merged over
+  // [defaults]. select_environment() resolves one of them.
+  std::map<std::string, Environment> environments;
   LintSettings lint;
 };
 

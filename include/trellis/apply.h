@@ -1,0 +1,59 @@
+// trellis/apply.h — runs a plan with failure isolation, lock-timeout retries and
+// crash-safe bookkeeping (PRODUCT.md §6).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "trellis/driver.h"
+#include "trellis/plan.h"
+#include "trellis/workspace.h"
+
+namespace trellis {
+
+enum class StepResult { kApplied, kFailed, kBlocked, kNotRun };
+const char* step_result_name(StepResult r);  // "applied", "failed", "blocked", "not-run"
+
+struct StepOutcome {
+  Node node = 0;
+  StepResult result = StepResult::kNotRun;
+  std::int64_t duration_ms = 0;
+  std::string error;      // database message
+  int statement = 0;      // 1-based statement of the section that failed
+  int line = 0;           // its line in the file
+  int attempts = 0;
+  std::string blocked_by; // id of the failed/blocked dependency
+};
+
+// Told about progress as it happens (the CLI prints it; tests may record it).
+class ApplyObserver {
+ public:
+  virtual ~ApplyObserver() = default;
+  virtual void on_start(const Migration&, int resume_from) { (void)resume_from; }
+  virtual void on_retry(const Migration&, int attempt, Millis wait, const std::string& why) {
+    (void)attempt, (void)wait, (void)why;
+  }
+  virtual void on_note(const Migration&, const std::string& note) { (void)note; }
+  virtual void on_done(const Migration&, const StepOutcome&) {}
+};
+
+enum class FailurePolicy { kIsolate, kFailFast };
+
+struct ApplyOptions {
+  FailurePolicy on_failure = FailurePolicy::kIsolate;
+};
+
+// Runs `plan` on `driver`, which must hold the runner lock and have its state ensured.
+// Returns one outcome per step, in plan order. Throws Error(kConnection) if the connection
+// is lost (what committed before stays recorded).
+std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Plan& plan,
+                                  const ApplyOptions& options, ApplyObserver& observer);
+
+// The timeouts for one migration: its directives, else the environment's settings.
+Timeouts timeouts_for(const Migration& m, const Environment& env);
+
+// The SQL `apply` would run for `plan`, as text an operator could run by hand.
+std::string render_plan_sql(Driver& driver, const Workspace& ws, const Plan& plan);
+
+}  // namespace trellis

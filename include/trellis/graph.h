@@ -1,0 +1,61 @@
+// trellis/graph.h — the migration graph: per-feature chains plus declared requires.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "trellis/migration.h"
+
+namespace trellis {
+
+using Node = std::size_t;
+
+class Graph {
+ public:
+  // Builds the graph. `migrations` must stay alive and unchanged while the graph is used.
+  // Throws Error(kGraph) listing every dangling or malformed requires and the first
+  // dependency cycle, written canonically ("dependency cycle: a -> b -> a", where "x -> y"
+  // means x depends on y, starting at the smallest id).
+  explicit Graph(const std::vector<Migration>& migrations);
+
+  std::size_t size() const { return migrations_->size(); }
+  const Migration& at(Node n) const { return (*migrations_)[n]; }
+
+  // Resolves a full id ("billing/0002_invoices") or short id ("billing/0002").
+  std::optional<Node> find(std::string_view id) const;
+  // The migrations of one feature in chain order; empty if there is no such feature.
+  std::vector<Node> feature_nodes(std::string_view feature) const;
+  std::vector<std::string> features() const;
+
+  // Direct dependencies: the previous migration of the same feature, then requires.
+  const std::vector<Node>& dependencies(Node n) const { return deps_[n]; }
+  const std::vector<Node>& dependents(Node n) const { return rdeps_[n]; }
+  // Cross-feature requires only (no chain edge).
+  const std::vector<Node>& required(Node n) const { return required_[n]; }
+
+  // Transitive closures, not including the start nodes.
+  std::vector<bool> ancestors(const std::vector<Node>& from) const;
+  std::vector<bool> descendants(const std::vector<Node>& from) const;
+  // Whether `a` depends on `b`, directly or transitively.
+  bool depends_on(Node a, Node b) const;
+
+  // The nodes where `include[n]` is true, in dependency order with deterministic ties:
+  // among ready nodes the smallest (number by value, feature, id) goes first.
+  std::vector<Node> topo_order(const std::vector<bool>& include) const;
+
+ private:
+  void link(std::vector<std::string>& problems);
+  void check_cycles() const;
+
+  const std::vector<Migration>* migrations_;
+  std::unordered_map<std::string, Node> by_id_;
+  std::unordered_map<std::string, Node> by_short_;  // "feature/<number without zeros>"
+  std::vector<std::vector<Node>> deps_, rdeps_, required_;
+  std::vector<std::size_t> rank_;  // tie-break key
+};
+
+}  // namespace trellis

@@ -1,0 +1,30 @@
+// trellis/integrity.h — does the database's history agree with the files?
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "trellis/graph.h"
+#include "trellis/plan.h"
+
+namespace trellis {
+
+enum class Severity { kError, kWarning };
+
+struct Finding {
+  std::string kind;  // "checksum-mismatch", "missing-file", "out-of-order", "failed", "leftover", …
+  Severity severity = Severity::kError;
+  std::string id;
+  std::string file;
+  int line = 0;
+  std::string message;
+};
+
+// Edited applied files, applied ids whose file is gone, pending migrations numbered below
+// an applied one of their own feature, failed and interrupted migrations.
+std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& state);
+
+// The first 12 hex digits, for messages.
+std::string short_checksum(const std::string& checksum);
+
+}  // namespace trellis

@@ -1,0 +1,31 @@
+// trellis/scaffold.h — writing new projects and migration files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "trellis/project.h"
+
+namespace trellis {
+
+// Creates trellis.toml, migrations/ and an example feature in `dir`. Refuses (Error kConfig)
+// if trellis.toml exists. Returns the paths written.
+std::vector<std::string> init_project(const std::string& dir);
+
+struct NewMigration {
+  std::string feature;
+  std::string name;                   // free text; turned into a slug
+  std::vector<std::string> requires_ids;
+  Phase phase = Phase::kExpand;
+  TxMode tx = TxMode::kTransactional;
+};
+
+// Writes migrations/<feature>/<next number>_<slug>.sql (creating the feature directory)
+// and returns its path relative to the project root. The number continues the feature's
+// sequence with the same width (0001 for a new feature).
+std::string write_new_migration(const Project& project, const NewMigration& spec);
+
+// "Add users table!" -> "add_users_table".
+std::string slugify(const std::string& name);
+
+}  // namespace trellis

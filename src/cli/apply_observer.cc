@@ -1,0 +1,71 @@
+#include "cli/apply_observer.h"
+
+#include "cli/output.h"
+
+namespace trellis::cli {
+
+std::string failure_text(const StepOutcome& o) {
+  if (o.statement == 0) return o.error;
+  return "statement " + std::to_string(o.statement) + " (line " + std::to_string(o.line) + "): " + o.error;
+}
+
+void PrintingObserver::on_start(const Migration& m, int resume_from) {
+  if (quiet_ || resume_from == 0) return;
+  Output::get().line("  " + m.id + ": resuming after statement " + std::to_string(resume_from));
+}
+
+void PrintingObserver::on_retry(const Migration& m, int attempt, Millis wait, const std::string& why) {
+  if (quiet_) return;
+  const Output& out = Output::get();
+  out.line(out.paint(Style::kYellow, "  retry ") + m.id + ": " + why + "; attempt " +
+           std::to_string(attempt + 1) + " in " + format_duration(wait));
+}
+
+void PrintingObserver::on_note(const Migration& m, const std::string& note) {
+  if (!quiet_) Output::get().line("  " + m.id + ": " + note);
+}
+
+void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
+  if (quiet_) return;
+  const Output& out = Output::get();
+  std::string result = step_result_name(o.result);
+  std::string mark = o.result == StepResult::kApplied  ? "ok    "
+                     : o.result == StepResult::kFailed ? "FAILED"
+                                                       : result == "blocked" ? "blocked" : "not run";
+  std::string line = "  " + out.paint(style_for_state(result), mark) + " " + m.id;
+  if (o.result == StepResult::kApplied) line += out.paint(Style::kDim, "  " + std::to_string(o.duration_ms) + " ms");
+  if (o.result == StepResult::kFailed) line += "\n         " + m.path + ": " + failure_text(o);
+  if (o.result == StepResult::kBlocked) line += out.paint(Style::kDim, "  (depends on " + o.blocked_by + ")");
+  out.line(line);
+}
+
+void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb) {
+  const Output& out = Output::get();
+  int ok = 0, failed = 0, blocked = 0, not_run = 0;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& o : outcomes) {
+    switch (o.result) {
+      case StepResult::kApplied: ++ok; break;
+      case StepResult::kFailed: ++failed; break;
+      case StepResult::kBlocked: ++blocked; break;
+      case StepResult::kNotRun: ++not_run; break;
+    }
+    if (o.result == StepResult::kApplied) continue;
+    std::string why = o.result == StepResult::kFailed    ? failure_text(o)
+                      : o.result == StepResult::kBlocked ? "depends on " + o.blocked_by
+                                                         : "not run (--fail-fast)";
+    rows.push_back({g.at(o.node).id, out.paint(style_for_state(step_result_name(o.result)),
+                                               step_result_name(o.result)), why});
+  }
+  std::string summary = std::to_string(ok) + " " + verb + ", " + std::to_string(failed) + " failed, " +
+                        std::to_string(blocked) + " blocked";
+  if (not_run > 0) summary += ", " + std::to_string(not_run) + " not run";
+  out.line();
+  if (!rows.empty()) {
+    out.table({"migration", "result", "why"}, rows);
+    out.line();
+  }
+  out.line(out.paint(failed + blocked + not_run > 0 ? Style::kRed : Style::kGreen, "Summary: ") + summary);
+}
+
+}  // namespace trellis::cli

@@ -1,0 +1,27 @@
+// apply_observer.h — prints apply/rollback progress as it happens.
+#pragma once
+
+#include <vector>
+
+#include "trellis/apply.h"
+
+namespace trellis::cli {
+
+class PrintingObserver : public ApplyObserver {
+ public:
+  explicit PrintingObserver(bool quiet) : quiet_(quiet) {}
+  void on_start(const Migration& m, int resume_from) override;
+  void on_retry(const Migration& m, int attempt, Millis wait, const std::string& why) override;
+  void on_note(const Migration& m, const std::string& note) override;
+  void on_done(const Migration& m, const StepOutcome& o) override;
+
+ private:
+  bool quiet_;
+};
+
+// "statement 2 (line 7): <message>"
+std::string failure_text(const StepOutcome& o);
+// The closing summary line and, when anything did not apply, a table of what and why.
+void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb);
+
+}  // namespace trellis::cli

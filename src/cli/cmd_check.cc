@@ -1,0 +1,54 @@
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/plan_view.h"
+#include "trellis/error.h"
+
+namespace trellis::cli {
+namespace {
+
+std::vector<Finding> check_findings(const Workspace& ws, bool offline) {
+  StateIndex state;
+  if (!offline) {
+    auto driver = ws.connect(OpenMode::kReadOnly);
+    state = StateIndex(driver->load_state());
+  }
+  auto findings = integrity_findings(ws.graph(), state);
+  Plan plan = make_plan(ws.graph(), ws.env(), state, PlanOptions{});
+  for (const auto& e : plan.errors) {
+    findings.push_back({"plan", Severity::kError, "", "", 0, e.message + " (" + e.hint + ")"});
+  }
+  return findings;
+}
+
+}  // namespace
+
+Runner setup_check(CLI::App& sub, const Globals& g) {
+  auto json = std::make_shared<bool>(false);
+  auto offline = std::make_shared<bool>(false);
+  sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
+  sub.add_flag("--offline", *offline, "Check the files only; do not read the database");
+  sub.footer(
+      "Loading the project already checks every file: directives, duplicate numbers, malformed "
+      "ids, dangling requires and cycles (exit 2). With a database, check also compares it with "
+      "the files: edited applied migrations (checksums), applied migrations whose file is gone, "
+      "pending migrations numbered below applied ones, failed or interrupted migrations (exit 1 on "
+      "errors).");
+  return [&g, json, offline]() {
+    Workspace ws = g.workspace();
+    auto findings = check_findings(ws, *offline);
+    bool errors = false;
+    for (const auto& f : findings) errors = errors || f.severity == Severity::kError;
+    const Output& out = Output::get();
+    if (*json) {
+      out.json({{"ok", !errors}, {"findings", findings_json(findings)}});
+    } else {
+      out.line(std::to_string(ws.graph().size()) + " migration(s) in " +
+               std::to_string(ws.graph().features().size()) + " feature(s): files are well-formed, no cycles");
+      print_findings(findings);
+      out.line(errors ? out.paint(Style::kRed, "check failed") : out.paint(Style::kGreen, "check passed"));
+    }
+    return static_cast<int>(errors ? ExitCode::kFailed : ExitCode::kOk);
+  };
+}
+
+}  // namespace trellis::cli

@@ -1,0 +1,101 @@
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "trellis/error.h"
+#include "trellis/status.h"
+
+namespace trellis::cli {
+namespace {
+
+const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"};
+
+const char* fill_for(const std::string& state) {
+  if (state == "applied") return "#c7e9c0";
+  if (state == "failed") return "#fcbba1";
+  if (state == "blocked" || state == "running") return "#fee391";
+  if (state == "held") return "#e0e0e0";
+  return "#ffffff";
+}
+
+std::string node_name(Node n) { return "m" + std::to_string(n); }
+
+std::string dot(const Workspace& ws, const std::vector<std::string>& states) {
+  const Graph& g = ws.graph();
+  std::string s = "digraph trellis {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n";
+  auto features = g.features();
+  for (std::size_t f = 0; f < features.size(); ++f) {
+    const char* color = kPalette[f % 8];
+    s += "  subgraph \"cluster_" + features[f] + "\" {\n    label=\"" + features[f] + "\"; color=\"" + color + "\";\n";
+    for (Node n : g.feature_nodes(features[f])) {
+      s += "    " + node_name(n) + " [label=\"" + g.at(n).id + "\\n" + states[n] + "\", color=\"" + color +
+           "\", fillcolor=\"" + fill_for(states[n]) + "\"];\n";
+    }
+    s += "  }\n";
+  }
+  for (Node n = 0; n < g.size(); ++n) {
+    for (Node d : g.dependencies(n)) {
+      bool cross = g.at(d).feature != g.at(n).feature;
+      s += "  " + node_name(d) + " -> " + node_name(n) + (cross ? " [style=dashed];\n" : ";\n");
+    }
+  }
+  return s + "}\n";
+}
+
+std::string mermaid(const Workspace& ws, const std::vector<std::string>& states) {
+  const Graph& g = ws.graph();
+  std::string s = "flowchart LR\n";
+  for (const auto& f : g.features()) {
+    s += "  subgraph " + f + "\n";
+    for (Node n : g.feature_nodes(f)) s += "    " + node_name(n) + "[\"" + g.at(n).id + "\"]:::" + states[n] + "\n";
+    s += "  end\n";
+  }
+  for (Node n = 0; n < g.size(); ++n) {
+    for (Node d : g.dependencies(n)) {
+      s += "  " + node_name(d) + (g.at(d).feature != g.at(n).feature ? " -.-> " : " --> ") + node_name(n) + "\n";
+    }
+  }
+  for (const char* st : {"applied", "pending", "failed", "blocked", "held", "running"}) {
+    s += std::string("  classDef ") + st + " fill:" + fill_for(st) + ",stroke:#333\n";
+  }
+  return s;
+}
+
+void text(const Workspace& ws, const std::vector<std::string>& states) {
+  const Output& out = Output::get();
+  const Graph& g = ws.graph();
+  auto features = g.features();
+  Style feature_styles[] = {Style::kBlue, Style::kMagenta, Style::kCyan, Style::kYellow};
+  for (std::size_t f = 0; f < features.size(); ++f) {
+    out.line(out.paint(feature_styles[f % 4], features[f]));
+    for (Node n : g.feature_nodes(features[f])) {
+      std::string line = "  " + out.paint(style_for_state(states[n]), "●") + " " + g.at(n).id + "  " +
+                         out.paint(style_for_state(states[n]), states[n]);
+      for (Node d : g.required(n)) line += out.paint(Style::kDim, "  <- " + g.at(d).id);
+      out.line(line);
+    }
+  }
+}
+
+}  // namespace
+
+Runner setup_graph(CLI::App& sub, const Globals& g) {
+  auto format = std::make_shared<std::string>("text");
+  auto no_state = std::make_shared<bool>(false);
+  sub.add_option("--format", *format, "text, dot (Graphviz) or mermaid")
+      ->check(CLI::IsMember({"text", "dot", "mermaid"}));
+  sub.add_flag("--no-state", *no_state, "Do not read the database; show the files only");
+  return [&g, format, no_state]() {
+    Workspace ws = g.workspace();
+    std::vector<std::string> states(ws.graph().size(), "pending");
+    if (!*no_state) {
+      auto driver = ws.connect(OpenMode::kReadOnly);
+      StateIndex state(driver->load_state());
+      for (const auto& v : build_status(ws, state, {}).migrations) states[v.node] = migration_state_name(v.state);
+    }
+    if (*format == "dot") std::fputs(dot(ws, states).c_str(), stdout);
+    else if (*format == "mermaid") std::fputs(mermaid(ws, states).c_str(), stdout);
+    else text(ws, states);
+    return 0;
+  };
+}
+
+}  // namespace trellis::cli

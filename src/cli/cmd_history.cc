@@ -1,0 +1,44 @@
+#include "cli/commands.h"
+#include "cli/output.h"
+
+namespace trellis::cli {
+
+Runner setup_history(CLI::App& sub, const Globals& g) {
+  auto json = std::make_shared<bool>(false);
+  auto limit = std::make_shared<int>(0);
+  sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
+  sub.add_option("--limit", *limit, "Only the last N events")->type_name("N");
+  return [&g, json, limit]() {
+    Workspace ws = g.workspace();
+    auto driver = ws.connect(OpenMode::kReadOnly);
+    auto events = driver->load_history();
+    if (*limit > 0 && events.size() > static_cast<std::size_t>(*limit)) {
+      events.erase(events.begin(), events.end() - *limit);
+    }
+    const Output& out = Output::get();
+    if (*json) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& e : events) {
+        arr.push_back({{"seq", e.seq}, {"id", e.id}, {"action", e.action}, {"at", e.at},
+                       {"duration_ms", e.duration_ms}, {"error", e.error}, {"by", e.by},
+                       {"tool_version", e.tool_version}, {"checksum", e.checksum}});
+      }
+      out.json({{"events", arr}});
+      return 0;
+    }
+    if (events.empty()) {
+      out.line("No history yet in " + mask_url(ws.env().database));
+      return 0;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : events) {
+      std::string state = e.action == "apply" ? "applied" : e.action == "fail" ? "failed" : "";
+      rows.push_back({e.at, out.paint(style_for_state(state), e.action), e.id,
+                      std::to_string(e.duration_ms) + " ms", e.by, e.error});
+    }
+    out.table({"when (UTC)", "action", "migration", "took", "by", "error"}, rows);
+    return 0;
+  };
+}
+
+}  // namespace trellis::cli

@@ -1,0 +1,33 @@
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/plan_view.h"
+#include "trellis/error.h"
+
+namespace trellis::cli {
+
+Runner setup_plan(CLI::App& sub, const Globals& g) {
+  auto opts = std::make_shared<PlanOptions>();
+  auto json = std::make_shared<bool>(false);
+  add_plan_options(sub, *opts);
+  sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
+  return [&g, opts, json]() {
+    Workspace ws = g.workspace();
+    auto driver = ws.connect(OpenMode::kReadOnly);
+    StateIndex state(driver->load_state());
+    Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
+    auto warnings = integrity_findings(ws.graph(), state);
+    if (*json) {
+      Output::get().json(plan_json(ws, plan, warnings));
+    } else {
+      print_plan(ws, plan);
+      if (!warnings.empty()) {
+        Output::get().line();
+        print_findings(warnings);
+      }
+      print_plan_errors(plan);
+    }
+    return static_cast<int>(plan.errors.empty() ? ExitCode::kOk : ExitCode::kBadInput);
+  };
+}
+
+}  // namespace trellis::cli

@@ -1,0 +1,70 @@
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "trellis/error.h"
+#include "trellis/plan.h"
+#include "trellis/stamp.h"
+
+namespace trellis::cli {
+
+Runner setup_stamp(CLI::App& sub, const Globals& g) {
+  auto ids = std::make_shared<std::vector<std::string>>();
+  auto all = std::make_shared<bool>(false);
+  auto json = std::make_shared<bool>(false);
+  auto dry = std::make_shared<bool>(false);
+  sub.add_option("ID", *ids, "Migrations to record as applied (their unapplied dependencies come along)");
+  sub.add_flag("--all", *all, "Every migration of the released features");
+  sub.add_flag("--dry-run", *dry, "Show what would be recorded; record nothing");
+  sub.add_flag("--json", *json, "Machine-readable output");
+  return [&g, ids, all, json, dry]() {
+    if (ids->empty() == !*all) throw Error(ErrorKind::kUsage, "stamp needs migration ids or --all (not both)");
+    Workspace ws = g.workspace();
+    auto driver = ws.connect(*dry ? OpenMode::kReadOnly : OpenMode::kReadWrite);
+    if (!*dry) {
+      driver->acquire_lock(ws.env().settings.runner_lock_wait);
+      driver->ensure_state();
+    }
+    StateIndex state(driver->load_state());
+    auto nodes = plan_stamp(ws, state, *ids, *all);
+    if (!*dry) run_stamp(*driver, ws, nodes);
+    const Output& out = Output::get();
+    if (*json) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (Node n : nodes) arr.push_back(ws.graph().at(n).id);
+      out.json({{"stamped", arr}, {"dry_run", *dry}});
+      return 0;
+    }
+    out.line((*dry ? "Would record " : "Recorded ") + std::to_string(nodes.size()) +
+             " migration(s) as applied, without running them, in " + driver->display_target() + ":");
+    for (Node n : nodes) {
+      const Migration& m = ws.graph().at(n);
+      out.line("  " + m.id + "  checksum " + m.checksum.substr(0, 12) + "  phase " + phase_name(m.phase));
+    }
+    return 0;
+  };
+}
+
+Runner setup_accept(CLI::App& sub, const Globals& g) {
+  auto ids = std::make_shared<std::vector<std::string>>();
+  auto all = std::make_shared<bool>(false);
+  sub.add_option("ID", *ids, "Edited applied migrations whose new file content you accept");
+  sub.add_flag("--all", *all, "Every edited applied migration");
+  return [&g, ids, all]() {
+    if (ids->empty() == !*all) throw Error(ErrorKind::kUsage, "accept needs migration ids or --all (not both)");
+    Workspace ws = g.workspace();
+    auto driver = ws.connect(OpenMode::kReadWrite);
+    driver->acquire_lock(ws.env().settings.runner_lock_wait);
+    driver->ensure_state();
+    StateIndex state(driver->load_state());
+    auto nodes = plan_accept(ws, state, *ids, *all);
+    run_accept(*driver, ws, state, nodes);
+    const Output& out = Output::get();
+    out.line("Accepted the current file of " + std::to_string(nodes.size()) + " migration(s); nothing was run:");
+    for (Node n : nodes) {
+      const Migration& m = ws.graph().at(n);
+      out.line("  " + m.id + "  " + state.find(m.id)->checksum.substr(0, 12) + " -> " + m.checksum.substr(0, 12));
+    }
+    return 0;
+  };
+}
+
+}  // namespace trellis::cli

@@ -1,0 +1,84 @@
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/plan_view.h"
+#include "trellis/status.h"
+
+namespace trellis::cli {
+namespace {
+
+nlohmann::json status_json(const Workspace& ws, const StatusReport& r) {
+  nlohmann::json features = nlohmann::json::array(), migrations = nlohmann::json::array();
+  for (const auto& f : r.features) {
+    features.push_back({{"name", f.name}, {"released", f.released}, {"applied", f.applied},
+                        {"pending", f.pending}, {"failed", f.failed}, {"blocked", f.blocked},
+                        {"held", f.held}, {"running", f.running},
+                        {"head", f.head.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.head)},
+                        {"phase", f.phase.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.phase)}});
+  }
+  for (const auto& v : r.migrations) {
+    const Migration& m = ws.graph().at(v.node);
+    nlohmann::json j = {{"id", m.id}, {"feature", m.feature}, {"phase", phase_name(m.phase)},
+                        {"state", migration_state_name(v.state)}};
+    if (v.row != nullptr) {
+      if (v.state == MigrationState::kApplied) j["applied_at"] = v.row->finished_at;
+      if (!v.row->error.empty()) j["error"] = v.row->error;
+      if (v.state == MigrationState::kRunning) j["statements_done"] = v.row->statements_done;
+    }
+    if (!v.reason.empty()) j["reason"] = v.reason;
+    migrations.push_back(j);
+  }
+  return {{"environment", ws.env().name}, {"database", mask_url(ws.env().database)},
+          {"features", features}, {"migrations", migrations}, {"warnings", findings_json(r.warnings)}};
+}
+
+void print_status(const Workspace& ws, const StatusReport& r) {
+  const Output& out = Output::get();
+  out.line(out.paint(Style::kBold, "Status of " + ws.env().name) + " (" + mask_url(ws.env().database) + ")");
+  std::vector<std::vector<std::string>> rows;
+  auto cell = [&](int n, const char* state) {
+    return n == 0 ? out.paint(Style::kDim, "0") : out.paint(style_for_state(state), std::to_string(n));
+  };
+  for (const auto& f : r.features) {
+    rows.push_back({f.name + (f.released ? "" : out.paint(Style::kDim, " (unreleased)")), cell(f.applied, "applied"),
+                    cell(f.pending, "pending"), cell(f.failed, "failed"), cell(f.blocked, "blocked"),
+                    cell(f.held, "held"), f.head.empty() ? "-" : f.head});
+  }
+  out.table({"feature", "applied", "pending", "failed", "blocked", "held", "head"}, rows);
+  std::vector<std::vector<std::string>> attention;
+  for (const auto& v : r.migrations) {
+    if (v.state == MigrationState::kApplied || v.state == MigrationState::kPending) continue;
+    std::string state = migration_state_name(v.state);
+    std::string detail = v.reason;
+    if (v.row != nullptr && !v.row->error.empty()) detail = v.row->error;
+    if (v.state == MigrationState::kRunning) {
+      detail = "interrupted after " + std::to_string(v.row->statements_done) + " statement(s); apply resumes it";
+    }
+    attention.push_back({ws.graph().at(v.node).id, out.paint(style_for_state(state), state), detail});
+  }
+  if (!attention.empty()) {
+    out.line();
+    out.table({"migration", "state", "detail"}, attention);
+  }
+  if (!r.warnings.empty()) {
+    out.line();
+    print_findings(r.warnings);
+  }
+}
+
+}  // namespace
+
+Runner setup_status(CLI::App& sub, const Globals& g) {
+  auto json = std::make_shared<bool>(false);
+  sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
+  return [&g, json]() {
+    Workspace ws = g.workspace();
+    auto driver = ws.connect(OpenMode::kReadOnly);
+    StateIndex state(driver->load_state());
+    StatusReport report = build_status(ws, state, driver->find_leftovers());
+    if (*json) Output::get().json(status_json(ws, report));
+    else print_status(ws, report);
+    return 0;
+  };
+}
+
+}  // namespace trellis::cli

@@ -1,0 +1,23 @@
+#include "cli/commands.h"
+
+namespace trellis::cli {
+
+const std::vector<Command>& command_table() {
+  static const std::vector<Command> table = {
+      {"init", "Create trellis.toml, migrations/ and an example feature", setup_init},
+      {"new", "Write the next migration file of a feature", setup_new},
+      {"plan", "Show what apply would do, and what is held back and why", setup_plan},
+      {"apply", "Apply pending migrations of the released features", setup_apply},
+      {"rollback", "Roll back a migration or feature and everything applied that depends on it",
+       setup_rollback},
+      {"status", "Per feature: applied, pending, failed, blocked, held", setup_status},
+      {"history", "What was applied, rolled back or stamped, when and by whom", setup_history},
+      {"graph", "The migration graph as text, Graphviz dot or Mermaid", setup_graph},
+      {"stamp", "Record migrations as applied without running them", setup_stamp},
+      {"accept", "Accept the new checksum of an edited, applied migration", setup_accept},
+      {"check", "CI gate: file integrity and agreement between files and database", setup_check},
+  };
+  return table;
+}
+
+}  // namespace trellis::cli

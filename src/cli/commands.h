@@ -1,0 +1,52 @@
+// commands.h — the command table. Each command lives in its own cmd_<name>.cc, owns its
+// options and help text, and returns the process exit status.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "trellis/workspace.h"
+
+namespace trellis::cli {
+
+// Options every command accepts (before or after the command name).
+struct Globals {
+  std::string dir = ".";
+  std::string env;
+  std::string database;
+  bool no_color = false;
+
+  EnvSelection selection() const { return EnvSelection{env, database}; }
+  // Loads the project in `dir` with the selected environment.
+  Workspace workspace() const { return Workspace(dir, selection()); }
+};
+
+using Runner = std::function<int()>;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  // Adds the command's options to `sub` and returns what runs it.
+  Runner (*setup)(CLI::App& sub, const Globals& globals);
+};
+
+const std::vector<Command>& command_table();
+
+// One setup function per command (cmd_<name>.cc).
+Runner setup_init(CLI::App&, const Globals&);
+Runner setup_new(CLI::App&, const Globals&);
+Runner setup_plan(CLI::App&, const Globals&);
+Runner setup_apply(CLI::App&, const Globals&);
+Runner setup_rollback(CLI::App&, const Globals&);
+Runner setup_status(CLI::App&, const Globals&);
+Runner setup_history(CLI::App&, const Globals&);
+Runner setup_graph(CLI::App&, const Globals&);
+Runner setup_stamp(CLI::App&, const Globals&);
+Runner setup_accept(CLI::App&, const Globals&);
+Runner setup_check(CLI::App&, const Globals&);
+
+}  // namespace trellis::cli

@@ -1,0 +1,83 @@
+// The trellis command line: a thin shell over the library. Only cli/ prints or exits.
+#include <cstring>
+#include <map>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "trellis/error.h"
+#include "util/text.h"
+
+namespace {
+
+using trellis::cli::Output;
+
+// "trellis aply" -> "unknown command 'aply'; did you mean 'apply'?"
+int unknown_command(const std::string& word) {
+  std::string best;
+  int best_distance = 3;
+  for (const auto& c : trellis::cli::command_table()) {
+    int d = trellis::edit_distance(word, c.name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c.name;
+    }
+  }
+  std::string msg = "trellis: error: unknown command '" + word + "'";
+  if (!best.empty()) msg += "; did you mean '" + best + "'?";
+  Output::get().err(msg);
+  Output::get().err("  run 'trellis --help' for the list of commands");
+  return static_cast<int>(trellis::ExitCode::kBadInput);
+}
+
+const char* first_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-C" || a == "-e" || a == "--env" || a == "--database") {
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] != '-') return argv[i];
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace trellis::cli;
+  CLI::App app{"Trellis: feature-scoped database migrations", "trellis"};
+  app.set_version_flag("--version", std::string("trellis ") + TRELLIS_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  Globals g;
+  app.add_option("-C", g.dir, "Run as if started in DIR (the project root)")->type_name("DIR");
+  app.add_option("-e,--env", g.env, "Environment from trellis.toml (default: $TRELLIS_ENV, then [project] default_env)")
+      ->type_name("NAME");
+  app.add_option("--database", g.database, "Database URL, overriding the environment's")->type_name("URL");
+  app.add_flag("--no-color", g.no_color, "No colour (also off with NO_COLOR or when not a terminal)");
+  std::map<CLI::App*, Runner> runners;
+  for (const auto& c : command_table()) {
+    CLI::App* sub = app.add_subcommand(c.name, c.summary);
+    runners[sub] = c.setup(*sub, g);
+  }
+  if (const char* word = first_word(argc, argv)) {
+    bool known = false;
+    for (const auto& c : command_table()) known = known || std::strcmp(c.name, word) == 0;
+    if (!known) return unknown_command(word);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(trellis::ExitCode::kBadInput);
+  }
+  if (g.no_color) Output::get().disable_color();
+  try {
+    for (auto& [sub, run] : runners) {
+      if (sub->parsed()) return run();
+    }
+  } catch (const std::exception& e) {
+    return report_error(e);
+  }
+  return 0;
+}

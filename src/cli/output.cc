@@ -1,0 +1,114 @@
+#include "cli/output.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "trellis/error.h"
+
+namespace trellis::cli {
+namespace {
+
+const char* code(Style s) {
+  switch (s) {
+    case Style::kPlain: return "";
+    case Style::kBold: return "\033[1m";
+    case Style::kDim: return "\033[2m";
+    case Style::kGreen: return "\033[32m";
+    case Style::kYellow: return "\033[33m";
+    case Style::kRed: return "\033[31m";
+    case Style::kCyan: return "\033[36m";
+    case Style::kMagenta: return "\033[35m";
+    case Style::kBlue: return "\033[34m";
+  }
+  return "";
+}
+
+// Visible width, ignoring escape sequences (UTF-8 continuation bytes count zero).
+std::size_t visible_width(const std::string& s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\033') {
+      while (i < s.size() && s[i] != 'm') ++i;
+      continue;
+    }
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++w;
+  }
+  return w;
+}
+
+}  // namespace
+
+Output::Output() {
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  color_ = ::isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0') &&
+           !(term != nullptr && std::string(term) == "dumb");
+}
+
+Output& Output::get() {
+  static Output out;
+  return out;
+}
+
+std::string Output::paint(Style style, const std::string& text) const {
+  if (!color_ || style == Style::kPlain) return text;
+  return std::string(code(style)) + text + "\033[0m";
+}
+
+void Output::line(const std::string& text) const {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+void Output::err(const std::string& text) const {
+  std::fflush(stdout);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fputc('\n', stderr);
+}
+
+void Output::json(const nlohmann::json& doc) const { line(doc.dump(2)); }
+
+void Output::table(const std::vector<std::string>& header,
+                   const std::vector<std::vector<std::string>>& rows) const {
+  std::vector<std::size_t> width(header.size(), 0);
+  for (std::size_t c = 0; c < header.size(); ++c) width[c] = visible_width(header[c]);
+  for (const auto& r : rows) {
+    for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], visible_width(r[c]));
+  }
+  auto render = [&](const std::vector<std::string>& r, Style style) {
+    std::string s = "  ";
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      std::string cell = c == 0 || style == Style::kPlain ? r[c] : r[c];
+      s += cell;
+      if (c + 1 < r.size()) s += std::string(width[c] - visible_width(r[c]) + 2, ' ');
+    }
+    line(style == Style::kPlain ? s : paint(style, s));
+  };
+  render(header, Style::kDim);
+  for (const auto& r : rows) render(r, Style::kPlain);
+}
+
+int report_error(const std::exception& e) {
+  const Output& out = Output::get();
+  std::string prefix = "trellis: error: ";
+  out.err(prefix + e.what());
+  int status = static_cast<int>(ExitCode::kFailed);
+  if (const auto* te = dynamic_cast<const Error*>(&e)) {
+    if (!te->hint().empty()) out.err("  hint: " + te->hint());
+    status = static_cast<int>(exit_code_for(te->kind()));
+  }
+  return status;
+}
+
+Style style_for_state(const std::string& state) {
+  if (state == "applied") return Style::kGreen;
+  if (state == "failed") return Style::kRed;
+  if (state == "blocked" || state == "running") return Style::kYellow;
+  if (state == "held" || state == "not-run") return Style::kDim;
+  if (state == "pending") return Style::kCyan;
+  return Style::kPlain;
+}
+
+}  // namespace trellis::cli

@@ -1,0 +1,39 @@
+// output.h — everything the CLI prints goes through here: colour only on a terminal
+// and never with NO_COLOR, aligned tables, errors as "trellis: error: …".
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace trellis::cli {
+
+enum class Style { kPlain, kBold, kDim, kGreen, kYellow, kRed, kCyan, kMagenta, kBlue };
+
+class Output {
+ public:
+  static Output& get();
+  void disable_color() { color_ = false; }
+  bool color() const { return color_; }
+
+  std::string paint(Style style, const std::string& text) const;
+  void line(const std::string& text = "") const;           // stdout
+  void err(const std::string& text) const;                 // stderr
+  void json(const nlohmann::json& doc) const;              // stdout, pretty
+  void table(const std::vector<std::string>& header,
+             const std::vector<std::vector<std::string>>& rows) const;
+
+ private:
+  Output();
+  bool color_;
+};
+
+// Prints a library error with its hint, and returns the exit status for it.
+int report_error(const std::exception& e);
+
+// Colours for states and results ("applied" green, "failed" red, …).
+Style style_for_state(const std::string& state);
+
+}  // namespace trellis::cli

@@ -1,0 +1,108 @@
+#include "cli/plan_view.h"
+
+#include "cli/output.h"
+#include "util/text.h"
+
+namespace trellis::cli {
+
+void add_plan_options(CLI::App& sub, PlanOptions& o) {
+  sub.add_option("--feature", o.features, "Only this feature (repeatable); its dependencies come along")
+      ->type_name("F");
+  sub.add_option("--to", o.to, "Stop at this migration (and what it depends on)")->type_name("ID");
+  sub.add_flag("--with-dependencies", o.with_dependencies,
+               "Also run the migrations of unreleased features that released ones require");
+  sub.add_flag("--contract", o.contract, "Allow contract-phase migrations in this run");
+  sub.add_flag("--allow-out-of-order", o.allow_out_of_order,
+               "Apply a migration numbered below an applied one of its own feature");
+}
+
+static std::vector<std::string> required_ids(const Graph& g, Node n) {
+  std::vector<std::string> ids;
+  for (Node d : g.required(n)) ids.push_back(g.at(d).id);
+  return ids;
+}
+
+void print_plan(const Workspace& ws, const Plan& plan) {
+  const Output& out = Output::get();
+  const Graph& g = ws.graph();
+  out.line(out.paint(Style::kBold, "Plan for " + ws.env().name) + " (" + mask_url(ws.env().database) + "): " +
+           std::to_string(plan.steps.size()) + " to apply");
+  if (plan.steps.empty()) out.line("  nothing to apply");
+  std::vector<std::vector<std::string>> rows;
+  int i = 0;
+  for (const auto& s : plan.steps) {
+    const Migration& m = g.at(s.node);
+    std::string notes;
+    auto req = required_ids(g, s.node);
+    if (!req.empty()) notes = "requires " + join(req, ", ");
+    if (m.tx == TxMode::kNone) notes += std::string(notes.empty() ? "" : "; ") + "non-transactional";
+    if (s.pulled_in) notes += std::string(notes.empty() ? "" : "; ") + "pulled in as a dependency";
+    rows.push_back({std::to_string(++i) + ".", out.paint(Style::kCyan, m.id), phase_name(m.phase), notes});
+  }
+  if (!rows.empty()) out.table({"#", "migration", "phase", "notes"}, rows);
+  std::vector<std::vector<std::string>> held;
+  for (const auto& h : plan.held) {
+    if (h.reason == HoldReason::kNotSelected) continue;
+    held.push_back({g.at(h.node).id, hold_reason_id(h.reason), h.detail});
+  }
+  if (!held.empty()) {
+    out.line();
+    out.line(out.paint(Style::kBold, "Held back (" + std::to_string(held.size()) + "):"));
+    out.table({"migration", "reason", "detail"}, held);
+  }
+}
+
+void print_plan_errors(const Plan& plan) {
+  const Output& out = Output::get();
+  for (const auto& e : plan.errors) {
+    out.err("trellis: error: " + e.message);
+    if (!e.hint.empty()) out.err("  hint: " + e.hint);
+  }
+}
+
+nlohmann::json findings_json(const std::vector<Finding>& findings) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& f : findings) {
+    arr.push_back({{"kind", f.kind},
+                   {"severity", f.severity == Severity::kError ? "error" : "warning"},
+                   {"id", f.id},
+                   {"file", f.file},
+                   {"line", f.line},
+                   {"message", f.message}});
+  }
+  return arr;
+}
+
+void print_findings(const std::vector<Finding>& findings) {
+  const Output& out = Output::get();
+  for (const auto& f : findings) {
+    bool error = f.severity == Severity::kError;
+    out.line(out.paint(error ? Style::kRed : Style::kYellow, error ? "  error: " : "  warning: ") + f.message);
+  }
+}
+
+nlohmann::json plan_json(const Workspace& ws, const Plan& plan, const std::vector<Finding>& warnings) {
+  const Graph& g = ws.graph();
+  nlohmann::json pending = nlohmann::json::array(), held = nlohmann::json::array(),
+                 errors = nlohmann::json::array();
+  for (const auto& s : plan.steps) {
+    const Migration& m = g.at(s.node);
+    pending.push_back({{"id", m.id},
+                       {"feature", m.feature},
+                       {"phase", phase_name(m.phase)},
+                       {"transaction", m.tx == TxMode::kTransactional},
+                       {"requires", required_ids(g, s.node)},
+                       {"pulled_in", s.pulled_in}});
+  }
+  for (const auto& h : plan.held) {
+    held.push_back({{"id", g.at(h.node).id},
+                    {"feature", g.at(h.node).feature},
+                    {"reason", hold_reason_id(h.reason)},
+                    {"detail", h.detail}});
+  }
+  for (const auto& e : plan.errors) errors.push_back({{"message", e.message}, {"hint", e.hint}});
+  return {{"environment", ws.env().name}, {"database", mask_url(ws.env().database)}, {"pending", pending},
+          {"held_back", held}, {"errors", errors}, {"warnings", findings_json(warnings)}};
+}
+
+}  // namespace trellis::cli

@@ -1,0 +1,22 @@
+#include "db/drivers.h"
+#include "trellis/error.h"
+#include "util/text.h"
+
+namespace trellis {
+
+std::unique_ptr<Driver> open_driver(const std::string& url, OpenMode mode,
+                                    const std::string& state_schema) {
+  if (starts_with(url, "sqlite:")) {
+    std::string path = url.substr(7);
+    if (path.empty()) throw Error(ErrorKind::kConfig, "database URL 'sqlite:' has no path");
+    return make_sqlite_driver(path, mode);
+  }
+  if (starts_with(url, "postgres://") || starts_with(url, "postgresql://") ||
+      url.find('=') != std::string::npos) {
+    return make_postgres_driver(url, mode, state_schema);
+  }
+  throw Error(ErrorKind::kConfig, "unsupported database URL '" + mask_url(url) + "'",
+              "use sqlite:PATH, sqlite::memory:, postgres://… or a libpq 'host=… dbname=…' string");
+}
+
+}  // namespace trellis

@@ -1,0 +1,85 @@
+// Runs a plan: a failed migration blocks only its own dependents; independent migrations
+// go on (unless --fail-fast).
+#include "trellis/apply.h"
+
+#include "engine/bookkeeping.h"
+#include "engine/migration_runner.h"
+#include "util/clock.h"
+
+namespace trellis {
+
+const char* step_result_name(StepResult r) {
+  switch (r) {
+    case StepResult::kApplied: return "applied";
+    case StepResult::kFailed: return "failed";
+    case StepResult::kBlocked: return "blocked";
+    case StepResult::kNotRun: return "not-run";
+  }
+  return "not-run";
+}
+
+Timeouts timeouts_for(const Migration& m, const Environment& env) {
+  Timeouts t;
+  t.lock_timeout = m.lock_timeout.value_or(env.settings.lock_timeout);
+  t.statement_timeout = m.statement_timeout.value_or(env.settings.statement_timeout);
+  return t;
+}
+
+std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Plan& plan,
+                                  const ApplyOptions& options, ApplyObserver& observer) {
+  const Graph& g = ws.graph();
+  StateIndex state(driver.load_state());
+  std::vector<const StepOutcome*> outcome_of(g.size(), nullptr);
+  std::vector<StepOutcome> out;
+  out.reserve(plan.steps.size());
+  bool stop = false;
+  for (const Step& step : plan.steps) {
+    const Migration& m = g.at(step.node);
+    StepOutcome o;
+    o.node = step.node;
+    for (Node d : g.dependencies(step.node)) {
+      const StepOutcome* dep = outcome_of[d];
+      if (dep != nullptr && dep->result != StepResult::kApplied) {
+        o.result = StepResult::kBlocked;
+        o.blocked_by = g.at(d).id;
+        break;
+      }
+    }
+    if (stop && o.result != StepResult::kBlocked) o.result = StepResult::kNotRun;
+    if (!stop && o.result != StepResult::kBlocked) {
+      o = MigrationRunner(driver, ws.env(), observer).run(step.node, m, state.find(m.id));
+      if (o.result == StepResult::kFailed && options.on_failure == FailurePolicy::kFailFast) stop = true;
+    }
+    observer.on_done(m, o);
+    out.push_back(std::move(o));
+    outcome_of[step.node] = &out.back();
+  }
+  return out;
+}
+
+std::string render_plan_sql(Driver& driver, const Workspace& ws, const Plan& plan) {
+  std::string sql;
+  const Graph& g = ws.graph();
+  for (const Step& step : plan.steps) {
+    const Migration& m = g.at(step.node);
+    sql += "-- " + m.id + " (" + m.path + ")\n";
+    Timeouts t = timeouts_for(m, ws.env());
+    bool tx = m.tx == TxMode::kTransactional;
+    if (tx) sql += driver.render_begin(t);
+    for (const auto& st : driver.split(m.up.sql, m.up.first_line)) {
+      std::string text = st.sql;
+      while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+      sql += text;
+      if (text.empty() || text.back() != ';') sql += ";";
+      sql += "\n";
+    }
+    StateRow row = state_row(m, RecordStatus::kApplied, now_iso8601());
+    row.finished_at = row.started_at;
+    sql += driver.render_record(row, history_event(m, "apply"));
+    if (tx) sql += driver.render_commit();
+    sql += "\n";
+  }
+  return sql;
+}
+
+}  // namespace trellis

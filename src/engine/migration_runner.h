@@ -1,0 +1,30 @@
+// migration_runner.h — runs one migration's up section: transactional (statements and
+// history row commit together, retried whole on lock timeout) or not (started row first,
+// each statement retried on its own, progress recorded, leftovers cleaned on resume).
+#pragma once
+
+#include "trellis/apply.h"
+
+namespace trellis {
+
+class MigrationRunner {
+ public:
+  MigrationRunner(Driver& driver, const Environment& env, ApplyObserver& observer)
+      : driver_(driver), env_(env), observer_(observer) {}
+
+  // `previous` is the migration's row before this run (failed or interrupted), if any.
+  StepOutcome run(Node node, const Migration& m, const StateRow* previous);
+
+ private:
+  StepOutcome run_transactional(const Migration& m, StepOutcome out);
+  StepOutcome run_non_transactional(const Migration& m, const StateRow* previous, StepOutcome out);
+  // Records the failure in its own transaction; returns the outcome.
+  StepOutcome fail(const Migration& m, StepOutcome out, const std::string& started, int done);
+  Millis backoff(int attempt);
+
+  Driver& driver_;
+  const Environment& env_;
+  ApplyObserver& observer_;
+};
+
+}  // namespace trellis

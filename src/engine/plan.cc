@@ -1,0 +1,138 @@
+// The planner: pending = released features' migrations not yet applied, in dependency
+// order; everything else held back with its reason.
+#include <algorithm>
+#include <unordered_map>
+
+#include "trellis/error.h"
+#include "trellis/plan.h"
+
+namespace trellis {
+namespace {
+
+class Planner {
+ public:
+  Planner(const Graph& g, const Environment& env, const StateIndex& state, const PlanOptions& o)
+      : g_(g), env_(env), o_(o), n_(g.size()), applied_(n_), target_(n_), needed_(n_),
+        pulled_(n_), held_(n_, false), held_reason_(n_) {
+    for (Node i = 0; i < n_; ++i) {
+      applied_[i] = state.applied(g.at(i).id);
+      if (!applied_[i]) continue;
+      auto& top = highest_applied_[g.at(i).feature];
+      if (top.empty() || compare_numbers(g.at(i).number, top) > 0) top = g.at(i).number;
+    }
+  }
+
+  Plan run() {
+    select_targets();
+    pull_unreleased_dependencies();
+    Plan plan;
+    for (Node i : g_.topo_order(needed_)) decide(i, plan);
+    for (Node i = 0; i < n_; ++i) {
+      if (!applied_[i] && !needed_[i]) {
+        plan.held.push_back({i, HoldReason::kNotSelected, "not selected by --feature/--to"});
+      }
+    }
+    return plan;
+  }
+
+ private:
+  void select_targets() {
+    bool by_feature = !o_.features.empty();
+    std::vector<bool> in_to(n_, true);
+    if (!o_.to.empty()) {
+      auto to = g_.find(o_.to);
+      if (!to) throw Error(ErrorKind::kUsage, "--to: no migration '" + o_.to + "'");
+      in_to = g_.ancestors({*to});
+      in_to[*to] = true;
+    }
+    for (const auto& f : o_.features) {
+      if (g_.feature_nodes(f).empty()) {
+        throw Error(ErrorKind::kUsage, "--feature: no feature '" + f + "' in this project");
+      }
+    }
+    std::vector<Node> targets;
+    for (Node i = 0; i < n_; ++i) {
+      bool in_feature = !by_feature || std::count(o_.features.begin(), o_.features.end(), g_.at(i).feature);
+      target_[i] = !applied_[i] && in_feature && in_to[i];
+      if (target_[i]) targets.push_back(i);
+    }
+    auto deps = g_.ancestors(targets);
+    for (Node i = 0; i < n_; ++i) needed_[i] = !applied_[i] && (target_[i] || deps[i]);
+  }
+
+  // --with-dependencies: the unapplied migrations of unreleased features that a released,
+  // needed migration depends on (and what those need) run too, and nothing more.
+  void pull_unreleased_dependencies() {
+    if (!o_.with_dependencies) return;
+    std::vector<Node> released;
+    for (Node i = 0; i < n_; ++i) {
+      if (needed_[i] && env_.releases(g_.at(i).feature)) released.push_back(i);
+    }
+    auto deps = g_.ancestors(released);
+    for (Node i = 0; i < n_; ++i) {
+      if (deps[i] && !applied_[i] && !env_.releases(g_.at(i).feature)) pulled_[i] = true;
+    }
+  }
+
+  void hold(Node i, HoldReason r, std::string detail, Plan& plan) {
+    held_[i] = true;
+    held_reason_[i] = r;
+    plan.held.push_back({i, r, std::move(detail)});
+  }
+
+  bool out_of_order(Node i) const {
+    const Migration& m = g_.at(i);
+    auto it = highest_applied_.find(m.feature);
+    return it != highest_applied_.end() && compare_numbers(it->second, m.number) > 0;
+  }
+
+  void decide(Node i, Plan& plan) {
+    const Migration& m = g_.at(i);
+    bool released = env_.releases(m.feature) || pulled_[i];
+    if (!released) {
+      return hold(i, HoldReason::kUnreleasedFeature,
+                  "feature '" + m.feature + "' is not released in " + env_.name, plan);
+    }
+    if (m.phase == Phase::kContract && !env_.allow_contract && !o_.contract) {
+      return hold(i, HoldReason::kContractNotAllowed,
+                  "contract migration; " + env_.name + " does not set allow_contract (or pass --contract)",
+                  plan);
+    }
+    if (out_of_order(i) && !o_.allow_out_of_order) {
+      plan.errors.push_back({m.id + " is numbered below an applied migration of feature '" + m.feature +
+                                 "' (a late merge inside one feature)",
+                             "renumber it after the feature's applied migrations, or pass --allow-out-of-order"});
+      return hold(i, HoldReason::kOutOfOrder, "numbered below an applied migration of '" + m.feature + "'", plan);
+    }
+    for (Node d : g_.dependencies(i)) {
+      if (applied_[d] || !held_[d]) continue;
+      const Migration& dep = g_.at(d);
+      if (held_reason_[d] == HoldReason::kUnreleasedFeature && dep.feature != m.feature) {
+        plan.errors.push_back({m.id + " requires " + dep.id + ", but feature '" + dep.feature +
+                                   "' is not released in " + env_.name,
+                               "release '" + dep.feature + "' in " + env_.name +
+                                   ", or pass --with-dependencies"});
+      }
+      return hold(i, HoldReason::kHeldDependency,
+                  "needs " + dep.id + " (held back: " + hold_reason_id(held_reason_[d]) + ")", plan);
+    }
+    plan.steps.push_back({i, pulled_[i] || !target_[i]});
+  }
+
+  const Graph& g_;
+  const Environment& env_;
+  const PlanOptions& o_;
+  std::size_t n_;
+  std::vector<bool> applied_, target_, needed_, pulled_, held_;
+  std::vector<HoldReason> held_reason_;
+  std::unordered_map<std::string, std::string> highest_applied_;  // feature -> number
+};
+
+}  // namespace
+
+Plan make_plan(const Graph& graph, const Environment& env, const StateIndex& state,
+               const PlanOptions& options) {
+  return Planner(graph, env, state, options).run();
+}
+
+}  // namespace trellis

@@ -1,0 +1,93 @@
+#include "trellis/status.h"
+
+#include <map>
+
+namespace trellis {
+
+const char* migration_state_name(MigrationState s) {
+  switch (s) {
+    case MigrationState::kApplied: return "applied";
+    case MigrationState::kPending: return "pending";
+    case MigrationState::kFailed: return "failed";
+    case MigrationState::kBlocked: return "blocked";
+    case MigrationState::kHeld: return "held";
+    case MigrationState::kRunning: return "running";
+  }
+  return "pending";
+}
+
+namespace {
+
+int phase_rank(const std::string& p) { return p == "contract" ? 3 : p == "backfill" ? 2 : p == "expand" ? 1 : 0; }
+
+std::vector<MigrationView> views(const Graph& g, const StateIndex& state, const Plan& plan) {
+  std::vector<MigrationView> out(g.size());
+  std::vector<Node> broken;
+  for (Node n = 0; n < g.size(); ++n) {
+    out[n].node = n;
+    out[n].row = state.find(g.at(n).id);
+    if (out[n].row == nullptr) continue;
+    switch (out[n].row->status) {
+      case RecordStatus::kApplied: out[n].state = MigrationState::kApplied; break;
+      case RecordStatus::kFailed:
+        out[n].state = MigrationState::kFailed;
+        broken.push_back(n);
+        break;
+      case RecordStatus::kRunning:
+        out[n].state = MigrationState::kRunning;
+        broken.push_back(n);
+        break;
+    }
+  }
+  for (const Held& h : plan.held) {
+    if (h.reason == HoldReason::kNotSelected || out[h.node].row != nullptr) continue;
+    out[h.node].state = MigrationState::kHeld;
+    out[h.node].reason = h.detail;
+  }
+  for (Node b : broken) {
+    auto below = g.descendants({b});
+    for (Node n = 0; n < g.size(); ++n) {
+      if (below[n] && out[n].state == MigrationState::kPending) {
+        out[n].state = MigrationState::kBlocked;
+        out[n].reason = "depends on " + g.at(b).id + ", which " +
+                        (out[b].state == MigrationState::kFailed ? "failed" : "was interrupted");
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusReport build_status(const Workspace& ws, const StateIndex& state,
+                          const std::vector<std::string>& leftovers) {
+  const Graph& g = ws.graph();
+  StatusReport r;
+  Plan plan = make_plan(g, ws.env(), state, PlanOptions{});
+  r.migrations = views(g, state, plan);
+  std::map<std::string, FeatureSummary> by_feature;
+  for (const auto& v : r.migrations) {
+    const Migration& m = g.at(v.node);
+    FeatureSummary& f = by_feature[m.feature];
+    f.name = m.feature;
+    f.released = ws.env().releases(m.feature);
+    switch (v.state) {
+      case MigrationState::kApplied:
+        ++f.applied;
+        f.head = m.id;
+        if (phase_rank(phase_name(m.phase)) > phase_rank(f.phase)) f.phase = phase_name(m.phase);
+        break;
+      case MigrationState::kPending: ++f.pending; break;
+      case MigrationState::kFailed: ++f.failed; break;
+      case MigrationState::kBlocked: ++f.blocked; break;
+      case MigrationState::kHeld: ++f.held; break;
+      case MigrationState::kRunning: ++f.running; break;
+    }
+  }
+  for (auto& [name, f] : by_feature) r.features.push_back(std::move(f));
+  r.warnings = integrity_findings(g, state);
+  for (const auto& l : leftovers) r.warnings.push_back({"leftover", Severity::kWarning, "", "", 0, l});
+  return r;
+}
+
+}  // namespace trellis

@@ -1,0 +1,195 @@
+#include "trellis/graph.h"
+
+#include <algorithm>
+#include <queue>
+
+#include "project/ids.h"
+#include "trellis/error.h"
+#include "util/text.h"
+
+namespace trellis {
+namespace {
+
+std::string short_key(const std::string& feature, const std::string& number) {
+  auto i = number.find_first_not_of('0');
+  return feature + "/" + (i == std::string::npos ? "0" : number.substr(i));
+}
+
+}  // namespace
+
+Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations) {
+  std::size_t n = migrations.size();
+  deps_.resize(n);
+  rdeps_.resize(n);
+  required_.resize(n);
+  for (Node i = 0; i < n; ++i) {
+    by_id_.emplace(migrations[i].id, i);
+    by_short_.emplace(short_key(migrations[i].feature, migrations[i].number), i);
+  }
+  std::vector<Node> order(n);
+  for (Node i = 0; i < n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](Node a, Node b) {
+    int c = compare_numbers(migrations[a].number, migrations[b].number);
+    if (c != 0) return c < 0;
+    return migrations[a].id < migrations[b].id;
+  });
+  rank_.resize(n);
+  for (std::size_t r = 0; r < n; ++r) rank_[order[r]] = r;
+  std::vector<std::string> problems;
+  link(problems);
+  if (!problems.empty()) throw Error(ErrorKind::kGraph, join(problems, "\n"));
+  check_cycles();
+}
+
+std::optional<Node> Graph::find(std::string_view id) const {
+  if (auto it = by_id_.find(std::string(id)); it != by_id_.end()) return it->second;
+  auto ref = parse_id(id);
+  if (!ref || !ref->slug.empty()) return std::nullopt;
+  if (auto it = by_short_.find(short_key(ref->feature, ref->number)); it != by_short_.end()) {
+    return it->second;
+  }
+  return std::nullopt;
+}
+
+void Graph::link(std::vector<std::string>& problems) {
+  const auto& ms = *migrations_;
+  for (Node i = 0; i < ms.size(); ++i) {
+    const Migration& m = ms[i];
+    if (i > 0 && ms[i - 1].feature == m.feature) deps_[i].push_back(i - 1);
+    for (const auto& req : m.requirements) {
+      std::string where = m.path + ":" + std::to_string(req.line) + ": requires '" + req.id + "'";
+      auto ref = parse_id(req.id);
+      auto target = ref ? by_short_.find(short_key(ref->feature, ref->number)) : by_short_.end();
+      if (target == by_short_.end()) {
+        problems.push_back(where + ", which does not exist");
+        continue;
+      }
+      Node t = target->second;
+      if (!ref->slug.empty() && ref->slug != ms[t].slug) {
+        problems.push_back(where + ", but that migration is '" + ms[t].id + "'");
+        continue;
+      }
+      if (t == i) {
+        problems.push_back(where + ", which is itself");
+        continue;
+      }
+      if (ms[t].feature == m.feature) {
+        if (compare_numbers(ms[t].number, m.number) > 0) {
+          problems.push_back(where + ", a later migration of its own feature");
+        }
+        continue;  // an earlier one of the same feature is implied by the chain
+      }
+      if (std::find(deps_[i].begin(), deps_[i].end(), t) == deps_[i].end()) {
+        deps_[i].push_back(t);
+        required_[i].push_back(t);
+      }
+    }
+  }
+  for (Node i = 0; i < ms.size(); ++i) {
+    for (Node d : deps_[i]) rdeps_[d].push_back(i);
+  }
+}
+
+void Graph::check_cycles() const {
+  std::size_t n = size();
+  std::vector<int> color(n, 0);  // 0 new, 1 on stack, 2 done
+  std::vector<Node> stack;
+  std::vector<Node> cycle;
+  // Iterative DFS following dependency edges; nodes visited in id order for determinism.
+  std::vector<Node> roots(n);
+  for (Node i = 0; i < n; ++i) roots[i] = i;
+  std::sort(roots.begin(), roots.end(), [&](Node a, Node b) { return at(a).id < at(b).id; });
+  for (Node root : roots) {
+    if (color[root] != 0 || !cycle.empty()) continue;
+    std::vector<std::pair<Node, std::size_t>> work{{root, 0}};
+    color[root] = 1;
+    stack.push_back(root);
+    while (!work.empty() && cycle.empty()) {
+      auto& [node, next] = work.back();
+      if (next == deps_[node].size()) {
+        color[node] = 2;
+        stack.pop_back();
+        work.pop_back();
+        continue;
+      }
+      Node d = deps_[node][next++];
+      if (color[d] == 1) {
+        auto it = std::find(stack.begin(), stack.end(), d);
+        cycle.assign(it, stack.end());
+      } else if (color[d] == 0) {
+        color[d] = 1;
+        stack.push_back(d);
+        work.push_back({d, 0});
+      }
+    }
+  }
+  if (cycle.empty()) return;
+  auto smallest = std::min_element(cycle.begin(), cycle.end(),
+                                   [&](Node a, Node b) { return at(a).id < at(b).id; });
+  std::rotate(cycle.begin(), smallest, cycle.end());
+  std::string text = "dependency cycle: ";
+  for (Node c : cycle) text += at(c).id + " -> ";
+  text += at(cycle.front()).id;
+  throw Error(ErrorKind::kGraph, text, "a migration may only require migrations it can run after");
+}
+
+std::vector<Node> Graph::feature_nodes(std::string_view feature) const {
+  std::vector<Node> out;
+  for (Node i = 0; i < size(); ++i) {
+    if (at(i).feature == feature) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::string> Graph::features() const {
+  std::vector<std::string> out;
+  for (Node i = 0; i < size(); ++i) {
+    if (out.empty() || out.back() != at(i).feature) out.push_back(at(i).feature);
+  }
+  return out;
+}
+
+static std::vector<bool> closure(const std::vector<std::vector<Node>>& edges,
+                                 const std::vector<Node>& from) {
+  std::vector<bool> seen(edges.size(), false);
+  std::vector<Node> work(from.begin(), from.end());
+  while (!work.empty()) {
+    Node n = work.back();
+    work.pop_back();
+    for (Node e : edges[n]) {
+      if (!seen[e]) {
+        seen[e] = true;
+        work.push_back(e);
+      }
+    }
+  }
+  return seen;
+}
+
+std::vector<bool> Graph::ancestors(const std::vector<Node>& from) const { return closure(deps_, from); }
+std::vector<bool> Graph::descendants(const std::vector<Node>& from) const { return closure(rdeps_, from); }
+bool Graph::depends_on(Node a, Node b) const { return ancestors({a})[b]; }
+
+std::vector<Node> Graph::topo_order(const std::vector<bool>& include) const {
+  std::size_t n = size();
+  std::vector<std::size_t> waiting(n, 0);
+  auto later = [&](Node a, Node b) { return rank_[a] > rank_[b]; };
+  std::priority_queue<Node, std::vector<Node>, decltype(later)> ready(later);
+  for (Node i = 0; i < n; ++i) {
+    if (!include[i]) continue;
+    for (Node d : deps_[i]) waiting[i] += include[d] ? 1 : 0;
+    if (waiting[i] == 0) ready.push(i);
+  }
+  std::vector<Node> out;
+  while (!ready.empty()) {
+    Node i = ready.top();
+    ready.pop();
+    out.push_back(i);
+    for (Node r : rdeps_[i]) {
+      if (include[r] && --waiting[r] == 0) ready.push(r);
+    }
+  }
+  return out;
+}
+
+}  // namespace trellis

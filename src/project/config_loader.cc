@@ -1,0 +1,181 @@
+// Reads trellis.toml. The only file that includes toml++.
+#include <toml++/toml.h>
+
+#include <filesystem>
+
+#include "trellis/error.h"
+#include "trellis/project.h"
+#include "util/text.h"
+
+namespace trellis {
+namespace {
+
+const char* kConfigFile = "trellis.toml";
+
+class ConfigReader {
+ public:
+  explicit ConfigReader(Config& config) : c_(config) {}
+
+  void read(const toml::table& root) {
+    for (auto&& [key, node] : root) {
+      std::string k(key.str());
+      if (k == "project") read_project(table_of(node, k));
+      else if (k == "defaults") read_settings(table_of(node, k), c_.defaults, "defaults");
+      else if (k == "env") read_envs(table_of(node, k));
+      else if (k == "lint") read_lint(table_of(node, k));
+      else fail(node, "unknown section [" + k + "] (known: project, defaults, env, lint)");
+    }
+  }
+
+ private:
+  [[noreturn]] void fail(const toml::node& node, const std::string& message) {
+    throw Error(ErrorKind::kConfig,
+                std::string(kConfigFile) + ":" + std::to_string(node.source().begin.line) + ": " + message);
+  }
+
+  const toml::table& table_of(const toml::node& node, const std::string& name) {
+    if (!node.is_table()) fail(node, "'" + name + "' must be a table");
+    return *node.as_table();
+  }
+
+  std::string string_of(const toml::node& node, const std::string& name) {
+    if (!node.is_string()) fail(node, "'" + name + "' must be a string");
+    return node.as_string()->get();
+  }
+
+  void read_project(const toml::table& t) {
+    for (auto&& [key, node] : t) {
+      std::string k(key.str());
+      if (k == "migrations") c_.migrations_dir = string_of(node, k);
+      else if (k == "state_schema") c_.state_schema = string_of(node, k);
+      else if (k == "default_env") c_.default_env = string_of(node, k);
+      else fail(node, "unknown key '" + k + "' in [project] (known: migrations, state_schema, default_env)");
+    }
+  }
+
+  Millis duration_of(const toml::node& node, const std::string& name) {
+    if (node.is_integer()) return Millis{node.as_integer()->get() * 1000};
+    auto d = parse_duration(string_of(node, name));
+    if (!d) fail(node, "'" + name + "' is not a duration (e.g. \"500ms\", \"3s\", \"2min\", \"0\")");
+    return *d;
+  }
+
+  bool read_setting(const std::string& k, const toml::node& node, Settings& s) {
+    if (k == "lock_timeout") s.lock_timeout = duration_of(node, k);
+    else if (k == "statement_timeout") s.statement_timeout = duration_of(node, k);
+    else if (k == "lock_wait") s.runner_lock_wait = duration_of(node, k);
+    else if (k == "lock_retries") {
+      if (!node.is_integer() || node.as_integer()->get() < 0) fail(node, "'lock_retries' must be a whole number >= 0");
+      s.lock_retries = static_cast<int>(node.as_integer()->get());
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  void read_settings(const toml::table& t, Settings& s, const std::string& where) {
+    for (auto&& [key, node] : t) {
+      std::string k(key.str());
+      if (!read_setting(k, node, s)) {
+        fail(node, "unknown key '" + k + "' in [" + where +
+                       "] (known: lock_timeout, statement_timeout, lock_retries, lock_wait)");
+      }
+    }
+  }
+
+  void read_envs(const toml::table& t) {
+    for (auto&& [key, node] : t) read_env(std::string(key.str()), table_of(node, "env"), node);
+  }
+
+  void read_env(const std::string& name, const toml::table& t, const toml::node& where) {
+    Environment env;
+    env.name = name;
+    env.database_line = where.source().begin.line;
+    // Environment-level settings override [defaults]; [defaults] may come later in the
+    // file, so collect overrides and merge at the end.
+    pending_overrides_.push_back({name, &t});
+    for (auto&& [key, node] : t) {
+      std::string k(key.str());
+      if (k == "database") {
+        env.database = string_of(node, k);
+        env.database_line = node.source().begin.line;
+      } else if (k == "features") {
+        read_features(node, env);
+      } else if (k == "allow_contract") {
+        if (!node.is_boolean()) fail(node, "'allow_contract' must be true or false");
+        env.allow_contract = node.as_boolean()->get();
+      } else if (!is_setting_key(k)) {
+        fail(node, "unknown key '" + k + "' in [env." + name +
+                       "] (known: database, features, allow_contract, lock_timeout, "
+                       "statement_timeout, lock_retries, lock_wait)");
+      }
+    }
+    c_.environments[name] = std::move(env);
+  }
+
+  static bool is_setting_key(const std::string& k) {
+    return k == "lock_timeout" || k == "statement_timeout" || k == "lock_retries" || k == "lock_wait";
+  }
+
+  void read_features(const toml::node& node, Environment& env) {
+    if (node.is_string() && node.as_string()->get() == "all") {
+      env.all_features = true;
+      return;
+    }
+    if (!node.is_array()) fail(node, "'features' must be \"all\" or a list of feature names");
+    env.all_features = false;
+    for (auto&& item : *node.as_array()) env.features.insert(string_of(item, "features"));
+  }
+
+  void read_lint(const toml::table& t) {
+    for (auto&& [key, node] : t) {
+      std::string rule(key.str());
+      std::string level = string_of(node, rule);
+      if (level != "error" && level != "warning" && level != "off") {
+        fail(node, "lint level of '" + rule + "' must be \"error\", \"warning\" or \"off\"");
+      }
+      c_.lint.severity[rule] = level;
+    }
+  }
+
+ public:
+  void merge_overrides() {
+    for (auto& [name, table] : pending_overrides_) {
+      Settings s = c_.defaults;
+      for (auto&& [key, node] : *table) read_setting(std::string(key.str()), node, s);
+      c_.environments[name].settings = s;
+    }
+  }
+
+ private:
+  Config& c_;
+  std::vector<std::pair<std::string, const toml::table*>> pending_overrides_;
+};
+
+}  // namespace
+
+Config load_config(const std::string& root) {
+  Config config;
+  config.root = root;
+  config.config_path = kConfigFile;
+  std::string path = (std::filesystem::path(root) / kConfigFile).string();
+  if (!std::filesystem::exists(path)) {
+    throw Error(ErrorKind::kConfig, "no trellis.toml in " + root,
+                "run 'trellis init' to create a project, or pass -C DIR");
+  }
+  std::string text = read_file(path);
+  toml::table root_table;
+  try {
+    root_table = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    throw Error(ErrorKind::kConfig, std::string(kConfigFile) + ":" +
+                                        std::to_string(e.source().begin.line) + ": " +
+                                        std::string(e.description()));
+  }
+  ConfigReader reader(config);
+  reader.read(root_table);
+  reader.merge_overrides();
+  return config;
+}
+
+}  // namespace trellis

@@ -1,0 +1,65 @@
+#include "project/ids.h"
+
+#include <cctype>
+
+namespace trellis {
+namespace {
+
+bool is_slug(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+// Splits "NNNN_slug" or "NNNN"; slug_required says whether "_slug" must be present.
+std::optional<FileName> split_number(std::string_view s, bool slug_required) {
+  std::size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == 0) return std::nullopt;
+  FileName out{std::string(s.substr(0, i)), {}};
+  if (i == s.size()) {
+    if (slug_required) return std::nullopt;
+    return out;
+  }
+  if (s[i] != '_' || !is_slug(s.substr(i + 1))) return std::nullopt;
+  out.slug = std::string(s.substr(i + 1));
+  return out;
+}
+
+}  // namespace
+
+bool is_feature_name(std::string_view name) {
+  if (name.empty() || !(std::islower(static_cast<unsigned char>(name[0])) ||
+                        std::isdigit(static_cast<unsigned char>(name[0])))) {
+    return false;
+  }
+  for (char c : name) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '_' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<FileName> parse_file_name(std::string_view name) {
+  constexpr std::string_view kExt = ".sql";
+  if (name.size() <= kExt.size() || name.substr(name.size() - kExt.size()) != kExt) {
+    return std::nullopt;
+  }
+  return split_number(name.substr(0, name.size() - kExt.size()), /*slug_required=*/true);
+}
+
+std::optional<IdRef> parse_id(std::string_view text) {
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto feature = text.substr(0, slash);
+  if (!is_feature_name(feature)) return std::nullopt;
+  auto rest = split_number(text.substr(slash + 1), /*slug_required=*/false);
+  if (!rest) return std::nullopt;
+  return IdRef{std::string(feature), rest->number, rest->slug};
+}
+
+}  // namespace trellis

@@ -1,0 +1,253 @@
+#include "project/migration_parser.h"
+
+#include <cctype>
+#include <set>
+
+#include "project/batch_spec.h"
+#include "project/ids.h"
+#include "util/sha256.h"
+#include "util/text.h"
+
+namespace trellis {
+namespace {
+
+enum class Where { kHeader, kUp, kDown };
+
+struct Line {
+  std::string_view text;  // without the line break
+  int number;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view content, Migration& m, Diagnostics& diag)
+      : content_(content), m_(m), diag_(diag) {}
+
+  void run() {
+    m_.checksum = sha256_hex(content_);
+    std::size_t pos = 0;
+    int number = 1;
+    while (pos <= content_.size()) {
+      auto end = content_.find('\n', pos);
+      if (end == std::string_view::npos) end = content_.size();
+      std::string_view text = content_.substr(pos, end - pos);
+      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+      on_line(Line{text, number}, pos, end);
+      pos = end + 1;
+      ++number;
+    }
+    finish(number - 1);
+  }
+
+ private:
+  void error(const Line& line, int col, const std::string& message) {
+    diag_.errors.push_back(located(m_.path, line.number, message, line.text, col));
+  }
+  void error_at_file(const std::string& message) { diag_.errors.push_back(m_.path + ": " + message); }
+
+  void on_line(const Line& line, std::size_t begin, std::size_t end) {
+    std::string_view t = trim(line.text);
+    if (starts_with(t, "-- +") || starts_with(t, "--+")) {
+      on_marker(line, t, begin, end);
+      return;
+    }
+    switch (where_) {
+      case Where::kHeader: on_header_line(line, t); break;
+      case Where::kUp: extend(m_.up, begin, end); break;
+      case Where::kDown: extend(m_.down, begin, end); break;
+    }
+  }
+
+  void extend(Section& s, std::size_t begin, std::size_t end) {
+    if (section_begin_ == std::string_view::npos) section_begin_ = begin;
+    section_end_ = std::min(end + 1, content_.size());
+    (void)s;
+  }
+
+  void close_section() {
+    Section* s = where_ == Where::kUp ? &m_.up : where_ == Where::kDown ? &m_.down : nullptr;
+    if (s != nullptr && section_begin_ != std::string_view::npos) {
+      s->sql = std::string(content_.substr(section_begin_, section_end_ - section_begin_));
+    }
+    section_begin_ = std::string_view::npos;
+  }
+
+  void on_marker(const Line& line, std::string_view t, std::size_t, std::size_t) {
+    auto plus = t.find('+');
+    std::string_view rest = trim(t.substr(plus + 1));
+    auto space = rest.find_first_of(" \t");
+    std::string_view word = rest.substr(0, space);
+    std::string_view arg = space == std::string_view::npos ? "" : trim(rest.substr(space));
+    int col = static_cast<int>(line.text.find('+')) + 1;
+    if (word == "up" && arg.empty()) {
+      if (m_.up.present) return error(line, col, "second '-- +up' marker");
+      if (where_ == Where::kDown) return error(line, col, "'-- +up' must come before '-- +down'");
+      close_section();
+      where_ = Where::kUp;
+      m_.up.present = true;
+      m_.up.first_line = line.number + 1;
+    } else if (word == "down" && (arg.empty() || arg == "irreversible")) {
+      if (!m_.up.present) return error(line, col, "'-- +down' before '-- +up'");
+      if (m_.down.present || m_.irreversible) return error(line, col, "second '-- +down' marker");
+      close_section();
+      where_ = Where::kDown;
+      m_.down_marker_line = line.number;
+      if (arg == "irreversible") m_.irreversible = true;
+      m_.down.present = true;
+      m_.down.first_line = line.number + 1;
+    } else if (word == "down") {
+      error(line, col, "unknown '-- +down' option '" + std::string(arg) +
+                           "' (write '-- +down' or '-- +down irreversible')");
+    } else {
+      error(line, col, "unknown section marker '-- +" + std::string(rest) +
+                           "' (expected '-- +up' or '-- +down')");
+    }
+  }
+
+  void on_header_line(const Line& line, std::string_view t) {
+    if (t.empty()) return;
+    if (!starts_with(t, "--")) {
+      int col = static_cast<int>(line.text.find_first_not_of(" \t")) + 1;
+      return error(line, col, "SQL before '-- +up' (only directives and comments may come first)");
+    }
+    std::size_t i = 2;
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+    std::size_t name_start = i;
+    while (i < t.size() && (std::islower(static_cast<unsigned char>(t[i])) ||
+                            std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '-')) {
+      ++i;
+    }
+    std::size_t name_end = i;
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+    if (name_end == name_start || i >= t.size() || t[i] != ':') return;  // a plain comment
+    std::string name(t.substr(name_start, name_end - name_start));
+    std::string_view value = trim(t.substr(i + 1));
+    int col = static_cast<int>(line.text.find(name)) + 1;
+    on_directive(line, name, value, col);
+  }
+
+  bool once(const Line& line, const std::string& name, int col) {
+    if (seen_.insert(name).second) return true;
+    error(line, col, "directive '" + name + "' given twice");
+    return false;
+  }
+
+  void on_directive(const Line& line, const std::string& name, std::string_view value, int col) {
+    int value_col = static_cast<int>(line.text.find(':', static_cast<std::size_t>(col))) + 2;
+    if (value.empty()) return error(line, value_col, "directive '" + name + "' needs a value");
+    if (name == "requires") return on_requires(line, value);
+    if (name == "phase") {
+      if (!once(line, name, col)) return;
+      if (value == "expand") m_.phase = Phase::kExpand;
+      else if (value == "backfill") m_.phase = Phase::kBackfill;
+      else if (value == "contract") m_.phase = Phase::kContract;
+      else error(line, value_col, "unknown phase '" + std::string(value) +
+                                      "' (expected expand, backfill or contract)");
+      return;
+    }
+    if (name == "transaction") {
+      if (!once(line, name, col)) return;
+      if (value == "true") m_.tx = TxMode::kTransactional;
+      else if (value == "false") m_.tx = TxMode::kNone;
+      else error(line, value_col, "transaction must be true or false, not '" + std::string(value) + "'");
+      return;
+    }
+    if (name == "lock-timeout" || name == "statement-timeout") {
+      if (!once(line, name, col)) return;
+      auto d = parse_duration(value);
+      if (!d) return error(line, value_col, "bad duration '" + std::string(value) + "' (e.g. 500ms, 3s, 2min)");
+      (name == "lock-timeout" ? m_.lock_timeout : m_.statement_timeout) = *d;
+      return;
+    }
+    if (name == "lint-allow") return on_lint_allow(line, value, value_col);
+    if (name == "batch") {
+      if (!once(line, name, col)) return;
+      std::string problem;
+      auto spec = parse_batch_spec(value, problem);
+      if (!spec) return error(line, value_col, problem);
+      spec->line = line.number;
+      m_.batch = std::move(spec);
+      return;
+    }
+    error(line, col, "unknown directive '" + name +
+                         "' (known: requires, phase, transaction, lock-timeout, "
+                         "statement-timeout, lint-allow, batch)");
+  }
+
+  void on_requires(const Line& line, std::string_view value) {
+    for (const auto& item : split_list(value, ',')) {
+      if (!parse_id(item)) {
+        int col = static_cast<int>(line.text.find(item)) + 1;
+        error(line, col, "malformed migration id '" + item +
+                             "' (expected feature/NNNN or feature/NNNN_slug)");
+        continue;
+      }
+      m_.requirements.push_back(Requirement{item, line.number});
+    }
+  }
+
+  void on_lint_allow(const Line& line, std::string_view value, int col) {
+    auto space = value.find_first_of(" \t");
+    std::string rule(value.substr(0, space));
+    std::string_view reason = space == std::string_view::npos ? "" : trim(value.substr(space));
+    if (reason.size() < 2 || reason.front() != '"' || reason.back() != '"' ||
+        trim(reason.substr(1, reason.size() - 2)).empty()) {
+      return error(line, col, "lint-allow needs a reason: -- lint-allow: " + rule +
+                                  " \"why this is safe here\"");
+    }
+    m_.lint_allows.push_back(
+        LintAllow{rule, std::string(reason.substr(1, reason.size() - 2)), line.number});
+  }
+
+  static bool has_sql(std::string_view sql) {
+    std::size_t pos = 0;
+    while (pos < sql.size()) {
+      auto end = sql.find('\n', pos);
+      if (end == std::string_view::npos) end = sql.size();
+      auto t = trim(sql.substr(pos, end - pos));
+      if (!t.empty() && !starts_with(t, "--")) return true;
+      pos = end + 1;
+    }
+    return false;
+  }
+
+  void finish(int last_line) {
+    close_section();
+    if (!m_.up.present) {
+      return error_at_file("no '-- +up' marker; put '-- +up' on its own line before the SQL");
+    }
+    if (!has_sql(m_.up.sql)) {
+      diag_.errors.push_back(m_.path + ":" + std::to_string(m_.up.first_line - 1) +
+                             ": the '-- +up' section has no SQL");
+    }
+    if (m_.irreversible && has_sql(m_.down.sql)) {
+      diag_.errors.push_back(m_.path + ":" + std::to_string(m_.down_marker_line) +
+                             ": '-- +down irreversible' must not be followed by SQL");
+    }
+    if (m_.down.present && !m_.irreversible && !has_sql(m_.down.sql)) {
+      m_.irreversible = true;  // an empty down section is forward-only, said plainly
+    }
+    if (!m_.down.present) m_.irreversible = true;
+    if (m_.batch && m_.phase != Phase::kBackfill) {
+      diag_.errors.push_back(m_.path + ":" + std::to_string(m_.batch->line) +
+                             ": 'batch' is only allowed with '-- phase: backfill'");
+    }
+    (void)last_line;
+  }
+
+  std::string_view content_;
+  Migration& m_;
+  Diagnostics& diag_;
+  Where where_ = Where::kHeader;
+  std::set<std::string> seen_;
+  std::size_t section_begin_ = std::string_view::npos;
+  std::size_t section_end_ = 0;
+};
+
+}  // namespace
+
+void parse_migration(std::string_view content, Migration& out, Diagnostics& diag) {
+  Parser(content, out, diag).run();
+}
+
+}  // namespace trellis

@@ -1,0 +1,24 @@
+// migration_parser.h — parses the text of one migration file (PRODUCT.md §3).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trellis/migration.h"
+
+namespace trellis {
+
+// Problems found in one file, each already formatted as
+// "path:line: message\n  <line>\n  ^" (see located() in util/text.h).
+struct Diagnostics {
+  std::vector<std::string> errors;
+  bool empty() const { return errors.empty(); }
+};
+
+// Parses `content` of the file at `path` (relative, for messages) into `out`, whose id,
+// feature, number, slug and path the caller has set. Appends every problem to `diag`
+// (does not stop at the first).
+void parse_migration(std::string_view content, Migration& out, Diagnostics& diag);
+
+}  // namespace trellis
