@@ -133,6 +133,7 @@ TEST_P(BadInputTest, UnknownCommandAndOption) {
   EXPECT_EQ(command.exit_code, 2) << command.describe();
   RunResult option = project_.run({"apply", "--no-such-option"});
   EXPECT_EQ(option.exit_code, 2) << option.describe();
+  EXPECT_EQ(option.err.rfind("trellis: error: ", 0), 0u) << option.describe();
   expect_untouched();
 }
 
