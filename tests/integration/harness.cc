@@ -155,19 +155,15 @@ std::string slow_statement(const std::string& backend, double seconds) {
 
 bool wait_for_slow_statement(Child& child, TestDb& db) {
   if (db.backend() == "sqlite") {
-    auto start = std::chrono::steady_clock::now();
+    if (!child.wait_until([&] { return db.write_in_progress(); }, milliseconds(5000))) {
+      return false;
+    }
+    auto seen = std::chrono::steady_clock::now();
     return child.wait_until(
-        [&] { return std::chrono::steady_clock::now() - start > milliseconds(700); },
+        [&] { return std::chrono::steady_clock::now() - seen > milliseconds(300); },
         milliseconds(5000));
   }
-  return child.wait_until(
-      [&] {
-        return db.query("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                        "current_database() AND state = 'active' AND query LIKE "
-                        "'%pg_sleep%' AND pid <> pg_backend_pid()") !=
-               std::vector<std::string>{"0"};
-      },
-      milliseconds(10000));
+  return child.wait_until([&] { return db.write_in_progress(); }, milliseconds(10000));
 }
 
 int line_of(const std::string& content, const std::string& needle) {

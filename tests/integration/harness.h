@@ -132,6 +132,9 @@ class TestDb {
   // User tables (not trellis' own), sorted.
   virtual std::vector<std::string> tables() = 0;
   virtual bool state_exists() = 0;
+  // Whether a writing transaction is open right now: SQLite's rollback journal (or WAL)
+  // file exists; on PostgreSQL a pg_sleep() is running in this database.
+  virtual bool write_in_progress() = 0;
   // Names of trellis' own tables as written in SQL.
   virtual std::string migrations_table() const = 0;
   virtual std::string history_table() const = 0;
@@ -189,7 +192,8 @@ std::string slow_statement(const std::string& backend, double seconds);
 
 // Waits until `child` is inside the slow_statement() of a migration on `db`. PostgreSQL:
 // the statement is visible in pg_stat_activity. SQLite: nothing is visible from outside
-// an exclusive transaction, so a fixed point well inside a statement of >= 2 s.
+// the transaction but its journal file, so 300 ms after that appears, well inside a
+// statement of >= 2 s.
 bool wait_for_slow_statement(Child& child, TestDb& db);
 
 // The 1-based line of the first line of `content` containing `needle`, or 0.

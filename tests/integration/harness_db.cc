@@ -58,6 +58,10 @@ class SqliteDb : public TestDb {
                 .empty();
   }
 
+  bool write_in_progress() override {
+    return file_exists(path_ + "-journal") || file_exists(path_ + "-wal");
+  }
+
  private:
   static std::string row_text(sqlite3_stmt* stmt) {
     std::string row;
@@ -94,6 +98,12 @@ class PostgresDb : public TestDb {
   bool state_exists() override {
     return query("SELECT to_regclass('trellis.migrations') IS NOT NULL") ==
            std::vector<std::string>{"t"};
+  }
+
+  bool write_in_progress() override {
+    return query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND state = 'active' AND query LIKE '%pg_sleep%' "
+                 "AND pid <> pg_backend_pid()") != std::vector<std::string>{"0"};
   }
 
  private:
