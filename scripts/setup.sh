@@ -22,5 +22,6 @@ fi
 build_type=${TRELLIS_BUILD_TYPE:-RelWithDebInfo}
 werror=OFF
 [ -n "${CI:-}" ] && werror=ON
-cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" -DTRELLIS_WERROR="$werror" >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" -DTRELLIS_WERROR="$werror" \
+  -DTRELLIS_TESTS="${TRELLIS_TESTS:-ON}" >/dev/null
 cmake --build build -j"$(nproc)"

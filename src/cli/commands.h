@@ -48,5 +48,6 @@ Runner setup_graph(CLI::App&, const Globals&);
 Runner setup_stamp(CLI::App&, const Globals&);
 Runner setup_accept(CLI::App&, const Globals&);
 Runner setup_check(CLI::App&, const Globals&);
+Runner setup_lint(CLI::App&, const Globals&);
 
 }  // namespace trellis::cli

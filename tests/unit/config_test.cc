@@ -1,0 +1,93 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "trellis/error.h"
+#include "trellis/project.h"
+
+namespace trellis {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/trellis-config-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& text) { std::ofstream(dir_ + "/trellis.toml") << text; }
+  std::string error_loading() {
+    try {
+      load_config(dir_);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  }
+  std::string dir_;
+};
+
+TEST_F(ConfigTest, ReadsEnvironmentsAndDefaults) {
+  write("[project]\nmigrations = \"db\"\ndefault_env = \"dev\"\n[defaults]\nlock_timeout = \"2s\"\nlock_retries = 3\n"
+        "[env.dev]\ndatabase = \"sqlite:dev.db\"\nfeatures = \"all\"\n"
+        "[env.production]\ndatabase = \"postgres://x\"\nfeatures = [\"core\"]\nallow_contract = false\nlock_timeout = \"500ms\"\n");
+  Config c = load_config(dir_);
+  EXPECT_EQ(c.migrations_dir, "db");
+  ASSERT_EQ(c.environments.size(), 2u);
+  EXPECT_TRUE(c.environments["dev"].all_features);
+  EXPECT_EQ(c.environments["dev"].settings.lock_timeout, Millis{2000});
+  EXPECT_EQ(c.environments["production"].settings.lock_timeout, Millis{500});
+  EXPECT_EQ(c.environments["production"].settings.lock_retries, 3);
+  EXPECT_FALSE(c.environments["production"].releases("billing"));
+  Environment dev = select_environment(c, {});
+  EXPECT_EQ(dev.database, "sqlite:" + dir_ + "/dev.db");
+}
+
+TEST_F(ConfigTest, UnsetVariableIsAnErrorNamingVariableAndEnvironment) {
+  write("[env.production]\ndatabase = \"${TRELLIS_TEST_SURELY_UNSET}\"\n");
+  ::unsetenv("TRELLIS_TEST_SURELY_UNSET");
+  Config c = load_config(dir_);
+  try {
+    select_environment(c, {"production", ""});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "trellis.toml:2: environment 'production': ${TRELLIS_TEST_SURELY_UNSET} is not set");
+    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
+  }
+  ::setenv("TRELLIS_TEST_SURELY_UNSET", "postgres://h/db", 1);
+  EXPECT_EQ(select_environment(c, {"production", ""}).database, "postgres://h/db");
+  ::unsetenv("TRELLIS_TEST_SURELY_UNSET");
+}
+
+TEST_F(ConfigTest, UnknownEnvironment) {
+  write("[env.dev]\ndatabase = \"sqlite:a.db\"\n[env.production]\ndatabase = \"sqlite:b.db\"\n");
+  Config c = load_config(dir_);
+  try {
+    select_environment(c, {"staging", ""});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "unknown environment 'staging' (environments: dev, production)");
+  }
+}
+
+TEST_F(ConfigTest, UnknownKeyAndBadTypesNameTheLine) {
+  write("[project]\nmigratons = \"x\"\n");
+  EXPECT_EQ(error_loading(),
+            "trellis.toml:2: unknown key 'migratons' in [project] (known: migrations, state_schema, default_env)");
+  write("[env.dev]\ndatabase = \"sqlite:x\"\nfeatures = 3\n");
+  EXPECT_EQ(error_loading(), "trellis.toml:3: 'features' must be \"all\" or a list of feature names");
+  write("[defaults]\nlock_timeout = \"soon\"\n");
+  EXPECT_EQ(error_loading(),
+            "trellis.toml:2: 'lock_timeout' is not a duration (e.g. \"500ms\", \"3s\", \"2min\", \"0\")");
+}
+
+TEST_F(ConfigTest, TomlSyntaxErrorHasLine) {
+  write("[project]\nmigrations = \n");
+  EXPECT_EQ(error_loading().rfind("trellis.toml:2: ", 0), 0u) << error_loading();
+}
+
+}  // namespace
+}  // namespace trellis
