@@ -50,6 +50,11 @@ struct ApplyOptions {
 std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Plan& plan,
                                   const ApplyOptions& options, ApplyObserver& observer);
 
+// Splits every pending migration with the database's parser before anything runs, so a
+// statement that cannot even be parsed (PostgreSQL) is bad input: throws Error(kParse)
+// naming each file and line, and nothing is applied.
+void preflight(Driver& driver, const Workspace& ws, const Plan& plan);
+
 // The timeouts for one migration: its directives, else the environment's settings.
 Timeouts timeouts_for(const Migration& m, const Environment& env);
 

@@ -36,7 +36,12 @@ void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
   if (id.size() < 40) id.resize(40, ' ');
   std::string line = "  " + out.paint(style_for_state(result), mark) + " " + id;
   if (o.result == StepResult::kApplied) line += out.paint(Style::kDim, std::to_string(o.duration_ms) + " ms");
-  if (o.result == StepResult::kFailed) line += "\n         " + m.path + ": " + failure_text(o);
+  if (o.result == StepResult::kFailed) {
+    // The details go to stderr, where errors belong, with the file and line first.
+    std::string where = m.path + (o.line > 0 ? ":" + std::to_string(o.line) : "");
+    out.err("trellis: error: " + where + ": " + m.id + " failed" +
+            (o.statement > 0 ? " at statement " + std::to_string(o.statement) : "") + ": " + o.error);
+  }
   if (o.result == StepResult::kBlocked) line += out.paint(Style::kDim, "depends on " + o.blocked_by);
   out.line(line);
 }

@@ -1,3 +1,5 @@
+#include <filesystem>
+
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "trellis/error.h"
@@ -33,6 +35,9 @@ Runner setup_new(CLI::App& sub, const Globals& g) {
       ->check(CLI::IsMember({"expand", "backfill", "contract"}));
   sub.add_flag("--no-transaction", f->no_tx, "Run outside a transaction (for CREATE INDEX CONCURRENTLY)");
   return [&g, f]() {
+    Config config = load_config(g.dir);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(g.dir) / config.migrations_dir, ec);
     Project p = load_project(g.dir);
     f->spec.phase = f->phase == "contract" ? Phase::kContract : f->phase == "backfill" ? Phase::kBackfill : Phase::kExpand;
     f->spec.tx = f->no_tx ? TxMode::kNone : TxMode::kTransactional;

@@ -4,6 +4,7 @@
 
 #include "engine/bookkeeping.h"
 #include "engine/migration_runner.h"
+#include "trellis/error.h"
 #include "util/clock.h"
 
 namespace trellis {
@@ -23,6 +24,30 @@ Timeouts timeouts_for(const Migration& m, const Environment& env) {
   t.lock_timeout = m.lock_timeout.value_or(env.settings.lock_timeout);
   t.statement_timeout = m.statement_timeout.value_or(env.settings.statement_timeout);
   return t;
+}
+
+void preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
+  std::vector<std::string> problems;
+  for (const Step& step : plan.steps) {
+    const Migration& m = ws.graph().at(step.node);
+    try {
+      driver.split(m.up.sql, m.up.first_line);
+    } catch (const Error& e) {
+      std::string msg = e.what();
+      // "line 12: syntax error …" -> "migrations/a/0001_x.sql:12: syntax error …"
+      if (msg.rfind("line ", 0) == 0 && msg.find(": ") != std::string::npos) {
+        std::size_t colon = msg.find(": ");
+        problems.push_back(m.path + ":" + msg.substr(5, colon - 5) + ": " + msg.substr(colon + 2));
+      } else {
+        problems.push_back(m.path + ": " + msg);
+      }
+    }
+  }
+  if (!problems.empty()) {
+    std::string text;
+    for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p;
+    throw Error(ErrorKind::kParse, text, "nothing was applied; fix the SQL and run apply again");
+  }
 }
 
 std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Plan& plan,
