@@ -64,10 +64,14 @@ void text(const Workspace& ws, const std::vector<std::string>& states) {
   const Graph& g = ws.graph();
   auto features = g.features();
   Style feature_styles[] = {Style::kBlue, Style::kMagenta, Style::kCyan, Style::kYellow};
+  std::size_t width = 0;
+  for (Node n = 0; n < g.size(); ++n) width = std::max(width, g.at(n).id.size());
   for (std::size_t f = 0; f < features.size(); ++f) {
     out.line(out.paint(feature_styles[f % 4], features[f]));
     for (Node n : g.feature_nodes(features[f])) {
-      std::string line = "  " + out.paint(style_for_state(states[n]), "●") + " " + g.at(n).id + "  " +
+      std::string id = g.at(n).id;
+      id.resize(width, ' ');
+      std::string line = "  " + out.paint(style_for_state(states[n]), "●") + " " + id + "  " +
                          out.paint(style_for_state(states[n]), states[n]);
       for (Node d : g.required(n)) line += out.paint(Style::kDim, "  <- " + g.at(d).id);
       out.line(line);
