@@ -37,14 +37,16 @@ void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
   progress_.close();
   const Output& out = Output::get();
   std::string result = step_result_name(o.result);
-  std::string mark = o.result == StepResult::kApplied  ? "ok    "
-                     : o.result == StepResult::kFailed ? "FAILED"
+  std::string mark = o.result == StepResult::kApplied  ? "ok     "
+                     : o.result == StepResult::kFailed ? "FAILED "
                                                        : result == "blocked" ? "blocked" : "not run";
-  std::string line = "  " + out.paint(style_for_state(result), mark) + " " + m.id;
-  if (o.result == StepResult::kApplied) line += out.paint(Style::kDim, "  " + std::to_string(o.duration_ms) + " ms");
+  std::string id = m.id;
+  if (id.size() < 40) id.resize(40, ' ');
+  std::string line = "  " + out.paint(style_for_state(result), mark) + " " + id;
+  if (o.result == StepResult::kApplied) line += out.paint(Style::kDim, std::to_string(o.duration_ms) + " ms");
   if (o.result == StepResult::kFailed) line += "\n         " + m.path + ": " + failure_text(o);
-  if (o.result == StepResult::kBlocked) line += out.paint(Style::kDim, "  (depends on " + o.blocked_by + ")");
-  if (o.result == StepResult::kNotRun && !o.error.empty()) line += out.paint(Style::kDim, "  (" + o.error + ")");
+  if (o.result == StepResult::kBlocked) line += out.paint(Style::kDim, "depends on " + o.blocked_by);
+  if (o.result == StepResult::kNotRun && !o.error.empty()) line += out.paint(Style::kDim, o.error);
   out.line(line);
 }
 

@@ -72,6 +72,12 @@ int apply(const Workspace& ws, const ApplyFlags& f) {
   }
   refuse_edited(integrity_findings(ws.graph(), state));
   const Output& out = Output::get();
+  if (plan.steps.empty() && !f.json) {
+    out.line("Nothing to apply in " + ws.env().name + " (" + driver->display_target() + "): " +
+             std::to_string(state.rows().size()) + " migration(s) recorded, " +
+             std::to_string(plan.held.size()) + " held back");
+    return 0;
+  }
   if (!f.json) {
     out.line(out.paint(Style::kBold, "Applying " + std::to_string(plan.steps.size()) + " migration(s)") +
              " to " + ws.env().name + " (" + driver->display_target() + ")");

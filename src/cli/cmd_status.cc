@@ -59,9 +59,13 @@ void print_status(const Workspace& ws, const StatusReport& r) {
     out.line();
     out.table({"migration", "state", "detail"}, attention);
   }
-  if (!r.warnings.empty()) {
+  std::vector<Finding> warnings;  // failed and interrupted ones are in the table above
+  for (const auto& w : r.warnings) {
+    if (w.kind != "failed" && w.kind != "interrupted") warnings.push_back(w);
+  }
+  if (!warnings.empty()) {
     out.line();
-    print_findings(r.warnings);
+    print_findings(warnings);
   }
 }
 

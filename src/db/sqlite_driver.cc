@@ -43,7 +43,7 @@ class SqliteDriver final : public Driver {
     if (!has_state()) return rows;
     Stmt s(db_, "SELECT id, feature, checksum, phase, status, started_at, COALESCE(finished_at,''), "
                 "duration_ms, COALESCE(error,''), COALESCE(applied_by,''), COALESCE(tool_version,''), "
-                "statements_done FROM trellis_migrations ORDER BY id");
+                "statements_done FROM trellis_migrations");
     while (step(s.get(), "reading trellis_migrations") == SQLITE_ROW) {
       StateRow r;
       r.id = text(s.get(), 0); r.feature = text(s.get(), 1); r.checksum = text(s.get(), 2);

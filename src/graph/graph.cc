@@ -95,11 +95,9 @@ void Graph::check_cycles() const {
   std::vector<int> color(n, 0);  // 0 new, 1 on stack, 2 done
   std::vector<Node> stack;
   std::vector<Node> cycle;
-  // Iterative DFS following dependency edges; nodes visited in id order for determinism.
-  std::vector<Node> roots(n);
-  for (Node i = 0; i < n; ++i) roots[i] = i;
-  std::sort(roots.begin(), roots.end(), [&](Node a, Node b) { return at(a).id < at(b).id; });
-  for (Node root : roots) {
+  // Iterative DFS following dependency edges, from nodes in (feature, number) order, so the
+  // same files always give the same cycle.
+  for (Node root = 0; root < n; ++root) {
     if (color[root] != 0 || !cycle.empty()) continue;
     std::vector<std::pair<Node, std::size_t>> work{{root, 0}};
     color[root] = 1;

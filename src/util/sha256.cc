@@ -4,6 +4,11 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 namespace trellis {
 namespace {
 
@@ -42,15 +47,71 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
   h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += k;
 }
 
+#if defined(__x86_64__)
+// The same compression with the x86 SHA extensions (4 rounds per two instructions).
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_shani(std::array<std::uint32_t, 8>& h,
+                                                               const unsigned char* data,
+                                                               std::size_t blocks) {
+  const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[0])), 0xB1);
+  __m128i state1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[4])), 0x1B);
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);   // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);        // CDGH
+  for (; blocks > 0; --blocks, data += 64) {
+    __m128i abef = state0, cdgh = state1;
+    __m128i w[4];
+    for (int g = 0; g < 16; ++g) {
+      if (g < 4) {
+        w[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), mask);
+      } else {
+        __m128i t = _mm_sha256msg1_epu32(w[g % 4], w[(g + 1) % 4]);
+        t = _mm_add_epi32(t, _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4));
+        w[g % 4] = _mm_sha256msg2_epu32(t, w[(g + 3) % 4]);
+      }
+      __m128i msg = _mm_add_epi32(w[g % 4], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kRound[4 * g])));
+      state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+      state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(msg, 0x0E));
+    }
+    state0 = _mm_add_epi32(state0, abef);
+    state1 = _mm_add_epi32(state1, cdgh);
+  }
+  tmp = _mm_shuffle_epi32(state0, 0x1B);          // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);       // DCHG
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0);    // DCBA
+  state1 = _mm_alignr_epi8(state1, tmp, 8);       // HGFE
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[0]), state0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), state1);
+}
+
+bool have_shani() {
+  static const bool yes = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    bool sha = (b >> 29) & 1;
+    unsigned a1 = 0, b1 = 0, c1 = 0, d1 = 0;
+    __get_cpuid(1, &a1, &b1, &c1, &d1);
+    bool sse41 = (c1 >> 19) & 1, ssse3 = (c1 >> 9) & 1;
+    return sha && sse41 && ssse3;
+  }();
+  return yes;
+}
+#endif
+
+void compress_blocks(std::array<std::uint32_t, 8>& h, const unsigned char* data, std::size_t blocks,
+                     Sha256Impl impl) {
+#if defined(__x86_64__)
+  if (impl == Sha256Impl::kAuto && have_shani()) return compress_shani(h, data, blocks);
+#endif
+  for (std::size_t i = 0; i < blocks; ++i) compress(h, data + 64 * i);
+}
+
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
+std::string sha256_hex(std::string_view data, Sha256Impl impl) {
   std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   std::size_t full = data.size() / 64;
-  for (std::size_t i = 0; i < full; ++i) {
-    compress(h, reinterpret_cast<const unsigned char*>(data.data()) + 64 * i);
-  }
+  compress_blocks(h, reinterpret_cast<const unsigned char*>(data.data()), full, impl);
   unsigned char tail[128] = {};
   std::size_t rest = data.size() - 64 * full;
   std::memcpy(tail, data.data() + 64 * full, rest);
@@ -58,8 +119,7 @@ std::string sha256_hex(std::string_view data) {
   std::size_t tail_len = rest + 9 <= 64 ? 64 : 128;
   std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
   for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  compress(h, tail);
-  if (tail_len == 128) compress(h, tail + 64);
+  compress_blocks(h, tail, tail_len / 64, impl);
   static const char* kHex = "0123456789abcdef";
   std::string out(64, '0');
   for (int i = 0; i < 8; ++i) {

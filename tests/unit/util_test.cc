@@ -8,6 +8,16 @@
 namespace trellis {
 namespace {
 
+TEST(Sha256, PortableAndHardwareAgree) {
+  for (std::size_t n : {0u, 1u, 55u, 56u, 63u, 64u, 65u, 119u, 120u, 1000u, 4097u}) {
+    std::string data(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) data[i] = static_cast<char>(i * 31 + 7);
+    EXPECT_EQ(sha256_hex(data), sha256_hex(data, Sha256Impl::kPortable)) << n;
+  }
+  EXPECT_EQ(sha256_hex("abc", Sha256Impl::kPortable),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST(Sha256, KnownVectors) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

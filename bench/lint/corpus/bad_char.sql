@@ -1,0 +1,1 @@
+CREATE TABLE codes (id bigint PRIMARY KEY, code char(3));

@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD CONSTRAINT total_pos CHECK (total > 0);

@@ -1,0 +1,1 @@
+CREATE DOMAIN positive AS int CHECK (VALUE > 0);

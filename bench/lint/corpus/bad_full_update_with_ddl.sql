@@ -1,0 +1,2 @@
+ALTER TABLE orders ADD COLUMN n bigint;
+UPDATE orders SET n = 0;

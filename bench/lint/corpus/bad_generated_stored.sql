@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD COLUMN t2 numeric GENERATED ALWAYS AS (total * 2) STORED;

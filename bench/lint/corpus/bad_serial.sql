@@ -1,0 +1,1 @@
+CREATE TABLE things2 (id serial PRIMARY KEY);

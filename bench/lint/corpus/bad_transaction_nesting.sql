@@ -1,0 +1,3 @@
+BEGIN;
+CREATE TABLE t1 (id bigint PRIMARY KEY);
+COMMIT;

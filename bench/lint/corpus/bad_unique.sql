@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD CONSTRAINT uq_code UNIQUE (code);

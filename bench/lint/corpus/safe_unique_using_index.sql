@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD CONSTRAINT uq_code UNIQUE USING INDEX ix_code;

@@ -1,0 +1,1 @@
+ALTER TABLE orders VALIDATE CONSTRAINT total_pos;

@@ -1,0 +1,103 @@
+// trellis/lint.h — zero-downtime lint rules and cross-feature conflicts as one report.
+//
+// lint() turns the hazards of the statement model (analysis.h) into findings, deciding
+// for each from the migration's phase and transaction mode, whether the table already
+// exists, the project's [lint] severities and the file's `lint-allow` directives; and adds
+// cross-feature conflicts and statements that could not be analysed. Rule ids are stable;
+// docs/lint-rules.md describes each.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trellis/analysis.h"
+#include "trellis/migration.h"
+
+namespace trellis {
+
+enum class LintSeverity { kOff, kWarning, kError };
+const char* severity_name(LintSeverity severity);  // "off", "warning", "error"
+
+enum class RuleCategory {
+  kLock,         // blocks reads or writes on an existing table, or rewrites it
+  kBreaking,     // destructive or incompatible with code still running: contract only
+  kCorrectness,  // fails or misbehaves as written
+  kHygiene,      // type and schema choices that hurt later
+  kConflict,     // cross-feature conflicts and undeclared dependencies
+  kMeta,         // about the lint run itself (unknown rule, not analysed)
+};
+
+struct RuleInfo {
+  const char* id;
+  LintSeverity default_severity;
+  RuleCategory category;
+  const char* summary;
+};
+
+// Every rule, in documentation order.
+const std::vector<RuleInfo>& lint_rules();
+const RuleInfo* find_rule(std::string_view id);
+
+struct LintFinding {
+  std::string rule;
+  LintSeverity severity = LintSeverity::kError;
+  std::string file;
+  int line = 0;
+  int col = 0;
+  std::string message;
+  std::string help;
+  std::string migration_id;
+};
+
+struct LintReport {
+  std::vector<LintFinding> findings;  // sorted by file, line, col, rule
+  int errors() const;
+  int warnings() const;
+  bool ok() const { return errors() == 0; }
+};
+
+struct LintOptions {
+  // Config::lint.severity: rule id -> "error" | "warning" | "off".
+  std::map<std::string, std::string> severity;
+  // True for a table created by a migration that is not applied yet (so it has no rows
+  // and nobody uses it). Tables created earlier in the same migration are always new.
+  // Empty: every other table is assumed to exist.
+  std::function<bool(const std::string& table)> is_new_table;
+  // a depends on b, transitively. Empty: cross-feature conflicts are not checked.
+  DependsOn depends_on;
+};
+
+// Lints `migrations` (all of the project, so that conflicts and earlier column types are
+// known). `only` restricts which migrations' findings are reported (ids); empty = all.
+// `analysis` supplies analyses (e.g. AnalysisCache::get); empty = analyse each afresh.
+LintReport lint(const std::vector<Migration>& migrations, const LintOptions& options,
+                const AnalysisLookup& analysis = {},
+                const std::vector<std::string>& only = {});
+
+// ---- formatters ----
+enum class LintFormat { kText, kJson, kSarif, kGithub };
+// Parses "text" | "json" | "sarif" | "github"; throws Error(kUsage) otherwise.
+LintFormat parse_lint_format(const std::string& name);
+// text:   "file:line:col: error[rule]: message\n  help: ...\n" per finding, then a total.
+// json:   {"ok": bool, "errors": N, "warnings": N, "findings": [{rule, severity, file,
+//          line, col, message, help, id}]}
+// sarif:  SARIF 2.1.0 with one run, tool "trellis", rules from the catalogue.
+// github: "::error file=F,line=L,col=C,title=RULE::message  help: ..." per finding.
+std::string format_report(const LintReport& report, LintFormat format);
+
+// ---- plan summary ----
+struct MigrationLintSummary {
+  std::string id;
+  TableLock strongest_lock;       // table "" and kNone when it takes none
+  std::vector<LintFinding> findings;  // this migration's findings
+};
+// One entry per migration of `ids`, in that order.
+std::vector<MigrationLintSummary> summarise_for_plan(const std::vector<Migration>& migrations,
+                                                     const LintReport& report,
+                                                     const AnalysisLookup& analysis,
+                                                     const std::vector<std::string>& ids);
+
+}  // namespace trellis

@@ -1,0 +1,194 @@
+// lint.cc — hazards + context -> findings; conflicts; lint-allow; severities.
+#include <algorithm>
+#include <set>
+
+#include "analysis/lint_facts.h"
+#include "trellis/lint.h"
+
+namespace trellis {
+namespace {
+
+using analysis::ProjectFacts;
+
+struct Context {
+  const LintOptions& options;
+  const ProjectFacts& facts;
+  LintReport& report;
+};
+
+LintSeverity severity_for(const std::string& rule, const LintOptions& options) {
+  auto it = options.severity.find(rule);
+  if (it != options.severity.end()) {
+    if (it->second == "error") return LintSeverity::kError;
+    if (it->second == "warning") return LintSeverity::kWarning;
+    if (it->second == "off") return LintSeverity::kOff;
+  }
+  const RuleInfo* info = find_rule(rule);
+  return info ? info->default_severity : LintSeverity::kError;
+}
+
+void add(Context& ctx, const Migration& m, const std::set<std::string>& allowed, LintFinding f) {
+  if (allowed.count(f.rule)) return;
+  f.severity = severity_for(f.rule, ctx.options);
+  if (f.severity == LintSeverity::kOff) return;
+  f.file = m.path;
+  f.migration_id = m.id;
+  ctx.report.findings.push_back(std::move(f));
+}
+
+bool table_is_new(const std::string& table, const std::set<std::string>& created_here,
+                  const LintOptions& options) {
+  if (table.empty()) return false;
+  if (created_here.count(table)) return true;
+  return options.is_new_table && options.is_new_table(table);
+}
+
+// Completes the hazards whose message depends on other files; false: not applicable.
+bool resolve_cross_file(Hazard& h, const ProjectFacts& facts, size_t mi, size_t si) {
+  if (!h.exempt_if_validated_check.empty()) {
+    const std::string& key = h.exempt_if_validated_check;
+    bool any = key.size() > 2 && key.substr(key.size() - 2) == ".*";
+    if (any ? facts.tables_with_validated_check.count(key.substr(0, key.size() - 2)) > 0
+            : facts.validated_not_null.count(key) > 0) {
+      return false;
+    }
+  }
+  if (!h.foreign_key.empty()) {
+    auto it = facts.foreign_keys.find(h.foreign_key);
+    if (it == facts.foreign_keys.end()) return false;
+    std::string name = h.foreign_key.substr(h.table.size() + 1);
+    h.message = "dropping foreign key " + name + " takes ACCESS EXCLUSIVE locks on " + h.table +
+                " and on the referenced table " + it->second + ", which block all reads and writes on both";
+    h.help = "drop it with a short lock_timeout in its own migration, at a quiet time; both tables are blocked while it waits";
+  }
+  if (h.rule == "change-column-type") {
+    std::string old_type = facts.type_before(h.column, mi, si);
+    if (!h.new_type.empty() && analysis::type_change_is_free(old_type, h.new_type)) return false;
+    if (!old_type.empty()) h.message += " (from " + old_type + ")";
+  }
+  return true;
+}
+
+bool applies(const Hazard& h, const Migration& m, const std::set<std::string>& created_here,
+             const LintOptions& options) {
+  if (h.only_existing_table && table_is_new(h.table, created_here, options)) return false;
+  if (h.only_in_transaction && m.tx != TxMode::kTransactional) return false;
+  if (h.only_without_transaction && m.tx == TxMode::kTransactional) return false;
+  if (h.only_outside_contract && m.phase == Phase::kContract) return false;
+  return true;
+}
+
+std::set<std::string> allowed_rules(Context& ctx, const Migration& m) {
+  std::set<std::string> allowed;
+  for (const auto& a : m.lint_allows) {
+    if (find_rule(a.rule)) {
+      allowed.insert(a.rule);
+      continue;
+    }
+    LintFinding f;
+    f.rule = "unknown-lint-allow";
+    f.line = a.line;
+    f.col = 1;
+    f.message = "lint-allow names unknown rule '" + a.rule + "'";
+    f.help = "use a rule id from docs/lint-rules.md (`trellis lint --format json` shows the ids of findings)";
+    add(ctx, m, {}, std::move(f));
+  }
+  return allowed;
+}
+
+void lint_statement(Context& ctx, const Migration& m, const std::set<std::string>& allowed,
+                    const StatementInfo& s, std::set<std::string>& created_here, size_t mi,
+                    size_t si) {
+  if (!s.parsed) {
+    LintFinding f;
+    f.rule = "not-analysed";
+    f.line = s.line;
+    f.col = s.col;
+    f.message = "statement not analysed: the PostgreSQL parser rejects it (" + s.parse_error +
+                "), so no lint rule or conflict check saw it";
+    f.help = "expected for SQLite-only SQL; otherwise check the statement's syntax";
+    add(ctx, m, allowed, std::move(f));
+    return;
+  }
+  for (Hazard h : s.hazards) {
+    if (!applies(h, m, created_here, ctx.options)) continue;
+    if (!resolve_cross_file(h, ctx.facts, mi, si)) continue;
+    add(ctx, m, allowed, LintFinding{h.rule, LintSeverity::kError, "", h.line, h.col, h.message, h.help, ""});
+  }
+  for (const auto& u : s.objects) {
+    if (u.access == Access::kCreate && u.kind == ObjectKind::kTable) created_here.insert(u.name);
+  }
+}
+
+void check_config(Context& ctx) {
+  for (const auto& [rule, value] : ctx.options.severity) {
+    bool known_value = value == "error" || value == "warning" || value == "off";
+    if (find_rule(rule) && known_value) continue;
+    LintFinding f;
+    f.rule = "unknown-lint-config";
+    f.severity = LintSeverity::kError;
+    f.file = "trellis.toml";
+    f.message = find_rule(rule) ? "[lint] " + rule + " = \"" + value + "\": severity must be error, warning or off"
+                                : "[lint] names unknown rule '" + rule + "'";
+    f.help = "rule ids are listed in docs/lint-rules.md";
+    ctx.report.findings.push_back(std::move(f));
+  }
+}
+
+void add_conflicts(Context& ctx, const std::vector<Migration>& migrations,
+                   const AnalysisLookup& lookup, const std::set<std::string>& only,
+                   const std::map<std::string, const Migration*>& by_id) {
+  for (const auto& c : find_conflicts(migrations, lookup, ctx.options.depends_on)) {
+    if (!only.empty() && !only.count(c.a_id)) continue;
+    const Migration& m = *by_id.at(c.a_id);
+    std::string rule = c.kind == ConflictKind::kMissingRequires ? "missing-requires"
+                                                                : std::string("conflict-") + conflict_kind_name(c.kind);
+    std::set<std::string> allowed;
+    for (const auto& a : m.lint_allows) allowed.insert(a.rule);
+    add(ctx, m, allowed, LintFinding{rule, LintSeverity::kError, "", c.a_line, c.a_col, c.message, c.help, ""});
+  }
+}
+
+}  // namespace
+
+LintReport lint(const std::vector<Migration>& migrations, const LintOptions& options,
+                const AnalysisLookup& analysis, const std::vector<std::string>& only_ids) {
+  std::vector<MigrationAnalysis> fresh;
+  if (!analysis) {
+    fresh.reserve(migrations.size());
+    for (const auto& m : migrations) fresh.push_back(analyse_migration(m));
+  }
+  std::map<std::string, size_t> index;
+  std::map<std::string, const Migration*> by_id;
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    index[migrations[i].id] = i;
+    by_id[migrations[i].id] = &migrations[i];
+  }
+  AnalysisLookup lookup = analysis ? analysis : AnalysisLookup([&](const Migration& m) -> const MigrationAnalysis& {
+    return fresh[index.at(m.id)];
+  });
+  std::vector<const MigrationAnalysis*> analyses;
+  for (const auto& m : migrations) analyses.push_back(&lookup(m));
+  ProjectFacts facts = analysis::collect_facts(analyses);
+  LintReport report;
+  Context ctx{options, facts, report};
+  std::set<std::string> only(only_ids.begin(), only_ids.end());
+  check_config(ctx);
+  for (size_t mi = 0; mi < migrations.size(); ++mi) {
+    const Migration& m = migrations[mi];
+    if (!only.empty() && !only.count(m.id)) continue;
+    std::set<std::string> allowed = allowed_rules(ctx, m);
+    std::set<std::string> created_here;
+    const auto& statements = analyses[mi]->statements;
+    for (size_t si = 0; si < statements.size(); ++si) {
+      lint_statement(ctx, m, allowed, statements[si], created_here, mi, si);
+    }
+  }
+  if (options.depends_on) add_conflicts(ctx, migrations, lookup, only, by_id);
+  std::stable_sort(report.findings.begin(), report.findings.end(), [](const LintFinding& a, const LintFinding& b) {
+    return std::tie(a.file, a.line, a.col, a.rule) < std::tie(b.file, b.line, b.col, b.rule);
+  });
+  return report;
+}
+
+}  // namespace trellis

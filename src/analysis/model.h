@@ -1,0 +1,88 @@
+// model.h — internal: the builder each statement handler fills in, and parse-tree helpers.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/pg_parse.h"
+#include "trellis/analysis.h"
+
+namespace trellis::analysis {
+
+using Json = nlohmann::json;
+
+// What earlier statements of the same migration did.
+struct MigrationState {
+  std::set<std::string> created_tables;
+  std::map<std::string, std::string> index_tables;  // index created here -> its table
+  std::set<std::string> not_valid_constraints;      // "table.constraint" added NOT VALID
+  bool has_ddl = false;
+};
+
+class Builder {
+ public:
+  Builder(const LineMap& lines, const ParsedStatement& stmt, StatementInfo& info,
+          MigrationState& state)
+      : lines_(lines), stmt_(stmt), info_(info), state_(state) {}
+
+  void use(ObjectKind kind, const std::string& name, Access access, int location = -1,
+           const std::string& new_name = {});
+  void lock(const std::string& table, LockLevel level);
+  Hazard& hazard(const std::string& rule, const std::string& table, std::string message,
+                 std::string help, int location = -1);
+  void constraint(ConstraintFact fact) { info_.constraints.push_back(std::move(fact)); }
+  void rewrites() { info_.rewrites_table = true; info_.scans_table = true; }
+  void scans() { info_.scans_table = true; }
+  void concurrently() { info_.concurrently = true; }
+
+  bool is_new_table(const std::string& table) const {
+    return state_.created_tables.count(table) > 0;
+  }
+  MigrationState& state() { return state_; }
+  StatementInfo& info() { return info_; }
+
+ private:
+  void place(int location, int& line, int& col) const;
+
+  const LineMap& lines_;
+  const ParsedStatement& stmt_;
+  StatementInfo& info_;
+  MigrationState& state_;
+};
+
+// ---- parse-tree helpers (pg_nodes.cc) ----
+// "schema.name" from a RangeVar, "public." dropped.
+std::string range_var_name(const Json& range_var);
+// Dotted name from a list of String nodes ("public." dropped).
+std::string dotted_name(const Json& list);
+// Last element of a list of String nodes.
+std::string last_name(const Json& list);
+// The type's base name as the catalog knows it ("int4", "varchar", "timestamptz").
+std::string type_name(const Json& type_name_node);
+// Integer typmods of a TypeName ((10) for varchar(10)), empty if none.
+std::vector<long> type_mods(const Json& type_name_node);
+bool type_is_array(const Json& type_name_node);
+int node_location(const Json& node);  // -1 when absent
+const Json& field(const Json& node, const char* key);  // null json when absent
+std::string str(const Json& node, const char* key);    // "" when absent
+bool flag(const Json& node, const char* key);          // false when absent
+// Every RangeVar under `node` (FROM lists, subqueries, joins).
+void collect_range_vars(const Json& node, std::vector<const Json*>& out);
+
+// ---- statement handlers ----
+void model_create_table(const Json& stmt, Builder& b);
+void model_alter_table(const Json& stmt, Builder& b);
+void model_column_def(const std::string& table, const Json& column_def, Builder& b,
+                      bool adding_to_existing);
+void model_index(const Json& stmt, Builder& b);
+void model_reindex(const Json& stmt, Builder& b);
+void model_drop(const Json& stmt, Builder& b);
+void model_rename(const Json& stmt, Builder& b);
+void model_misc(const std::string& kind, const Json& stmt, Builder& b);
+void model_dml(const std::string& kind, const Json& stmt, Builder& b);
+
+}  // namespace trellis::analysis

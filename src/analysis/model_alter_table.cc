@@ -1,0 +1,159 @@
+// model_alter_table.cc — ALTER TABLE: per subcommand objects, locks and hazards; the
+// statement takes the strongest lock over its subcommands.
+#include "analysis/model.h"
+
+namespace trellis::analysis {
+
+void model_table_constraint(const std::string& table, const Json& con, Builder& b,
+                            bool on_existing);
+std::string type_text(const Json& type_name_node);
+
+namespace {
+
+const std::string kAe = std::string("ACCESS EXCLUSIVE lock, which blocks all reads and writes");
+
+struct Cmd {
+  const std::string& table;
+  const std::string& subtype;
+  const Json& cmd;
+  std::string column() const { return table + "." + str(cmd, "name"); }
+};
+
+LockLevel lock_for(const Cmd& c) {
+  const std::string& s = c.subtype;
+  if (s == "AT_ValidateConstraint" || s == "AT_SetStatistics" || s == "AT_SetOptions" ||
+      s == "AT_ResetOptions" || s == "AT_ClusterOn" || s == "AT_DropCluster" ||
+      s == "AT_AttachPartition" || s == "AT_SetRelOptions" || s == "AT_ResetRelOptions") {
+    return LockLevel::kShareUpdateExclusive;
+  }
+  if (s.rfind("AT_EnableTrig", 0) == 0 || s.rfind("AT_DisableTrig", 0) == 0) {
+    return LockLevel::kShareRowExclusive;
+  }
+  if (s == "AT_AddConstraint" &&
+      str(field(field(c.cmd, "def"), "Constraint"), "contype") == "CONSTR_FOREIGN") {
+    return LockLevel::kShareRowExclusive;
+  }
+  return LockLevel::kAccessExclusive;
+}
+
+void alter_type(const Cmd& c, Builder& b) {
+  const Json& def = field(field(c.cmd, "def"), "ColumnDef");
+  const Json& type = field(def, "typeName");
+  bool using_clause = field(def, "raw_default").is_object();
+  std::string new_type = type_text(type);
+  b.info().column_types.emplace_back(c.column(), new_type);
+  Hazard& h = b.hazard("change-column-type", c.table,
+                       "changing the type of " + c.column() + " to " + new_type +
+                           (using_clause ? " with USING" : "") +
+                           " rewrites the table and its indexes under an " + kAe,
+                       "add a new column, dual-write and backfill it in batches, then switch reads and drop the old column in a contract migration",
+                       node_location(def));
+  h.only_existing_table = true;
+  h.column = c.column();
+  h.new_type = using_clause ? "" : new_type;  // empty: always a rewrite
+}
+
+void set_not_null(const Cmd& c, Builder& b) {
+  b.scans();
+  Hazard& h = b.hazard("set-not-null", c.table,
+                       "SET NOT NULL on " + c.column() + " scans the whole table while holding an " + kAe,
+                       "ADD CONSTRAINT ... CHECK (" + str(c.cmd, "name") + " IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in a later migration, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the check");
+  h.only_existing_table = true;
+  h.exempt_if_validated_check = c.column();
+}
+
+void validate(const Cmd& c, Builder& b) {
+  std::string name = str(c.cmd, "name");
+  b.constraint({c.table, name, "validate", "", "", true});
+  if (b.state().not_valid_constraints.count(c.table + "." + name)) {
+    b.hazard("validate-in-same-transaction", c.table,
+             "VALIDATE CONSTRAINT " + name + " runs in the same transaction that added it NOT VALID, so the " + kAe + " taken by ADD CONSTRAINT is held during the full validation scan",
+             "move VALIDATE CONSTRAINT to a later migration")
+        .only_in_transaction = true;
+  }
+}
+
+void simple_hazard(const Cmd& c, Builder& b, const std::string& rule, const std::string& what,
+                   const std::string& help, bool rewrite) {
+  if (rewrite) b.rewrites();
+  b.hazard(rule, c.table, what + " on " + c.table + " rewrites the table under an " + kAe, help)
+      .only_existing_table = true;
+}
+
+void attach_partition(const Cmd& c, Builder& b) {
+  std::string part = range_var_name(field(field(field(c.cmd, "def"), "PartitionCmd"), "name"));
+  b.use(ObjectKind::kTable, part, Access::kAlter);
+  b.lock(part, LockLevel::kAccessExclusive);
+  b.scans();
+  Hazard& h = b.hazard("attach-partition-without-check", part,
+                       "ATTACH PARTITION " + part + " scans the partition to check its bound while holding an " + kAe + " on it (and SHARE UPDATE EXCLUSIVE on " + c.table + ")",
+                       "first ADD a CHECK constraint matching the partition bound NOT VALID and VALIDATE it in an earlier migration; the attach then skips the scan");
+  h.only_existing_table = true;
+  h.exempt_if_validated_check = part + ".*";
+}
+
+void subcommand(const Cmd& c, Builder& b) {
+  const std::string& s = c.subtype;
+  b.lock(c.table, lock_for(c));
+  if (s == "AT_AddColumn") {
+    model_column_def(c.table, field(field(c.cmd, "def"), "ColumnDef"), b, !b.is_new_table(c.table));
+  } else if (s == "AT_AddConstraint") {
+    model_table_constraint(c.table, field(field(c.cmd, "def"), "Constraint"), b, !b.is_new_table(c.table));
+  } else if (s == "AT_AlterColumnType") {
+    b.use(ObjectKind::kColumn, c.column(), Access::kAlter);
+    alter_type(c, b);
+  } else if (s == "AT_SetNotNull") {
+    b.use(ObjectKind::kColumn, c.column(), Access::kAlter);
+    set_not_null(c, b);
+  } else if (s == "AT_DropNotNull") {
+    b.use(ObjectKind::kColumn, c.column(), Access::kAlter);
+    b.hazard("drop-not-null", c.table, "DROP NOT NULL on " + c.column() + " lets NULLs in that code still running may not expect (takes a brief " + kAe + ")",
+             "make the column nullable in a contract migration, after every reader handles NULL")
+        .only_outside_contract = true;
+  } else if (s == "AT_DropColumn") {
+    b.use(ObjectKind::kColumn, c.column(), Access::kDrop);
+    b.hazard("drop-column", c.table, "dropping column " + c.column() + " breaks code that still reads or writes it (takes a brief " + kAe + ")",
+             "stop using the column in code first, then drop it in a contract migration")
+        .only_outside_contract = true;
+  } else if (s == "AT_ValidateConstraint") {
+    b.use(ObjectKind::kConstraint, c.table + "." + str(c.cmd, "name"), Access::kAlter);
+    validate(c, b);
+  } else if (s == "AT_DropConstraint") {
+    b.use(ObjectKind::kConstraint, c.table + "." + str(c.cmd, "name"), Access::kDrop);
+    Hazard& h = b.hazard("drop-foreign-key", c.table, "", "");
+    h.foreign_key = c.table + "." + str(c.cmd, "name");
+  } else if (s == "AT_SetLogged" || s == "AT_SetUnLogged") {
+    simple_hazard(c, b, "set-logged-unlogged", s == "AT_SetLogged" ? "SET LOGGED" : "SET UNLOGGED",
+                  "create the table with the persistence it needs, or plan a maintenance window", true);
+  } else if (s == "AT_SetTableSpace" || s == "AT_SetAccessMethod") {
+    simple_hazard(c, b, "set-tablespace", s == "AT_SetTableSpace" ? "SET TABLESPACE" : "SET ACCESS METHOD",
+                  "move data with a new table and a batched copy, or use pg_repack", true);
+  } else if (s == "AT_AttachPartition") {
+    attach_partition(c, b);
+  } else if (!str(c.cmd, "name").empty()) {
+    b.use(ObjectKind::kColumn, c.column(), Access::kAlter);
+  }
+}
+
+}  // namespace
+
+void model_alter_table(const Json& stmt, Builder& b) {
+  const Json& rel = field(stmt, "relation");
+  std::string table = range_var_name(rel);
+  std::string objtype = str(stmt, "objtype");
+  ObjectKind kind = objtype == "OBJECT_INDEX" ? ObjectKind::kIndex
+                    : objtype == "OBJECT_VIEW" || objtype == "OBJECT_MATVIEW" ? ObjectKind::kView
+                    : objtype == "OBJECT_SEQUENCE" ? ObjectKind::kSequence
+                    : ObjectKind::kTable;
+  b.use(kind, table, Access::kAlter, node_location(rel));
+  if (kind != ObjectKind::kTable) return;
+  const Json& cmds = field(stmt, "cmds");
+  if (!cmds.is_array()) return;
+  for (const auto& item : cmds) {
+    const Json& cmd = field(item, "AlterTableCmd");
+    std::string subtype = str(cmd, "subtype");
+    subcommand(Cmd{table, subtype, cmd}, b);
+  }
+}
+
+}  // namespace trellis::analysis

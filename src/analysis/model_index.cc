@@ -1,0 +1,89 @@
+// model_index.cc — CREATE INDEX and REINDEX.
+#include "analysis/model.h"
+
+namespace trellis::analysis {
+
+void model_index(const Json& stmt, Builder& b) {
+  const Json& rel = field(stmt, "relation");
+  std::string table = range_var_name(rel);
+  std::string index = str(stmt, "idxname");
+  bool concurrent = flag(stmt, "concurrent");
+  int loc = node_location(rel);
+  b.use(ObjectKind::kIndex, index, Access::kCreate, loc);
+  b.use(ObjectKind::kTable, table, Access::kReference, loc);
+  const Json& params = field(stmt, "indexParams");
+  int columns = 0;
+  if (params.is_array()) {
+    for (const auto& p : params) {
+      std::string col = str(field(p, "IndexElem"), "name");
+      if (!col.empty()) b.use(ObjectKind::kColumn, table + "." + col, Access::kReference, loc);
+      ++columns;
+    }
+  }
+  if (!index.empty()) b.state().index_tables[index] = table;
+  b.lock(table, concurrent ? LockLevel::kShareUpdateExclusive : LockLevel::kShare);
+  b.scans();
+  if (concurrent) {
+    b.concurrently();
+    b.hazard("concurrently-in-transaction", table,
+             "CREATE INDEX CONCURRENTLY cannot run inside a transaction block; this migration runs in one and will fail",
+             "add `-- transaction: false` to this migration (keep it to this one statement)")
+        .only_in_transaction = true;
+    if (!flag(stmt, "if_not_exists")) {
+      b.hazard("prefer-robust-stmts", table,
+               "CREATE INDEX CONCURRENTLY outside a transaction: if it fails half-way, a retry fails because the (INVALID) index already exists",
+               "use CREATE INDEX CONCURRENTLY IF NOT EXISTS, and drop an INVALID leftover before retrying")
+          .only_without_transaction = true;
+    }
+  } else {
+    b.hazard("require-concurrent-index", table,
+             "CREATE INDEX on existing table " + table + " holds a SHARE lock for the whole build, which " +
+                 lock_effect(LockLevel::kShare),
+             "use CREATE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE: reads and writes proceed) in a migration with `-- transaction: false`")
+        .only_existing_table = true;
+  }
+  if (columns > 3) {
+    b.hazard("index-too-many-columns", table,
+             "index " + index + " has " + std::to_string(columns) + " columns; indexes over more than three columns are rarely used fully and slow every write",
+             "index the most selective two or three columns");
+  }
+}
+
+void model_reindex(const Json& stmt, Builder& b) {
+  const Json& rel = field(stmt, "relation");
+  std::string kind = str(stmt, "kind");
+  std::string name = range_var_name(rel);
+  bool concurrent = false;
+  const Json& params = field(stmt, "params");
+  if (params.is_array()) {
+    for (const auto& p : params) {
+      if (str(field(p, "DefElem"), "defname") == "concurrently") concurrent = true;
+    }
+  }
+  bool on_index = kind == "REINDEX_OBJECT_INDEX";
+  std::string table = name;
+  if (on_index) {
+    b.use(ObjectKind::kIndex, name, Access::kAlter, node_location(rel));
+    auto it = b.state().index_tables.find(name);
+    table = it == b.state().index_tables.end() ? std::string() : it->second;
+  } else {
+    b.use(ObjectKind::kTable, name, Access::kAlter, node_location(rel));
+  }
+  b.lock(table.empty() ? name : table,
+         concurrent ? LockLevel::kShareUpdateExclusive : LockLevel::kShare);
+  if (concurrent) {
+    b.concurrently();
+    b.hazard("concurrently-in-transaction", table,
+             "REINDEX CONCURRENTLY cannot run inside a transaction block; this migration runs in one and will fail",
+             "add `-- transaction: false` to this migration")
+        .only_in_transaction = true;
+    return;
+  }
+  b.hazard("require-concurrent-reindex", table,
+           "REINDEX takes a SHARE lock on the table, which " + std::string(lock_effect(LockLevel::kShare)) +
+               ", and an ACCESS EXCLUSIVE lock on the index, which blocks reads that use it",
+           "use REINDEX ... CONCURRENTLY in a migration with `-- transaction: false`")
+      .only_existing_table = true;
+}
+
+}  // namespace trellis::analysis

@@ -1,0 +1,156 @@
+// model_misc.cc — every other statement: types, enums, truncate, maintenance commands,
+// transaction control, views, functions, schemas, extensions, triggers.
+#include "analysis/model.h"
+
+namespace trellis::analysis {
+namespace {
+
+const std::string kAe = "ACCESS EXCLUSIVE lock, which blocks all reads and writes";
+
+void alter_enum(const Json& stmt, Builder& b) {
+  std::string type = dotted_name(field(stmt, "typeName"));
+  b.use(ObjectKind::kType, type, Access::kAlter);
+  if (!str(stmt, "oldVal").empty()) return;  // RENAME VALUE
+  std::string value = str(stmt, "newVal");
+  if (str(stmt, "newValNeighbor").empty()) {
+    b.hazard("enum-value-without-position", "",
+             "ALTER TYPE " + type + " ADD VALUE '" + value + "' appends the value at the end, so ORDER BY and comparisons on " + type + " may not sort it where intended",
+             "say where it goes: ADD VALUE '" + value + "' BEFORE|AFTER 'existing'");
+  }
+  b.hazard("enum-add-value-in-transaction", "",
+           "ALTER TYPE " + type + " ADD VALUE inside a transaction fails on PostgreSQL before 12, and on 12+ the new value cannot be used until the transaction commits",
+           "put ADD VALUE in its own migration with `-- transaction: false`")
+      .only_in_transaction = true;
+}
+
+void truncate(const Json& stmt, Builder& b) {
+  const Json& rels = field(stmt, "relations");
+  if (rels.is_array()) {
+    for (const auto& r : rels) {
+      std::string table = range_var_name(field(r, "RangeVar"));
+      b.use(ObjectKind::kTable, table, Access::kAlter, node_location(field(r, "RangeVar")));
+      b.lock(table, LockLevel::kAccessExclusive);
+      b.hazard("ban-truncate", table, "TRUNCATE " + table + " deletes every row and takes an " + kAe,
+               "delete rows in batches in a backfill migration, or drop the table in a contract migration")
+          .only_existing_table = true;
+    }
+  }
+  if (str(stmt, "behavior") == "DROP_CASCADE") {
+    b.hazard("ban-cascade", "", "TRUNCATE ... CASCADE also empties every table that references these tables through foreign keys",
+             "truncate the referencing tables explicitly, without CASCADE");
+  }
+}
+
+void vacuum(const Json& stmt, Builder& b) {
+  bool full = false;
+  const Json& options = field(stmt, "options");
+  if (options.is_array()) {
+    for (const auto& o : options) {
+      if (str(field(o, "DefElem"), "defname") == "full") full = true;
+    }
+  }
+  const Json& rels = field(stmt, "rels");
+  if (!rels.is_array()) return;
+  for (const auto& r : rels) {
+    std::string table = range_var_name(field(field(r, "VacuumRelation"), "relation"));
+    b.use(ObjectKind::kTable, table, Access::kAlter);
+    b.lock(table, full ? LockLevel::kAccessExclusive : LockLevel::kShareUpdateExclusive);
+    if (full) {
+      b.rewrites();
+      b.hazard("ban-vacuum-full", table, "VACUUM FULL " + table + " rewrites the table under an " + kAe,
+               "use pg_repack or pg_squeeze online, or plain VACUUM")
+          .only_existing_table = true;
+    }
+  }
+}
+
+void cluster(const Json& stmt, Builder& b) {
+  std::string table = range_var_name(field(stmt, "relation"));
+  b.use(ObjectKind::kTable, table, Access::kAlter);
+  b.lock(table, LockLevel::kAccessExclusive);
+  b.rewrites();
+  b.hazard("ban-cluster", table, "CLUSTER " + table + " rewrites the table under an " + kAe,
+           "use pg_repack to reorder rows online")
+      .only_existing_table = true;
+}
+
+void transaction(const Json& stmt, Builder& b) {
+  std::string kind = str(stmt, "kind");
+  if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START" || kind == "TRANS_STMT_COMMIT" ||
+      kind == "TRANS_STMT_ROLLBACK") {
+    b.hazard("transaction-nesting", "", "the migration controls its own transaction; Trellis already runs it in one (or none with `-- transaction: false`) and records it in the same transaction",
+             "remove BEGIN/COMMIT; use `-- transaction: false` for statements that must run outside a transaction");
+  }
+}
+
+void domain_constraint(const std::string& domain, Builder& b) {
+  b.hazard("ban-domain-constraint", "", "a CHECK constraint on domain " + domain + " is validated against every column using the domain, under locks on all of their tables, and cannot be added NOT VALID safely later",
+           "put the CHECK constraint on the table columns instead");
+}
+
+void reads_in(const Json& stmt, Builder& b) {
+  std::vector<const Json*> vars;
+  collect_range_vars(stmt, vars);
+  for (const Json* v : vars) b.use(ObjectKind::kTable, range_var_name(*v), Access::kRead, node_location(*v));
+}
+
+}  // namespace
+
+void model_misc(const std::string& kind, const Json& stmt, Builder& b) {
+  if (kind == "AlterEnumStmt") return alter_enum(stmt, b);
+  if (kind == "TruncateStmt") return truncate(stmt, b);
+  if (kind == "VacuumStmt") return vacuum(stmt, b);
+  if (kind == "ClusterStmt") return cluster(stmt, b);
+  if (kind == "TransactionStmt") return transaction(stmt, b);
+  if (kind == "CreateEnumStmt") {
+    return b.use(ObjectKind::kType, dotted_name(field(stmt, "typeName")), Access::kCreate);
+  }
+  if (kind == "CompositeTypeStmt") {
+    return b.use(ObjectKind::kType, range_var_name(field(stmt, "typevar")), Access::kCreate);
+  }
+  if (kind == "CreateDomainStmt") {
+    std::string domain = dotted_name(field(stmt, "domainname"));
+    b.use(ObjectKind::kType, domain, Access::kCreate);
+    const Json& cons = field(stmt, "constraints");
+    if (cons.is_array()) {
+      for (const auto& c : cons) {
+        if (str(field(c, "Constraint"), "contype") == "CONSTR_CHECK") domain_constraint(domain, b);
+      }
+    }
+    return;
+  }
+  if (kind == "AlterDomainStmt") {
+    std::string domain = dotted_name(field(stmt, "typeName"));
+    b.use(ObjectKind::kType, domain, Access::kAlter);
+    if (str(stmt, "subtype") == "C") domain_constraint(domain, b);
+    return;
+  }
+  if (kind == "ViewStmt") {
+    b.use(ObjectKind::kView, range_var_name(field(stmt, "view")), Access::kCreate);
+    return reads_in(field(stmt, "query"), b);
+  }
+  if (kind == "CreateTableAsStmt") {
+    std::string name = range_var_name(field(field(stmt, "into"), "rel"));
+    b.use(str(stmt, "objtype") == "OBJECT_MATVIEW" ? ObjectKind::kView : ObjectKind::kTable, name, Access::kCreate);
+    b.state().created_tables.insert(name);
+    return reads_in(field(stmt, "query"), b);
+  }
+  if (kind == "CreateSeqStmt") return b.use(ObjectKind::kSequence, range_var_name(field(stmt, "sequence")), Access::kCreate);
+  if (kind == "CreateFunctionStmt") return b.use(ObjectKind::kFunction, dotted_name(field(stmt, "funcname")), Access::kCreate);
+  if (kind == "CreateSchemaStmt") return b.use(ObjectKind::kSchema, str(stmt, "schemaname"), Access::kCreate);
+  if (kind == "CreateExtensionStmt") return b.use(ObjectKind::kExtension, str(stmt, "extname"), Access::kCreate);
+  if (kind == "CreateTrigStmt") {
+    std::string table = range_var_name(field(stmt, "relation"));
+    b.use(ObjectKind::kTrigger, table + "." + str(stmt, "trigname"), Access::kCreate);
+    b.use(ObjectKind::kTable, table, Access::kReference);
+    b.use(ObjectKind::kFunction, dotted_name(field(stmt, "funcname")), Access::kReference);
+    return b.lock(table, LockLevel::kShareRowExclusive);
+  }
+  if (kind == "DropdbStmt") {
+    b.hazard("ban-drop-database", "", "DROP DATABASE " + str(stmt, "dbname") + " destroys every table and all data", "never drop a database from a migration");
+    return;
+  }
+  reads_in(stmt, b);
+}
+
+}  // namespace trellis::analysis

@@ -1,0 +1,133 @@
+// statement_model.cc — analyse_migration: parse, then one handler per statement kind.
+#include <algorithm>
+
+#include "analysis/model.h"
+
+namespace trellis::analysis {
+
+void Builder::place(int location, int& line, int& col) const {
+  int offset = location >= 0 ? stmt_.base + location : stmt_.offset;
+  line = lines_.line(offset);
+  col = lines_.col(offset);
+}
+
+void Builder::use(ObjectKind kind, const std::string& name, Access access, int location,
+                  const std::string& new_name) {
+  if (name.empty()) return;
+  ObjectUse u;
+  u.kind = kind;
+  u.name = name;
+  u.access = access;
+  u.new_name = new_name;
+  place(location, u.line, u.col);
+  info_.objects.push_back(std::move(u));
+}
+
+void Builder::lock(const std::string& table, LockLevel level) {
+  if (table.empty()) return;
+  for (auto& l : info_.locks) {
+    if (l.table == table) {
+      l.level = std::max(l.level, level);
+      return;
+    }
+  }
+  info_.locks.push_back({table, level});
+}
+
+Hazard& Builder::hazard(const std::string& rule, const std::string& table, std::string message,
+                        std::string help, int location) {
+  Hazard h;
+  h.rule = rule;
+  h.table = table;
+  h.message = std::move(message);
+  h.help = std::move(help);
+  place(location, h.line, h.col);
+  info_.hazards.push_back(std::move(h));
+  return info_.hazards.back();
+}
+
+namespace {
+
+bool is_ddl(const std::string& kind) {
+  return kind != "SelectStmt" && kind != "InsertStmt" && kind != "UpdateStmt" &&
+         kind != "DeleteStmt" && kind != "VariableSetStmt" && kind != "TransactionStmt";
+}
+
+void dispatch(const std::string& kind, const Json& stmt, Builder& b) {
+  if (kind == "CreateStmt") return model_create_table(stmt, b);
+  if (kind == "AlterTableStmt") return model_alter_table(stmt, b);
+  if (kind == "IndexStmt") return model_index(stmt, b);
+  if (kind == "ReindexStmt") return model_reindex(stmt, b);
+  if (kind == "DropStmt") return model_drop(stmt, b);
+  if (kind == "RenameStmt") return model_rename(stmt, b);
+  if (kind == "SelectStmt" || kind == "InsertStmt" || kind == "UpdateStmt" ||
+      kind == "DeleteStmt") {
+    return model_dml(kind, stmt, b);
+  }
+  model_misc(kind, stmt, b);
+}
+
+std::string excerpt(const std::string& sql, const ParsedStatement& p) {
+  std::string text = sql.substr(static_cast<size_t>(p.offset),
+                                static_cast<size_t>(std::max(0, p.length)));
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == ';')) {
+    text.pop_back();
+  }
+  if (text.size() > 200) text = text.substr(0, 197) + "...";
+  return text;
+}
+
+StatementInfo analyse_statement(const std::string& sql, const ParsedStatement& p,
+                                const LineMap& lines, MigrationState& state) {
+  StatementInfo info;
+  info.line = lines.line(p.offset);
+  info.col = lines.col(p.offset);
+  info.text = excerpt(sql, p);
+  if (!p.ok) {
+    info.parsed = false;
+    info.parse_error = p.error;
+    return info;
+  }
+  info.kind = p.node.begin().key();
+  Builder b(lines, p, info, state);
+  dispatch(info.kind, p.node.begin().value(), b);
+  if (is_ddl(info.kind)) state.has_ddl = true;
+  return info;
+}
+
+}  // namespace
+
+// Full-table UPDATE/DELETE in the same transaction as DDL: decided once the whole
+// migration is known.
+void flag_unbatched_dml(std::vector<StatementInfo>& statements, const MigrationState& state);
+
+}  // namespace trellis::analysis
+
+namespace trellis {
+
+MigrationAnalysis analyse_migration(const Migration& migration) {
+  MigrationAnalysis out;
+  out.id = migration.id;
+  out.path = migration.path;
+  out.checksum = migration.checksum;
+  const std::string& sql = migration.up.sql;
+  analysis::LineMap lines(sql, migration.up.first_line > 0 ? migration.up.first_line : 1);
+  analysis::MigrationState state;
+  for (const auto& p : analysis::parse_statements(sql)) {
+    out.statements.push_back(analysis::analyse_statement(sql, p, lines, state));
+  }
+  analysis::flag_unbatched_dml(out.statements, state);
+  return out;
+}
+
+TableLock MigrationAnalysis::strongest_lock() const {
+  TableLock best;
+  for (const auto& s : statements) {
+    for (const auto& l : s.locks) {
+      if (l.level > best.level) best = l;
+    }
+  }
+  return best;
+}
+
+}  // namespace trellis
