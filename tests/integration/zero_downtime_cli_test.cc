@@ -91,3 +91,36 @@ TEST(PlanExplain, TellsWhichMigrationsOldCodeSurvivesAndTheDeployOrder) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PatternScaffold, EverySequencePassesLintWithNoFindings) {
+  bf_test::Project p;
+  p.write("migrations/shop/0001_tables.sql",
+          "-- +up\nCREATE TABLE customers (id bigint PRIMARY KEY);\n"
+          "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, code text, amount integer);\n");
+  std::vector<std::vector<std::string>> runs = {
+      {"--pattern", "add-not-null-column", "--table", "orders", "--column", "status", "--type", "text", "--default", "'new'"},
+      {"--pattern", "add-index", "--table", "orders", "--column", "status"},
+      {"--pattern", "add-foreign-key", "--table", "orders", "--column", "customer_id", "--ref-table", "customers"},
+      {"--pattern", "add-unique-constraint", "--table", "orders", "--column", "code"},
+      {"--pattern", "rename-column", "--table", "orders", "--column", "code", "--new-name", "reference", "--type", "text"},
+      {"--pattern", "change-column-type", "--table", "orders", "--column", "amount", "--type", "bigint"},
+      {"--pattern", "drop-column", "--table", "orders", "--column", "amount"}};
+  for (auto args : runs) {
+    args.insert(args.begin(), {"new", "shop", "change"});
+    auto r = p.run(args);
+    ASSERT_EQ(r.code, 0) << r.describe();
+  }
+  auto listed = p.run({"plan", "--json"});
+  ASSERT_EQ(listed.code, 0) << listed.describe();
+  EXPECT_EQ(nlohmann::json::parse(listed.out)["pending"].size(), 18u);
+  auto lint = p.run({"lint"});
+  EXPECT_EQ(lint.code, 0) << lint.describe();
+  EXPECT_NE(lint.out.find("0 error(s), 0 warning(s)"), std::string::npos) << lint.describe();
+  auto bad = p.run({"new", "shop", "x", "--pattern", "add-foreign-key", "--table", "orders", "--column", "c"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--ref-table is required for --pattern add-foreign-key"), std::string::npos) << bad.err;
+}
+
+}  // namespace
