@@ -110,8 +110,10 @@ class Driver {
   // --- offline SQL (apply --sql) ----------------------------------------------------------
   // The statements, as text an operator could run by hand, that begin() / record() /
   // commit() would send.
+  virtual std::string render_state_ddl() const = 0;  // creates trellis' tables if missing
   virtual std::string render_begin(const Timeouts& timeouts) const = 0;
   virtual std::string render_record(const StateRow& row, const HistoryEvent& event) const = 0;
+  virtual std::string render_forget(const std::string& id, const HistoryEvent& event) const = 0;
   virtual std::string render_commit() const = 0;
 };
 

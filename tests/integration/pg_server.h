@@ -6,6 +6,11 @@
 // removed at process exit, also when tests fail. If it cannot start, get() returns
 // nullptr and reason() says why: PostgreSQL tests then GTEST_SKIP() with that reason,
 // unless TRELLIS_REQUIRE_POSTGRES=1 is set (as in CI), in which case they fail.
+//
+// Authentication is trust for every role except kPasswordRole, which must give its
+// password (scram-sha-256): tests create that role to exercise wrong-password errors.
+// A test that forks must leave the child with _exit(), or the child's exit would stop
+// the server (cleanup only runs in the process that started it, but stay safe).
 #pragma once
 
 #include <string>
@@ -15,6 +20,8 @@ namespace trellis_test {
 
 class PgServer {
  public:
+  static constexpr const char* kPasswordRole = "trellis_pw";
+
   static PgServer* get();
   static const std::string& reason();
 
@@ -28,6 +35,16 @@ class PgServer {
   const std::string& socket_dir() const;
   int port() const;
   const std::string& user() const;
+
+ private:
+  PgServer() = default;
+  friend class PgServerStarter;
+
+  std::string dir_;       // the temporary directory: data/, server.log, the socket
+  std::string bindir_;    // initdb, pg_ctl
+  std::string user_ = "postgres";
+  int port_ = 5432;
+  int databases_ = 0;
 };
 
 }  // namespace trellis_test

@@ -1,0 +1,75 @@
+// advisory_lock.cc — acquiring, releasing and explaining the runner lock.
+#include "db/advisory_lock.h"
+
+#include <chrono>
+#include <thread>
+
+#include "trellis/error.h"
+
+namespace trellis::pg {
+namespace {
+
+constexpr Millis kFirstPoll{20};
+constexpr Millis kMaxPoll{250};
+
+bool try_lock(Connection& connection, std::int64_t key) {
+  Result result = connection.exec_params("SELECT pg_try_advisory_lock($1::bigint)",
+                                         {std::to_string(key)});
+  return text_at(result, 0, 0) == "t";
+}
+
+}  // namespace
+
+std::int64_t advisory_key(std::string_view name) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (char c : name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return static_cast<std::int64_t>(hash);
+}
+
+void acquire_advisory_lock(Connection& connection, std::int64_t key, Millis wait,
+                           const std::string& what) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + wait;
+  Millis poll = kFirstPoll;
+  while (!try_lock(connection, key)) {
+    auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now());
+    if (left <= Millis(0)) {
+      throw Error(ErrorKind::kLock,
+                  "could not get " + what + " on " + connection.target() + " within " +
+                      format_duration(wait) + ": held by " +
+                      describe_lock_holder(connection, key),
+                  "another trellis run is working on this database; wait for it to finish "
+                  "or raise --lock-wait (if that session is stuck, end it with "
+                  "pg_terminate_backend)");
+    }
+    std::this_thread::sleep_for(std::min(poll, left));
+    poll = std::min(poll * 2, kMaxPoll);
+  }
+}
+
+void release_advisory_lock(Connection& connection, std::int64_t key) {
+  connection.exec_params("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(key)});
+}
+
+std::string describe_lock_holder(Connection& connection, std::int64_t key) {
+  auto bits = static_cast<std::uint64_t>(key);
+  Result result = connection.exec_params(
+      "SELECT a.pid, a.usename, a.application_name, "
+      "       coalesce(host(a.client_addr), 'local socket'), "
+      "       to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+      "       a.state "
+      "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+      "  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+      "  AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid",
+      {std::to_string(bits >> 32), std::to_string(bits & 0xFFFFFFFFULL)});
+  if (PQntuples(result.get()) == 0) return "a session that is not visible to this user";
+  return "pid " + text_at(result, 0, 0) + ", user " + text_at(result, 0, 1) +
+         ", application '" + text_at(result, 0, 2) + "', client " + text_at(result, 0, 3) +
+         ", connected since " + text_at(result, 0, 4) + ", now " + text_at(result, 0, 5);
+}
+
+}  // namespace trellis::pg

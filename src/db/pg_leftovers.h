@@ -1,0 +1,32 @@
+// pg_leftovers.h — what an interrupted or failed non-transactional statement leaves behind
+// on PostgreSQL: INVALID indexes of CREATE INDEX CONCURRENTLY and REINDEX … CONCURRENTLY.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/pg_connection.h"
+
+namespace trellis::pg {
+
+// What a statement would build concurrently, read from its parse tree.
+struct ConcurrentBuild {
+  enum class Kind { kCreateIndex, kReindexIndex, kReindexTable };
+  Kind kind = Kind::kCreateIndex;
+  std::string index;   // CREATE INDEX: the index name (empty when the statement names none)
+  std::string schema;  // as written; empty when unqualified
+  std::string relation;  // the table (CREATE INDEX, REINDEX TABLE) or index (REINDEX INDEX)
+};
+
+// Parses `sql` with libpg_query; nullopt unless it is CREATE INDEX CONCURRENTLY or
+// REINDEX (INDEX|TABLE) CONCURRENTLY.
+std::optional<ConcurrentBuild> concurrent_build_of(const std::string& sql);
+
+// Drops the INVALID indexes an earlier attempt of `build` left; one line per index.
+std::vector<std::string> drop_leftovers(Connection& connection, const ConcurrentBuild& build);
+
+// Every INVALID index outside the system schemas, one line each.
+std::vector<std::string> list_invalid_indexes(Connection& connection);
+
+}  // namespace trellis::pg

@@ -1,0 +1,169 @@
+// pg_state.cc — DDL, reads and bookkeeping writes of the state tables.
+#include "db/pg_state.h"
+
+#include <utility>
+
+#include "db/advisory_lock.h"
+#include "trellis/error.h"
+
+namespace trellis::pg {
+namespace {
+
+RecordStatus status_from(const std::string& text, const std::string& id) {
+  RecordStatus status = RecordStatus::kFailed;
+  if (parse_record_status(text, &status)) return status;
+  throw Error(ErrorKind::kState, "migration " + id + " has unknown status '" + text + "'",
+              "the state table was edited by hand; set its status to applied, failed or "
+              "running");
+}
+
+std::string iso(const std::string& column) {
+  return "to_char(" + column +
+         " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+}
+
+std::int64_t to_int(const std::string& text) { return text.empty() ? 0 : std::stoll(text); }
+
+}  // namespace
+
+StateTables::StateTables(Connection& connection, std::string schema)
+    : connection_(connection),
+      schema_(std::move(schema)),
+      quoted_schema_(connection.identifier(schema_)) {}
+
+bool StateTables::exist() {
+  Result result = connection_.exec_params(
+      "SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL",
+      {quoted_schema_ + ".migrations", quoted_schema_ + ".history"});
+  return text_at(result, 0, 0) == "t";
+}
+
+std::string StateTables::ddl() const {
+  const std::string& s = quoted_schema_;
+  return "CREATE SCHEMA IF NOT EXISTS " + s + ";\n"
+      "CREATE TABLE IF NOT EXISTS " + s + ".migrations (\n"
+      "  id text PRIMARY KEY,\n"
+      "  feature text NOT NULL,\n"
+      "  checksum text NOT NULL,\n"
+      "  phase text NOT NULL,\n"
+      "  status text NOT NULL CHECK (status IN ('applied', 'failed', 'running')),\n"
+      "  started_at timestamptz,\n"
+      "  finished_at timestamptz,\n"
+      "  duration_ms bigint NOT NULL DEFAULT 0,\n"
+      "  error text,\n"
+      "  applied_by text,\n"
+      "  tool_version text,\n"
+      "  statements_done integer NOT NULL DEFAULT 0);\n"
+      "CREATE TABLE IF NOT EXISTS " + s + ".history (\n"
+      "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+      "  id text NOT NULL,\n"
+      "  action text NOT NULL,\n"
+      "  checksum text,\n"
+      "  at timestamptz NOT NULL DEFAULT now(),\n"
+      "  duration_ms bigint NOT NULL DEFAULT 0,\n"
+      "  error text,\n"
+      "  \"by\" text,\n"
+      "  tool_version text);";
+}
+
+void StateTables::ensure() {
+  if (exist()) return;
+  connection_.exec("SELECT pg_advisory_xact_lock(" +
+                   std::to_string(advisory_key("trellis ensure_state " + schema_)) + ");\n" + ddl());
+}
+
+std::vector<StateRow> StateTables::load_rows() {
+  if (!exist()) return {};
+  Result result = connection_.exec(
+      "SELECT id, feature, checksum, phase, status, " + iso("started_at") + ", " +
+      iso("finished_at") + ", duration_ms, coalesce(error, ''), coalesce(applied_by, ''), "
+      "coalesce(tool_version, ''), statements_done FROM " + quoted_schema_ +
+      ".migrations ORDER BY id");
+  std::vector<StateRow> rows;
+  for (int i = 0; i < PQntuples(result.get()); ++i) {
+    StateRow row;
+    row.id = text_at(result, i, 0);
+    row.feature = text_at(result, i, 1);
+    row.checksum = text_at(result, i, 2);
+    row.phase = text_at(result, i, 3);
+    row.status = status_from(text_at(result, i, 4), row.id);
+    row.started_at = text_at(result, i, 5);
+    row.finished_at = text_at(result, i, 6);
+    row.duration_ms = to_int(text_at(result, i, 7));
+    row.error = text_at(result, i, 8);
+    row.applied_by = text_at(result, i, 9);
+    row.tool_version = text_at(result, i, 10);
+    row.statements_done = static_cast<int>(to_int(text_at(result, i, 11)));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<HistoryEvent> StateTables::load_history() {
+  if (!exist()) return {};
+  Result result = connection_.exec(
+      "SELECT seq, id, action, coalesce(checksum, ''), " + iso("at") +
+      ", duration_ms, coalesce(error, ''), coalesce(\"by\", ''), coalesce(tool_version, '') "
+      "FROM " + quoted_schema_ + ".history ORDER BY seq");
+  std::vector<HistoryEvent> events;
+  for (int i = 0; i < PQntuples(result.get()); ++i) {
+    HistoryEvent event;
+    event.seq = to_int(text_at(result, i, 0));
+    event.id = text_at(result, i, 1);
+    event.action = text_at(result, i, 2);
+    event.checksum = text_at(result, i, 3);
+    event.at = text_at(result, i, 4);
+    event.duration_ms = to_int(text_at(result, i, 5));
+    event.error = text_at(result, i, 6);
+    event.by = text_at(result, i, 7);
+    event.tool_version = text_at(result, i, 8);
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+std::string StateTables::text_or_null(const std::string& text) const {
+  return text.empty() ? "NULL" : connection_.literal(text);
+}
+
+std::string StateTables::timestamp_or(const std::string& text,
+                                      const std::string& fallback) const {
+  return text.empty() ? fallback : connection_.literal(text) + "::timestamptz";
+}
+
+std::string StateTables::history_insert(const HistoryEvent& e) const {
+  return "INSERT INTO " + quoted_schema_ +
+         ".history (id, action, checksum, at, duration_ms, error, \"by\", tool_version)\n"
+         "VALUES (" + connection_.literal(e.id) + ", " + connection_.literal(e.action) + ", " +
+         text_or_null(e.checksum) + ", " + timestamp_or(e.at, "now()") + ", " +
+         std::to_string(e.duration_ms) + ", " + text_or_null(e.error) + ", " +
+         text_or_null(e.by) + ", " + text_or_null(e.tool_version) + ");";
+}
+
+std::string StateTables::record_sql(const StateRow& r, const HistoryEvent& event) const {
+  return "INSERT INTO " + quoted_schema_ +
+         ".migrations (id, feature, checksum, phase, status, started_at, finished_at,\n"
+         "  duration_ms, error, applied_by, tool_version, statements_done)\n"
+         "VALUES (" + connection_.literal(r.id) + ", " + connection_.literal(r.feature) + ", " +
+         connection_.literal(r.checksum) + ", " + connection_.literal(r.phase) + ", '" +
+         record_status_name(r.status) + "', " + timestamp_or(r.started_at, "NULL") + ", " +
+         timestamp_or(r.finished_at, "NULL") + ", " + std::to_string(r.duration_ms) + ", " +
+         text_or_null(r.error) + ", " + text_or_null(r.applied_by) + ", " +
+         text_or_null(r.tool_version) + ", " + std::to_string(r.statements_done) + ")\n"
+         "ON CONFLICT (id) DO UPDATE SET feature = EXCLUDED.feature, checksum = "
+         "EXCLUDED.checksum,\n"
+         "  phase = EXCLUDED.phase, status = EXCLUDED.status, started_at = "
+         "EXCLUDED.started_at,\n"
+         "  finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,\n"
+         "  error = EXCLUDED.error, applied_by = EXCLUDED.applied_by,\n"
+         "  tool_version = EXCLUDED.tool_version, statements_done = "
+         "EXCLUDED.statements_done;" +
+         (event.action.empty() ? std::string() : "\n" + history_insert(event));
+}
+
+std::string StateTables::forget_sql(const std::string& id, const HistoryEvent& event) const {
+  return "DELETE FROM " + quoted_schema_ + ".migrations WHERE id = " + connection_.literal(id) +
+         ";\n" + history_insert(event);
+}
+
+}  // namespace trellis::pg

@@ -1,0 +1,241 @@
+// End-to-end reliability on PostgreSQL, driving the real trellis binary: concurrent
+// runners, SIGKILL at random points, a terminated backend.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "db/drivers.h"
+#include "pg_cli.h"
+#include "pg_server.h"
+
+namespace trellis_test {
+namespace {
+
+using Json = nlohmann::json;
+
+Json parse_json(const RunResult& result) {
+  Json json = Json::parse(result.out, nullptr, false);
+  if (json.is_discarded()) {
+    ADD_FAILURE() << "not JSON (exit " << result.exit_code << "): " << result.out << "\n"
+                  << result.err;
+    return Json::object();
+  }
+  return json;
+}
+
+std::map<std::string, std::string> states_of(const CliProject& project) {
+  RunResult result = project.run({"status", "--json"});
+  EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.err;
+  std::map<std::string, std::string> states;
+  for (const Json& m : parse_json(result).value("migrations", Json::array())) {
+    states[m.value("id", "")] = m.value("state", "");
+  }
+  return states;
+}
+
+// A transactional migration that creates `table`, logs itself and takes a little time.
+std::string table_migration(const std::string& id, const std::string& table) {
+  return "-- +up\nCREATE TABLE " + table + " (id int);\nINSERT INTO " + table +
+         " SELECT generate_series(1, 2000);\nINSERT INTO applied_log VALUES ('" + id +
+         "');\nSELECT pg_sleep(0.03);\n\n-- +down\nDROP TABLE " + table + ";\n";
+}
+
+std::string scalar(PgServer* server, const std::string& url, const std::string& sql) {
+  std::vector<std::string> rows = server->query(url, sql);
+  return rows.empty() ? "" : rows[0];
+}
+
+bool table_exists(PgServer* server, const std::string& url, const std::string& table) {
+  return scalar(server, url, "SELECT to_regclass('" + table + "') IS NOT NULL") == "t";
+}
+
+TEST(PgReliability, ConcurrentRunnersApplyEachMigrationOnce) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  std::string url = server->create_database();
+  server->query(url, "CREATE TABLE applied_log (id text)");
+  CliProject project(url);
+  for (int f = 0; f < 3; ++f) {
+    for (int n = 1; n <= 4; ++n) {
+      std::string feature = "f" + std::to_string(f);
+      std::string id = feature + "/000" + std::to_string(n) + "_t";
+      project.write("migrations/" + id + ".sql",
+                    table_migration(id, feature + "_t" + std::to_string(n)));
+    }
+  }
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 8; ++i) pids.push_back(project.start({"apply"}, i));
+  for (int i = 0; i < 8; ++i) {
+    RunResult result = project.wait(pids[i], i);
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  }
+  EXPECT_EQ(scalar(server, url, "SELECT count(*), count(DISTINCT id) FROM applied_log"), "12|12");
+  EXPECT_EQ(scalar(server, url, "SELECT count(*) FROM trellis.history WHERE action = 'apply'"),
+            "12");
+  for (const auto& [id, state] : states_of(project)) EXPECT_EQ(state, "applied") << id;
+}
+
+TEST(PgReliability, RunnersThatCannotWaitExitThree) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  std::string url = server->create_database();
+  server->query(url, "CREATE TABLE applied_log (id text)");
+  CliProject project(url);
+  project.write("migrations/slow/0001_sleep.sql",
+                "-- +up\nINSERT INTO applied_log VALUES ('slow/0001_sleep');\n"
+                "SELECT pg_sleep(2);\n");
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 8; ++i) pids.push_back(project.start({"apply", "--lock-wait", "100ms"}, i));
+  int ok = 0;
+  int unavailable = 0;
+  for (int i = 0; i < 8; ++i) {
+    RunResult result = project.wait(pids[i], i);
+    if (result.exit_code == 0) ++ok;
+    if (result.exit_code == 3) {
+      ++unavailable;
+      EXPECT_NE(result.err.find("lock"), std::string::npos) << result.err;
+      EXPECT_NE(result.err.find("pid "), std::string::npos) << result.err;
+    }
+    EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 3) << result.err;
+  }
+  EXPECT_GE(ok, 1);
+  EXPECT_GE(unavailable, 1);
+  EXPECT_EQ(scalar(server, url, "SELECT count(*) FROM applied_log"), "1");
+}
+
+// tx/0001..0003 transactional; ix/0001 table, ix/0002 non-transactional CIC, ix/0003 column.
+void write_mixed_project(const CliProject& project) {
+  for (int n = 1; n <= 3; ++n) {
+    std::string id = "tx/000" + std::to_string(n) + "_t";
+    project.write("migrations/" + id + ".sql", table_migration(id, "tx_" + std::to_string(n)));
+  }
+  project.write("migrations/ix/0001_big.sql",
+                "-- +up\nCREATE TABLE big (id int, v int);\n"
+                "INSERT INTO big SELECT g, g % 1000 FROM generate_series(1, 100000) g;\n"
+                "INSERT INTO applied_log VALUES ('ix/0001_big');\n");
+  project.write("migrations/ix/0002_index.sql",
+                "-- transaction: false\n-- +up\n"
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_big_v ON big (v);\n"
+                "SELECT pg_sleep(0.05);\n"
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_big_id ON big (id);\n");
+  project.write("migrations/ix/0003_column.sql",
+                "-- +up\nALTER TABLE big ADD COLUMN w int;\n"
+                "INSERT INTO applied_log VALUES ('ix/0003_column');\n");
+}
+
+bool index_valid(PgServer* server, const std::string& url, const std::string& index) {
+  return scalar(server, url,
+                "SELECT coalesce((SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                "to_regclass('" + index + "')), false)") == "t";
+}
+
+// What each transactional migration leaves, to compare with what status claims.
+std::map<std::string, bool> schema_facts(PgServer* server, const std::string& url) {
+  return {{"tx/0001_t", table_exists(server, url, "tx_1")},
+          {"tx/0002_t", table_exists(server, url, "tx_2")},
+          {"tx/0003_t", table_exists(server, url, "tx_3")},
+          {"ix/0001_big", table_exists(server, url, "big")},
+          {"ix/0003_column",
+           scalar(server, url, "SELECT count(*) FROM pg_attribute WHERE attname = 'w' AND "
+                               "attrelid = coalesce(to_regclass('big'), 0)") == "1"}};
+}
+
+TEST(PgReliability, SigkillAtRandomPointsLeavesATruthfulState) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  std::mt19937 random(20261120);
+  std::uniform_int_distribution<int> delay_ms(0, 450);
+  for (int iteration = 0; iteration < 20; ++iteration) {
+    SCOPED_TRACE("iteration " + std::to_string(iteration));
+    std::string url = server->create_database();
+    server->query(url, "CREATE TABLE applied_log (id text)");
+    CliProject project(url);
+    write_mixed_project(project);
+    pid_t pid = project.start({"apply"}, 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    kill(pid, SIGKILL);
+    project.wait(pid, 1);
+
+    std::map<std::string, std::string> states = states_of(project);
+    for (const auto& [id, exists] : schema_facts(server, url)) {
+      EXPECT_EQ(states[id] == "applied", exists) << id << " is " << states[id];
+      EXPECT_NE(states[id], "running") << id << " is transactional";
+    }
+    if (states["ix/0002_index"] == "applied") {
+      EXPECT_TRUE(index_valid(server, url, "ix_big_v"));
+      EXPECT_TRUE(index_valid(server, url, "ix_big_id"));
+    }
+
+    RunResult rerun = project.run({"apply"});
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
+    for (const auto& [id, state] : states_of(project)) EXPECT_EQ(state, "applied") << id;
+    for (const auto& [id, exists] : schema_facts(server, url)) EXPECT_TRUE(exists) << id;
+    EXPECT_TRUE(index_valid(server, url, "ix_big_v"));
+    EXPECT_TRUE(index_valid(server, url, "ix_big_id"));
+    EXPECT_EQ(scalar(server, url, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
+    EXPECT_EQ(scalar(server, url, "SELECT count(*), count(DISTINCT id) FROM applied_log"),
+              "5|5");
+  }
+}
+
+TEST(PgReliability, TerminatedBackendExitsThreeAndRecordsNothingFalse) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  std::string url = server->create_database();
+  CliProject project(url);
+  project.write("migrations/a/0001_first.sql", "-- +up\nCREATE TABLE a1 (id int);\n");
+  project.write("migrations/a/0002_slow.sql",
+                "-- +up\nCREATE TABLE a2 (id int);\nSELECT pg_sleep(30);\n");
+  project.write("migrations/a/0003_last.sql", "-- +up\nCREATE TABLE a3 (id int);\n");
+  pid_t pid = project.start({"apply"}, 1);
+  std::string victim;
+  for (int i = 0; i < 200 && victim.empty(); ++i) {
+    victim = scalar(server, url,
+                    "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' "
+                    "AND pid <> pg_backend_pid()");
+    if (victim.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(victim.empty()) << "the slow migration never started";
+  server->query(url, "SELECT pg_terminate_backend(" + victim + ")");
+  RunResult result = project.wait(pid, 1);
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+
+  std::map<std::string, std::string> states = states_of(project);
+  EXPECT_EQ(states["a/0001_first"], "applied");
+  EXPECT_NE(states["a/0002_slow"], "applied");
+  EXPECT_NE(states["a/0003_last"], "applied");
+  EXPECT_FALSE(table_exists(server, url, "a2"));
+  EXPECT_FALSE(table_exists(server, url, "a3"));
+  EXPECT_EQ(scalar(server, url,
+                   "SELECT count(*) FROM trellis.history WHERE action = 'apply' "
+                   "AND id <> 'a/0001_first'"),
+            "0");
+}
+
+TEST(PgReliability, ReadingCommandsCreateNothingAndIgnoreTheRunnerLock) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  std::string url = server->create_database();
+  CliProject project(url);
+  project.write("migrations/a/0001_t.sql", "-- +up\nCREATE TABLE t (id int);\n");
+  auto holder = trellis::make_postgres_driver(url, trellis::OpenMode::kReadWrite, "trellis");
+  holder->acquire_lock(trellis::Millis(0));
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"status", "--json"}, {"plan", "--json"}, {"history", "--json"}}) {
+    auto started = std::chrono::steady_clock::now();
+    RunResult result = project.run(args);
+    EXPECT_EQ(result.exit_code, 0) << args[0] << ": " << result.out << result.err;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << args[0];
+    parse_json(result);
+  }
+  EXPECT_EQ(scalar(server, url, "SELECT to_regnamespace('trellis') IS NULL"), "t");
+  RunResult apply = project.run({"apply", "--lock-wait", "200ms"});
+  EXPECT_EQ(apply.exit_code, 3) << apply.out << apply.err;
+  EXPECT_NE(apply.err.find("held by pid "), std::string::npos) << apply.err;
+  holder->release_lock();
+  EXPECT_EQ(project.run({"apply"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace trellis_test
