@@ -179,7 +179,7 @@ class SqliteDriver final : public Driver {
     append(event);
   }
 
-  std::string render_state_ddl() const override { return sqlite_state_ddl(); }
+  std::string render_state_ddl() const override { return sqlite_state_ddl() + sqlite_checkpoints::ddl(); }
   std::string render_begin(const Timeouts&) const override { return "BEGIN IMMEDIATE;\n"; }
   std::string render_forget(const std::string& id, const HistoryEvent& event) const override {
     return render_forget_sql(id, event, StateSqlDialect::kSqlite, "");

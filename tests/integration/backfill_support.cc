@@ -79,12 +79,22 @@ Result Project::finish(pid_t pid) const {
   return r;
 }
 
+namespace {
+
+std::string shell_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
 Result Project::run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) const {
   std::string out = dir_ + "/.fg.out", err = dir_ + "/.fg.err";
   std::string cmd;
   for (const auto& [k, v] : env) cmd += k + "='" + v + "' ";
   cmd += std::string("'") + TRELLIS_BINARY + "' -C '" + dir_ + "' --no-color";
-  for (const auto& a : args) cmd += " '" + a + "'";
+  for (const auto& a : args) cmd += " " + shell_quoted(a);
   cmd += " >'" + out + "' 2>'" + err + "'";
   int status = std::system(cmd.c_str());
   Result r;
