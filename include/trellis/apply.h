@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "trellis/backfill.h"
 #include "trellis/driver.h"
 #include "trellis/plan.h"
 #include "trellis/workspace.h"
@@ -36,6 +37,8 @@ class ApplyObserver {
   }
   virtual void on_note(const Migration&, const std::string& note) { (void)note; }
   virtual void on_done(const Migration&, const StepOutcome&) {}
+  // After each committed batch of a batched backfill.
+  virtual void on_batch(const Migration&, const BackfillProgress&) {}
 };
 
 enum class FailurePolicy { kIsolate, kFailFast };

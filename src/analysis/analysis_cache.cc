@@ -11,7 +11,7 @@
 namespace trellis {
 
 // Bump when the analysis changes, so that old caches are ignored.
-constexpr int kCacheFormat = 1;
+constexpr int kCacheFormat = 2;  // 2: backfill bodies analysed with :lo/:hi/:size masked
 
 NLOHMANN_JSON_SERIALIZE_ENUM(LockLevel, {{LockLevel::kNone, "none"}, {LockLevel::kAccessShare, "access-share"},
                                          {LockLevel::kRowShare, "row-share"}, {LockLevel::kRowExclusive, "row-exclusive"},

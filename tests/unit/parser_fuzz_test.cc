@@ -32,7 +32,9 @@ TEST(ParserFuzz, MigrationParserNeverCrashes) {
     Diagnostics diag;
     std::string text = random_migration(rng);
     ASSERT_NO_THROW(parse_migration(text, m, diag)) << text;
-    if (!m.up.present) EXPECT_FALSE(diag.empty()) << text;
+    if (!m.up.present) {
+      EXPECT_FALSE(diag.empty()) << text;
+    }
   }
 }
 
