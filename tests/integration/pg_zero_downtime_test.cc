@@ -125,17 +125,36 @@ class Writer {
   std::thread thread_;
 };
 
+// Runs trellis ARGS while `writer` writes, then stops the writer: the run succeeds, the
+// writer wrote rows while it ran, and none of its statements failed.
+void apply_under(const PgProject& pg, Writer& writer, const std::vector<std::string>& args) {
+  ASSERT_TRUE(bf_test::eventually([&] { return writer.rows() + writer.errors() > 0; }, 10s));
+  int before = writer.rows();
+  auto r = pg.run(args);
+  int during = writer.rows() - before;
+  writer.stop();
+  ASSERT_EQ(r.code, 0) << r.describe();
+  EXPECT_EQ(writer.errors(), 0) << writer.last_error();
+  EXPECT_GT(during, 0) << "the writer wrote nothing while trellis ran";
+}
+
+// customers (100 rows) and orders (20,000 rows; amount = id, code = 'c' || id), new
+// orders numbered from 100001 by orders_id_seq.
+void write_orders(const Project& p) {
+  p.write("migrations/shop/0001_tables.sql",
+          "-- +up\nCREATE TABLE customers (id bigint PRIMARY KEY);\n"
+          "INSERT INTO customers SELECT g FROM generate_series(1, 100) g;\n"
+          "CREATE SEQUENCE orders_id_seq START 100001;\n"
+          "CREATE TABLE orders (id bigint PRIMARY KEY DEFAULT nextval('orders_id_seq'), customer_id bigint, "
+          "code text, amount integer, legacy text);\n"
+          "INSERT INTO orders (id, customer_id, code, amount, legacy) "
+          "SELECT g, g % 100 + 1, 'c' || g, g, 'l' || g FROM generate_series(1, 20000) g;\n");
+}
+
 TEST(PgPatterns, EverySequenceUnderAConcurrentWriter) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   PgProject pg(server);
-  pg.p.write("migrations/shop/0001_tables.sql",
-             "-- +up\nCREATE TABLE customers (id bigint PRIMARY KEY);\n"
-             "INSERT INTO customers SELECT g FROM generate_series(1, 100) g;\n"
-             "CREATE SEQUENCE orders_id_seq START 100001;\n"
-             "CREATE TABLE orders (id bigint PRIMARY KEY DEFAULT nextval('orders_id_seq'), customer_id bigint, "
-             "code text, amount integer);\n"
-             "INSERT INTO orders (id, customer_id, code, amount) "
-             "SELECT g, g % 100 + 1, 'c' || g, g FROM generate_series(1, 20000) g;\n");
+  write_orders(pg.p);
   ASSERT_EQ(pg.run({"apply"}).code, 0);
   std::vector<std::vector<std::string>> patterns = {
       {"--pattern", "add-not-null-column", "--table", "orders", "--column", "status", "--type", "text",
@@ -186,6 +205,75 @@ TEST(PgPatterns, EverySequenceUnderAConcurrentWriter) {
   EXPECT_EQ(pg.q1("SELECT count(*) FROM pg_constraint WHERE conname IN ('fk_orders_customer_id', "
                   "'orders_code_key') AND convalidated"), "2");
   EXPECT_EQ(pg.q1("SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_orders_status'::regclass"), "t");
+}
+
+TEST(PgPatterns, ChangeColumnTypeUnderAConcurrentWriter) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  PgProject pg(server);
+  write_orders(pg.p);
+  ASSERT_EQ(pg.run({"apply"}).code, 0);
+  auto r = pg.p.run({"new", "amount_type", "change", "--requires", "shop/0001", "--pattern", "change-column-type",
+                     "--table", "orders", "--column", "amount", "--type", "bigint", "--batch-size", "1000"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  {
+    // Old code inserts rows and changes `amount` of existing ones while the new column is
+    // added and backfilled; the trigger and the backfill keep amount_new equal to it.
+    Writer old_code(server, pg.url,
+                    "INSERT INTO orders (customer_id, code, amount) SELECT 7, 'w' || nextval('orders_id_seq'), 5;"
+                    "UPDATE orders SET amount = amount + 1000000 WHERE id = 1 + floor(random() * 20000)::bigint");
+    ASSERT_NO_FATAL_FAILURE(apply_under(pg, old_code, {"apply"}));
+    EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE code LIKE 'w%' AND amount_new = 5"),
+              std::to_string(old_code.rows()));
+  }
+  EXPECT_EQ(pg.q1("SELECT data_type FROM information_schema.columns WHERE table_name = 'orders' "
+                  "AND column_name = 'amount'"), "integer");  // the contract step waits for --contract
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE amount_new IS DISTINCT FROM amount"), "0");
+  EXPECT_NE(pg.q1("SELECT count(*) FROM orders WHERE id <= 20000 AND amount > 1000000"), "0");
+  {
+    // New code writes only amount_new; the old column and the trigger go under it.
+    Writer new_code(server, pg.url,
+                    "INSERT INTO orders (customer_id, code, amount_new) SELECT 8, 'n' || nextval('orders_id_seq'), 6");
+    ASSERT_NO_FATAL_FAILURE(apply_under(pg, new_code, {"apply", "--contract"}));
+    EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE code LIKE 'n%' AND amount_new = 6"),
+              std::to_string(new_code.rows()));
+  }
+  EXPECT_EQ(pg.q1("SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) "
+                  "FROM information_schema.columns WHERE table_name = 'orders'"),
+            "id bigint, customer_id bigint, code text, legacy text, amount_new bigint");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE amount_new IS NULL"), "0");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE id <= 20000 AND amount_new % 1000000 <> id"), "0");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE code LIKE 'w%' AND amount_new <> 5"), "0");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'orders'::regclass AND NOT tgisinternal"), "0");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM pg_proc WHERE proname LIKE 'orders_sync_%'"), "0");
+}
+
+TEST(PgPatterns, DropColumnUnderAConcurrentWriter) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  PgProject pg(server);
+  write_orders(pg.p);
+  ASSERT_EQ(pg.run({"apply"}).code, 0);
+  auto r = pg.p.run({"new", "legacy_gone", "drop", "--requires", "shop/0001", "--pattern", "drop-column", "--table",
+                     "orders", "--column", "legacy"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  r = pg.run({"apply"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' "
+                  "AND column_name = 'legacy'"), "1");  // a contract step: held back without --contract
+  {
+    // Code that no longer knows `legacy` reads and writes while it is dropped.
+    Writer new_code(server, pg.url,
+                    "INSERT INTO orders (customer_id, code, amount) SELECT 8, 'n' || nextval('orders_id_seq'), 6;"
+                    "SELECT id, customer_id, code, amount FROM orders WHERE id = 1 + floor(random() * 20000)::bigint");
+    ASSERT_NO_FATAL_FAILURE(apply_under(pg, new_code, {"apply", "--contract"}));
+    EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE code LIKE 'n%' AND customer_id = 8 AND amount = 6"),
+              std::to_string(new_code.rows()));
+  }
+  EXPECT_EQ(pg.q1("SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) "
+                  "FROM information_schema.columns WHERE table_name = 'orders'"),
+            "id, customer_id, code, amount");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE id <= 20000 AND code = 'c' || id AND amount = id "
+                  "AND customer_id = id % 100 + 1"), "20000");
+  EXPECT_EQ(pg.q1("SELECT status FROM trellis.migrations WHERE id LIKE 'legacy_gone/%'"), "applied");
 }
 
 }  // namespace
