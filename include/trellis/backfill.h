@@ -11,10 +11,13 @@
 // Range mode (`table=T key=K size=N`): batch i covers the rows with `K > :lo AND K <= :hi`,
 // where :lo is the previous batch's :hi (for the first batch: min(K) - 1 for integer
 // keys, '' for text keys) and :hi is the key of the N-th row after :lo in key order (or
-// the highest key, for the last batch). The body is expected to use exactly that
-// predicate. NULL keys are never visited. Rows inserted later with a key above the
-// current position are visited; rows inserted below it are not (write them correctly in
-// the application, e.g. with a column default or trigger added by the expand step).
+// the highest key up to the end, for the last batch). The walk of a run ends at the
+// highest key read by its first batch. The body is expected to use exactly that
+// predicate. NULL keys are never visited. Rows inserted later are visited only if their
+// key lies between the current position and that end (with an increasing key: never),
+// so a stream of inserts at the tail cannot keep the walk going; write new rows
+// correctly in the application, e.g. with a column default or trigger added by the
+// expand step.
 // Until-empty mode (`until-empty size=N`): the body runs, with :size = N, until one run
 // changes no row.
 //

@@ -142,8 +142,12 @@ BackfillRunner::BatchResult BackfillRunner::try_batch(const Migration& m) {
   std::vector<BoundParam> params{{"size", std::to_string(spec.size), true}};
   std::optional<KeyValue> hi;
   if (spec.mode == BatchSpec::Mode::kRange) {
+    if (!end_read_) {  // once per run, in its first batch (under the migration's timeouts)
+      end_ = last_key(driver_, spec);
+      end_read_ = true;
+    }
     std::optional<KeyValue> lo = cp_.last_key ? std::optional(key_value(*cp_.last_key)) : first_lo(driver_, spec);
-    if (lo) hi = next_hi(driver_, spec, *lo);
+    if (lo && end_) hi = next_hi(driver_, spec, *lo, *end_);
     if (!hi) return finish(m);
     params.push_back(bound("lo", *lo));
     params.push_back(bound("hi", *hi));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "backfill/key_range.h"
 #include "trellis/apply.h"
 
 namespace trellis {
@@ -29,7 +30,8 @@ class BackfillRunner {
   // the file changed since the batches so far ran.
   BackfillCheckpoint starting_point(const Migration& m);
   // One transaction: the pause flag, the bounds, the body, the checkpoint (and, when the
-  // walk is over, the migration's applied row). Retries lock timeouts with backoff.
+  // walk is over, the migration's applied row). Retries lock timeouts with backoff. The
+  // first batch of a run also reads where the walk ends (key_range.h, last_key).
   BatchResult run_batch(const Migration& m);
   BatchResult try_batch(const Migration& m);
   std::int64_t run_body(const Migration& m, const std::vector<BoundParam>& params);
@@ -47,6 +49,8 @@ class BackfillRunner {
   std::chrono::steady_clock::time_point t0_;
   std::int64_t rows_this_run_ = 0;
   std::optional<std::int64_t> remaining_at_start_;
+  std::optional<KeyValue> end_;  // range mode: the walk of this run stops at this key
+  bool end_read_ = false;
   int attempts_ = 1;
 };
 

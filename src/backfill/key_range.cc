@@ -24,8 +24,15 @@ std::optional<KeyValue> first_lo(Driver& driver, const BatchSpec& spec) {
   return KeyValue{std::to_string(std::stoll(k.text) - 1), true};
 }
 
-std::optional<KeyValue> next_hi(Driver& driver, const BatchSpec& spec, const KeyValue& lo) {
-  std::string above = " FROM " + spec.table + " WHERE " + spec.key + " > " + key_literal(lo);
+std::optional<KeyValue> last_key(Driver& driver, const BatchSpec& spec) {
+  auto max = driver.query_scalar("SELECT max(" + spec.key + ") FROM " + spec.table);
+  if (!max || max->empty()) return std::nullopt;
+  return key_value(*max);
+}
+
+std::optional<KeyValue> next_hi(Driver& driver, const BatchSpec& spec, const KeyValue& lo, const KeyValue& end) {
+  std::string above = " FROM " + spec.table + " WHERE " + spec.key + " > " + key_literal(lo) + " AND " + spec.key +
+                      " <= " + key_literal(end);
   auto hi = driver.query_scalar("SELECT " + spec.key + above + " ORDER BY " + spec.key + " LIMIT 1 OFFSET " +
                                 std::to_string(spec.size - 1));
   if (!hi) hi = driver.query_scalar("SELECT max(" + spec.key + ")" + above);

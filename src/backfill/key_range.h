@@ -26,8 +26,13 @@ BoundParam bound(const std::string& name, const KeyValue& k);
 // the table has no row with a key.
 std::optional<KeyValue> first_lo(Driver& driver, const BatchSpec& spec);
 
-// :hi of the batch after `lo`: the key of the size-th row with key > lo, or the highest
-// key above lo if fewer remain; nullopt when no row has a key above lo (the walk is done).
-std::optional<KeyValue> next_hi(Driver& driver, const BatchSpec& spec, const KeyValue& lo);
+// Where a run's walk ends: the highest key when the run starts (nullopt: no row has a key).
+// Rows inserted later above it are left to the expand step's default or trigger, so that
+// a steady stream of inserts at the tail cannot keep the walk going forever.
+std::optional<KeyValue> last_key(Driver& driver, const BatchSpec& spec);
+
+// :hi of the batch after `lo`: the key of the size-th row with lo < key <= end, or the
+// highest such key if fewer remain; nullopt when there is none (the walk is done).
+std::optional<KeyValue> next_hi(Driver& driver, const BatchSpec& spec, const KeyValue& lo, const KeyValue& end);
 
 }  // namespace trellis

@@ -94,6 +94,25 @@ TEST(PgBackfill, PauseAndResume) {
   EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), "5000");
 }
 
+TEST(PgBackfill, RowsInsertedAtTheTailAfterTheWalkStartsAreLeftToTheExpandStep) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  PgProject pg(server);
+  write_backfill(pg.p, 5000);
+  pid_t pid = pg.start({"apply"});
+  if (!bf_test::eventually([&] { return pg.batches() >= 3; }, 30s)) {
+    ::kill(pid, SIGKILL);
+    FAIL() << "no batches committed:\n" << pg.p.finish(pid).describe();
+  }
+  // The walk ends at the highest key of its start: inserts above it (which a steady stream
+  // of them would otherwise make endless) keep what the expand step gives them.
+  server->query(pg.url, "INSERT INTO items (id) SELECT g FROM generate_series(100001, 100500) g");
+  auto r = pg.p.finish(pid);
+  ASSERT_EQ(r.code, 0) << r.describe();
+  EXPECT_EQ(pg.q1("SELECT status || '|' || rows_done || '|' || batches FROM trellis.backfills"), "done|5000|50");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE id <= 5000 AND n = 1"), "5000");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE id > 5000 AND n = 0"), "500");
+}
+
 // A writer that inserts one row at a time until stopped; counts rows and errors.
 class Writer {
  public:
