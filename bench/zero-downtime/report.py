@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads what run.sh left in its work directory and prints the result table (Markdown).
 
-usage: report.py WORK_DIR ROWS CLIENTS RATE
+usage: report.py WORK_DIR ROWS CLIENTS
 
 Client transactions come from pgbench's per-transaction logs (`--log`): each line is
 `client tx latency_us script epoch_s epoch_us [schedule_lag_us]`, the epoch being the end
@@ -82,7 +82,7 @@ def naive_update_ms(work):
 
 
 def variant(work, name):
-    t0, t1, status = read(work, name + ".window").split()
+    t0, t1, status, rate = read(work, name + ".window").split()
     t0, t1 = float(t0), float(t1)
     txs = read_transactions(work, name)
     first = min((t[1] for t in txs), default=t0)
@@ -90,71 +90,91 @@ def variant(work, name):
     base = [t for t in txs if first + 2.0 <= t[1] < t0]
     w, b = stats(window), stats(base)
     errors, aborted, first_error = client_errors(work, name, w["failed"] + b["failed"])
+    pgbench_status = int(read(work, name + "_pgbench.status") or 0)
+    if pgbench_status != 0 and errors == 0:
+        errors, first_error = 1, f"pgbench exit status {pgbench_status}"
     covered = max((t[1] for t in txs), default=0) >= t1
-    return {"t0": t0, "t1": t1, "status": int(status), "w": w, "b": b, "errors": errors,
-            "aborted": aborted, "first_error": first_error, "covered": covered,
-            "waits": lock_waits(work, name), "seconds": t1 - t0,
-            "tps": w["n"] / (t1 - t0) if t1 > t0 else float("nan")}
+    v = {"name": name, "rate": int(rate), "t0": t0, "t1": t1, "status": int(status), "w": w, "b": b,
+         "errors": errors, "first_error": first_error, "covered": covered,
+         "waits": lock_waits(work, name), "seconds": t1 - t0,
+         "tps": w["n"] / (t1 - t0) if t1 > t0 else float("nan")}
+    if name == "naive":
+        upd = naive_update_ms(work)
+        v["fill_rate"] = v["rows"] = None
+        if upd:
+            v["fill_rate"] = ROWS / (upd / 1000.0)
+    else:
+        rows, active_ms, wall_s, batches = read(work, name + ".backfill").split()
+        v["rows"], v["batches"], v["wall"] = int(rows), int(batches), float(wall_s)
+        v["active"] = int(active_ms) / 1000.0
+        v["fill_rate"] = v["rows"] / v["wall"] if v["wall"] > 0 else float("nan")
+        v["steps"] = read(work, name + ".steps").strip()
+    return v
 
 
 def fmt(v, digits=0):
     return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.{digits}f}"
 
 
-def main():
-    work, rows, clients, rate = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    s0, s1 = (float(x) for x in read(work, "single.window").split())
-    single_rate = rows / (s1 - s0)
-    a, b = variant(work, "naive"), variant(work, "safe")
-    upd = naive_update_ms(work)
-    naive_rate = rows / (upd / 1000.0) if upd else None
-    bf = read(work, "safe.backfill").split()
-    bf_rows, bf_active_ms, bf_wall_s, bf_batches = int(bf[0]), int(bf[1]), float(bf[2]), int(bf[3])
-    safe_rate = bf_rows / bf_wall_s if bf_wall_s > 0 else float("nan")
-    safe_active_rate = bf_rows / (bf_active_ms / 1000.0) if bf_active_ms > 0 else float("nan")
+ROWS = 0
+TITLES = {"naive": "(a) naive, one migration", "safe": "(b) trellis safe sequence",
+          "safe_heavy": "(b) again, heavy insert load"}
 
-    print(f"{rows:,} rows; pgbench {clients} clients at {rate} tx/s in all (60% reads, 40% "
-          f"update+insert); stall threshold {STALL_MS:.0f} ms\n")
-    print("| | (a) naive, one migration | (b) trellis safe sequence |")
-    print("| --- | --- | --- |")
-    row = lambda label, x, y: print(f"| {label} | {x} | {y} |")
-    row("`trellis apply` exit status", a["status"], b["status"])
-    row("migration time (s)", fmt(a["seconds"], 1), fmt(b["seconds"], 1))
-    row("client tx in the migration window", fmt(a["w"]["n"]), fmt(b["w"]["n"]))
-    row("  completed per second in the window", fmt(a["tps"], 1), fmt(b["tps"], 1))
-    row("  longest client tx (ms)", fmt(a["w"]["max"], 1), fmt(b["w"]["max"], 1))
-    row("  p99 / p50 (ms)", f"{fmt(a['w']['p99'], 1)} / {fmt(a['w']['p50'], 1)}",
-        f"{fmt(b['w']['p99'], 1)} / {fmt(b['w']['p50'], 1)}")
-    row(f"  tx over {STALL_MS:.0f} ms", fmt(a["w"]["over"]), fmt(b["w"]["over"]))
-    row("baseline before it: longest / p99 (ms)",
-        f"{fmt(a['b']['max'], 1)} / {fmt(a['b']['p99'], 1)}", f"{fmt(b['b']['max'], 1)} / {fmt(b['b']['p99'], 1)}")
-    row("client errors (failed tx + aborted clients)", a["errors"], b["errors"])
-    row("lock waits > 100 ms in the server log / longest (ms)",
-        f"{a['waits'][0]} / {fmt(a['waits'][1], 0)}", f"{b['waits'][0]} / {fmt(b['waits'][1], 0)}")
-    row("backfill rows/s (wall clock)", fmt(naive_rate), fmt(safe_rate))
-    row("  vs one UPDATE of the whole table, no load", fmt(naive_rate / single_rate, 2) + "x" if naive_rate else "n/a",
-        fmt(safe_rate / single_rate, 2) + "x")
-    print(f"\nOne `UPDATE accounts SET tier_id = 1` on a fresh copy, no load: {s1 - s0:.1f} s, "
-          f"{single_rate:,.0f} rows/s.")
-    print(f"Safe backfill: {bf_rows:,} rows in {bf_batches} batches, {bf_wall_s:.1f} s wall clock, "
-          f"{bf_active_ms / 1000.0:.1f} s inside batches ({safe_active_rate:,.0f} rows/s there).")
-    steps = read(work, "safe.steps").strip()
-    if steps:
-        print("\nSafe sequence, per migration (ms):\n")
-        for line in steps.splitlines():
+
+def main():
+    global ROWS
+    work, ROWS, clients = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    singles = [tuple(float(x) for x in line.split()) for line in read(work, "single.window").splitlines()]
+    single_s = min(t1 - t0 for t0, t1 in singles)
+    single_rate = ROWS / single_s
+    vs = [variant(work, n) for n in ("naive", "safe", "safe_heavy")]
+
+    print(f"{ROWS:,} rows; pgbench, {clients} clients (60% reads by key and by owner, 40% update one row + "
+          f"insert one); stall threshold {STALL_MS:.0f} ms\n")
+    print("| | " + " | ".join(TITLES[v["name"]] for v in vs) + " |")
+    print("| --- |" + " --- |" * len(vs))
+
+    def row(label, f):
+        print(f"| {label} | " + " | ".join(str(f(v)) for v in vs) + " |")
+
+    row("client load (tx/s, all clients)", lambda v: v["rate"])
+    row("`trellis apply` exit status", lambda v: v["status"])
+    row("**migration time (s)**", lambda v: fmt(v["seconds"], 1))
+    row("client tx overlapping the migration", lambda v: fmt(v["w"]["n"]))
+    row("  completed per second meanwhile", lambda v: fmt(v["tps"], 0))
+    row("  **longest (ms)**", lambda v: fmt(v["w"]["max"], 1))
+    row("  **p99** / p50 (ms)", lambda v: f"{fmt(v['w']['p99'], 1)} / {fmt(v['w']['p50'], 1)}")
+    row(f"  over {STALL_MS:.0f} ms", lambda v: fmt(v["w"]["over"]))
+    row("load before the migration: longest / p99 (ms)",
+        lambda v: f"{fmt(v['b']['max'], 1)} / {fmt(v['b']['p99'], 1)}")
+    row("**client errors**", lambda v: v["errors"])
+    row("server lock waits > 100 ms / longest (ms)", lambda v: f"{v['waits'][0]} / {fmt(v['waits'][1], 0)}")
+    row("backfill rows / batches", lambda v: "one UPDATE" if v["rows"] is None else f"{v['rows']:,} / {v['batches']}")
+    row("**backfill rows/s** (wall clock)", lambda v: fmt(v["fill_rate"]))
+    row("  vs one UPDATE, no load",
+        lambda v: "n/a" if v["fill_rate"] is None else fmt(v["fill_rate"] / single_rate, 2) + "x")
+    print(f"\nOne `UPDATE accounts SET tier_id = 1` of the whole fresh table, no load: "
+          + ", ".join(f"{t1 - t0:.1f} s" for t0, t1 in singles)
+          + f"; the faster, {single_rate:,.0f} rows/s, is the baseline.")
+    print("(a)'s backfill rate is its UPDATE statement's duration in the server log; (b)'s is rows over "
+          "the time from the backfill's start to its last batch, pauses included.")
+    for v in vs[1:]:
+        print(f"\n{TITLES[v['name']]}: backfill {v['rows']:,} rows in {v['batches']} batches, {v['wall']:.1f} s "
+              f"({v['active']:.1f} s inside batches); per migration (ms):\n")
+        for line in v["steps"].splitlines():
             ident, ms = line.split()
             print(f"    {ident:45} {int(ms):>8,}")
     print(f"\nFinal schemas of (a) and (b) (pg_dump -s of both tables): {read(work, 'schema.same').strip()}")
-    for name, v in (("naive", a), ("safe", b)):
+    for v in vs:
         if not v["covered"]:
-            print(f"WARNING: the {name} load ended before its migration did; raise "
-                  f"{name.upper()}_SECONDS")
+            print(f"WARNING: the {v['name']} load ended before its migration did; raise its *_SECONDS")
         if v["first_error"]:
-            print(f"{name}: first client error: {v['first_error']}")
-    ok = (b["errors"] == 0 and b["status"] == 0 and b["w"]["over"] == 0
-          and safe_rate >= 0.5 * single_rate)
-    print(f"\nTargets for (b) — no client error, no tx over {STALL_MS:.0f} ms, backfill >= half the "
-          f"single-UPDATE rate: {'met' if ok else 'MISSED'}")
+            print(f"{v['name']}: first client error: {v['first_error']}")
+    for v in vs[1:]:
+        ok = (v["errors"] == 0 and v["status"] == 0 and v["w"]["over"] == 0
+              and v["fill_rate"] >= 0.5 * single_rate)
+        print(f"Targets for {TITLES[v['name']]} — no client error, no tx over {STALL_MS:.0f} ms, backfill "
+              f">= half the single-UPDATE rate: {'met' if ok else 'MISSED'}")
     print("\nMachine: " + read(work, "uptime").strip().replace("\n", "; "))
 
 

@@ -6,18 +6,20 @@
 #       ADD FOREIGN KEY), as autogenerate plus a hand-written UPDATE would write it;
 #   (b) safe: the sequences `trellis new --pattern add-not-null-column | add-index |
 #       add-foreign-key` scaffolds, applied with `trellis apply --contract`.
-# Both are applied by trellis. Reported per way: client latency during the migration
-# window (longest, p99, count over 250 ms) against a window of load before it, client
-# errors, migration time, backfill rows/s; and one UPDATE over the whole table on a fresh
-# copy as the backfill baseline. A private PostgreSQL 15 server (default durability,
+# Both are applied by trellis; (b) runs a second time under a heavy insert load
+# (HEAVY_RATE). Reported per run: client latency during the migration window (longest,
+# p99, count over 250 ms) against a window of load before it, client errors, migration
+# time, backfill rows/s; and one UPDATE over the whole table on a fresh copy (twice, no
+# load, the faster counts) as the backfill baseline. A private PostgreSQL 15 server (default durability,
 # Unix socket only, run as `postgres` when we are root) is started in a temporary
 # directory and stopped on exit, also on error or Ctrl-C.
 #
 #   bench/zero-downtime/run.sh            (TRELLIS=path/to/trellis, default build/trellis)
 #
-# Settings (environment): ROWS=1000000 CLIENTS=4 RATE=200 (transactions/s, all clients)
-# BASELINE_SECONDS=15 NAIVE_SECONDS=75 SAFE_SECONDS=150 BATCH_SIZE (default: the
-# pattern's) PGBIN=/usr/lib/postgresql/15/bin KEEP_WORK=1 (keep logs and data).
+# Settings (environment): ROWS=1000000 CLIENTS=4 RATE=200 HEAVY_RATE=1500 (transactions/s,
+# all clients; 40% of them insert) BASELINE_SECONDS=15 NAIVE_SECONDS=45 SAFE_SECONDS=60
+# (load durations, baseline included) BATCH_SIZE (default: the pattern's)
+# PGBIN=/usr/lib/postgresql/15/bin KEEP_WORK=1 (keep logs and data).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 trellis="$(realpath "${TRELLIS:-$here/../../build/trellis}")"
@@ -25,9 +27,10 @@ pgbin="${PGBIN:-/usr/lib/postgresql/15/bin}"
 rows="${ROWS:-1000000}"
 clients="${CLIENTS:-4}"
 rate="${RATE:-200}"
+heavy_rate="${HEAVY_RATE:-1500}"
 baseline_seconds="${BASELINE_SECONDS:-15}"
-naive_seconds="${NAIVE_SECONDS:-75}"
-safe_seconds="${SAFE_SECONDS:-150}"
+naive_seconds="${NAIVE_SECONDS:-45}"
+safe_seconds="${SAFE_SECONDS:-60}"
 batch_args=()
 [ -n "${BATCH_SIZE:-}" ] && batch_args=(--batch-size "$BATCH_SIZE")
 
@@ -124,8 +127,8 @@ END;
 EOF
 }
 
-start_load() {  # start_load NAME SECONDS: pgbench in the background, per-transaction log
-  "$pgbin/pgbench" -n -h "$sock" -p "$port" -U postgres -c "$clients" -j 2 -T "$2" -R "$rate" \
+start_load() {  # start_load NAME SECONDS RATE: pgbench in the background, per-transaction log
+  "$pgbin/pgbench" -n -h "$sock" -p "$port" -U postgres -c "$clients" -j 2 -T "$2" -R "$3" \
     -D rows="$rows" -f "$work/read.sql@6" -f "$work/write.sql@4" \
     --log --log-prefix="$work/$1_tx" "$1" >"$work/$1_pgbench.out" 2>"$work/$1_pgbench.err" &
   pgbench_pid=$!
@@ -167,9 +170,9 @@ ALTER TABLE accounts ADD CONSTRAINT fk_accounts_tier_id FOREIGN KEY (tier_id) RE
 EOF
 }
 
-safe_project() {  # the scaffolded sequences; index and foreign key come after the backfill
-  project "$work/safe" safe
-  local t=(-C "$work/safe")
+safe_project() {  # safe_project NAME: the scaffolded sequences; index and FK after the backfill
+  project "$work/$1" "$1"
+  local t=(-C "$work/$1")
   "$trellis" "${t[@]}" new tier add_tier_id --pattern add-not-null-column --table accounts \
     --column tier_id --type bigint --default 1 "${batch_args[@]}" >/dev/null
   "$trellis" "${t[@]}" new tier_index index_tier_id --pattern add-index --table accounts \
@@ -178,11 +181,11 @@ safe_project() {  # the scaffolded sequences; index and foreign key come after t
     --column tier_id --ref-table tiers --requires tier/0002 >/dev/null
 }
 
-migrate() {  # migrate NAME SECONDS ARGS…: load, BASELINE_SECONDS of it, then the migration
-  local name=$1 seconds=$2; shift 2
+migrate() {  # migrate NAME SECONDS RATE ARGS…: load, BASELINE_SECONDS of it, the migration
+  local name=$1 seconds=$2 load_rate=$3; shift 3
   fresh_copy "$name"
   local log_from; log_from=$(stat -c %s "$sock/server.log")
-  start_load "$name" "$seconds"
+  start_load "$name" "$seconds" "$load_rate"
   sleep "$baseline_seconds"
   log "$name: migrating"
   local t0 t1 status=0
@@ -190,20 +193,27 @@ migrate() {  # migrate NAME SECONDS ARGS…: load, BASELINE_SECONDS of it, then 
   "$trellis" -C "$work/$name" apply "$@" >"$work/$name.apply.out" 2>&1 || status=$?
   t1=$(now)
   log "$name: migration done (exit $status), load runs to its end"
-  echo "$t0 $t1 $status" >"$work/$name.window"
+  echo "$t0 $t1 $status $load_rate" >"$work/$name.window"
   wait_load "$name"
   tail -c +"$((log_from + 1))" "$sock/server.log" >"$work/$name.server.log"
+  if [ "$name" != naive ]; then
+    sql "$name" -F ' ' -c "SELECT rows_done, active_ms, extract(epoch FROM updated_at - started_at), batches
+                            FROM trellis.backfills" >"$work/$name.backfill"
+    sql "$name" -F ' ' -c "SELECT id, duration_ms FROM trellis.migrations ORDER BY started_at" >"$work/$name.steps"
+  fi
 }
 
-single_update() {  # the baseline: one UPDATE over the whole fresh table, no load
-  fresh_copy single
-  sql single -c "ALTER TABLE accounts ADD COLUMN tier_id bigint"
-  local t0 t1
-  t0=$(now)
-  sql single -c "UPDATE accounts SET tier_id = 1"
-  t1=$(now)
-  echo "$t0 $t1" >"$work/single.window"
-  sql postgres -c "DROP DATABASE single"
+single_update() {  # the baseline: one UPDATE over the whole fresh table, no load; twice
+  local t0 t1 i
+  for i in 1 2; do
+    fresh_copy single
+    sql single -c "ALTER TABLE accounts ADD COLUMN tier_id bigint"
+    t0=$(now)
+    sql single -c "UPDATE accounts SET tier_id = 1"
+    t1=$(now)
+    echo "$t0 $t1" >>"$work/single.window"
+    sql postgres -c "DROP DATABASE single"
+  done
 }
 
 schema_of() {  # without comments and pg_dump's per-run \restrict keys
@@ -217,18 +227,17 @@ main() {
   create_base >/dev/null
   write_load_scripts
   naive_project
-  safe_project
-  log "baseline: one UPDATE of the whole table"
+  safe_project safe
+  safe_project safe_heavy
+  log "baseline: one UPDATE of the whole table, twice"
   single_update
-  migrate naive "$naive_seconds"
-  migrate safe "$safe_seconds" --contract
-  sql safe -c "SELECT rows_done, active_ms, extract(epoch FROM updated_at - started_at), batches
-               FROM trellis.backfills" -F ' ' >"$work/safe.backfill"
-  sql safe -c "SELECT id, duration_ms FROM trellis.migrations ORDER BY started_at" -F ' ' >"$work/safe.steps"
+  migrate naive "$naive_seconds" "$rate"
+  migrate safe "$safe_seconds" "$rate" --contract
+  migrate safe_heavy "$safe_seconds" "$heavy_rate" --contract
   if diff <(schema_of naive) <(schema_of safe) >"$work/schema.diff"; then echo same >"$work/schema.same"
   else echo different >"$work/schema.same"; fi
   echo "end: $(uptime)" >>"$work/uptime"
-  python3 "$here/report.py" "$work" "$rows" "$clients" "$rate"
+  python3 "$here/report.py" "$work" "$rows" "$clients"
 }
 
 main
