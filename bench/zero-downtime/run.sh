@@ -186,7 +186,7 @@ migrate() {  # migrate NAME SECONDS RATE ARGS…: load, BASELINE_SECONDS of it, 
   fresh_copy "$name"
   local log_from; log_from=$(stat -c %s "$sock/server.log")
   start_load "$name" "$seconds" "$load_rate"
-  sleep "$baseline_seconds"
+  sleep "$baseline_seconds" & wait $!  # a signal's trap runs at once, not after the sleep
   log "$name: migrating"
   local t0 t1 status=0
   t0=$(now)
