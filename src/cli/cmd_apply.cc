@@ -32,8 +32,20 @@ void refuse_edited(const std::vector<Finding>& findings) {
               "revert the file(s), or run 'trellis accept ID' to record the new checksum");
 }
 
-int preview(const Workspace& ws, const ApplyFlags& f) {
-  auto driver = ws.connect(OpenMode::kReadOnly);
+// Connecting to a server costs round trips (TCP, authentication) and changes nothing, so
+// it is done while the migration files load. A SQLite file is opened afterwards: that
+// costs nothing and may create the file, which bad migration files must prevent.
+std::unique_ptr<Driver> connect_early(const Config& config, const Environment& env, OpenMode mode) {
+  if (starts_with(env.database, "sqlite:")) return nullptr;
+  return open_driver(env.database, mode, config.state_schema);
+}
+
+std::unique_ptr<Driver> connected(const Workspace& ws, std::unique_ptr<Driver> early, OpenMode mode) {
+  return early ? std::move(early) : ws.connect(mode);
+}
+
+int preview(const Workspace& ws, std::unique_ptr<Driver> early, const ApplyFlags& f) {
+  auto driver = connected(ws, std::move(early), OpenMode::kReadOnly);
   StateIndex state(driver->load_state());
   Plan plan = make_plan(ws.graph(), ws.env(), state, f.plan);
   if (!plan.errors.empty()) {
@@ -60,8 +72,8 @@ nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outc
   return {{"results", results}, {"applied", applied}, {"failed", failed}, {"blocked", blocked}};
 }
 
-int apply(const Workspace& ws, const ApplyFlags& f) {
-  auto driver = ws.connect(OpenMode::kReadWrite);
+int apply(const Workspace& ws, std::unique_ptr<Driver> early, const ApplyFlags& f) {
+  auto driver = connected(ws, std::move(early), OpenMode::kReadWrite);
   driver->acquire_lock(lock_wait_of(f, ws.env()));
   driver->ensure_state();
   StateIndex state(driver->load_state());
@@ -108,9 +120,14 @@ Runner setup_apply(CLI::App& sub, const Globals& g) {
       ->type_name("DURATION");
   sub.add_flag("--json", f->json, "Machine-readable results (see docs/json.md)");
   return [&g, f]() {
-    Workspace ws = g.workspace();
-    if (f->dry_run || f->sql) return preview(ws, *f);
-    return apply(ws, *f);
+    bool read_only = f->dry_run || f->sql;
+    OpenMode mode = read_only ? OpenMode::kReadOnly : OpenMode::kReadWrite;
+    std::unique_ptr<Driver> early;
+    Workspace ws = g.workspace([&](const Config& config, const Environment& env) {
+      early = connect_early(config, env, mode);
+    });
+    if (read_only) return preview(ws, std::move(early), *f);
+    return apply(ws, std::move(early), *f);
   };
 }
 
