@@ -20,7 +20,7 @@ while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); d
 cleanup() { "$H/pg_cluster.sh" stop "$D/pg" >/dev/null 2>&1 || true; rm -rf "$D"; }
 trap cleanup EXIT
 
-"$PY" "$H/gen_workload.py" --migrations "$N" --features 5 --seed 42 --out "$D/wl" >/dev/null
+"$PY" "$H/gen_workload.py" --migrations "$N" --features 5 --seed 42 --out "$D/wl" >/dev/null 2>&1
 "$ROOT/bench/trellis_adapter.sh" prepare "$D/wl" "$D/proj"
 "$H/pg_cluster.sh" start "$D/pg" "$port" >/dev/null
 URI=postgresql://postgres@127.0.0.1:$port
