@@ -23,8 +23,10 @@ class Workspace {
   using Alongside = std::function<void(const Config& config, const Environment& env)>;
   // Loads like the constructor above, but runs `alongside` on the calling thread while
   // the migration files are read and the graph is built on another, so the two waits
-  // overlap. `alongside` must have no effect that bad migration files should prevent
-  // (nothing written, no lock taken). Errors come in the same order as without it:
+  // overlap. `alongside` must have no effect that bad migration files should prevent:
+  // it writes nothing and takes a lock only if it is free (never waiting for it), since
+  // the lock is held until the files turn out bad. Errors come in the same order as
+  // without it:
   // configuration, migration files and graph, environment, then those of `alongside`.
   Workspace(const std::string& root, const EnvSelection& selection, const Alongside& alongside);
 
