@@ -9,8 +9,10 @@
 # 3. runs the shared migration benchmark (MIGBENCH_DIR, default ../shared/bench relative
 #    to the repository root) with Trellis joined through bench/trellis_adapter.sh, so that
 #    raw sqlite3/psql, Alembic, Sqitch and Trellis are timed in the same run;
-# 4. counts PostgreSQL round trips per migration (bench/pg_round_trips.sh);
-# 5. copies results.tsv, summary.md, env.txt, run_peers.out and round_trips.txt to
+# 4. counts PostgreSQL round trips per migration (bench/pg_round_trips.sh), and times
+#    full apply again with Trellis and raw in alternating runs (bench/apply_ab.sh);
+# 5. copies results.tsv, summary.md, env.txt, run_peers.out, round_trips.txt,
+#    apply_alternating.txt and targets.md to
 #    bench/results/<UTC date>-<host kind>/ and prints where.
 #
 # Knobs (environment): MIGBENCH_DIR, BUILD_DIR, WORK (scratch, default
@@ -89,6 +91,10 @@ log "counting PostgreSQL round trips per migration"
 RT=$(mktemp)
 "$ROOT/bench/pg_round_trips.sh" "$MIGBENCH_DIR" | tee "$RT"
 
+log "full apply again, Trellis and raw in alternating runs"
+AB=$(mktemp)
+"$ROOT/bench/apply_ab.sh" "$MIGBENCH_DIR" | tee "$AB"
+
 # --- keep the results ----------------------------------------------------------------
 host_kind() {
     local os
@@ -100,6 +106,7 @@ mkdir -p "$RESULTS_DIR"
 cp "$WORK/results.tsv" "$WORK/summary.md" "$WORK/env.txt" "$RESULTS_DIR/"
 cp "$OUT" "$RESULTS_DIR/run_peers.out"
 mv "$RT" "$RESULTS_DIR/round_trips.txt"
+mv "$AB" "$RESULTS_DIR/apply_alternating.txt"
 [ ! -s "$WORK/checks.txt" ] || cp "$WORK/checks.txt" "$RESULTS_DIR/"
 "$PY" "$ROOT/bench/targets.py" "$RESULTS_DIR/results.tsv" | tee "$RESULTS_DIR/targets.md"
 log "results in ${RESULTS_DIR#"$ROOT"/}"
