@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/lint_view.h"
 #include "cli/output.h"
 #include "cli/plan_view.h"
 #include "trellis/error.h"
@@ -16,10 +17,11 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
     StateIndex state(driver->load_state());
     Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
     auto warnings = integrity_findings(ws.graph(), state);
+    PlanLint lint = lint_plan(ws, plan, state);
     if (*json) {
-      Output::get().json(plan_json(ws, plan, warnings));
+      Output::get().json(plan_json(ws, plan, warnings, &lint));
     } else {
-      print_plan(ws, plan);
+      print_plan(ws, plan, &lint);
       if (!warnings.empty()) {
         Output::get().line();
         print_findings(warnings);
