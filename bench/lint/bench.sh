@@ -28,7 +28,7 @@ statement() {  # a mix of safe and dangerous DDL/DML, numbered
 
 project() {  # $1 dir
   mkdir -p "$1"
-  printf '[project]\nmigrations = "migrations"\n[env.dev]\ndatabase = "sqlite:dev.db"\nfeatures = "all"\n' > "$1/trellis.toml"
+  printf '[project]\nmigrations = "migrations"\n' > "$1/trellis.toml"  # no environment: PostgreSQL, nothing applied
 }
 
 # (1) one file, 10,000 statements
