@@ -67,4 +67,4 @@ printf '%-34s %10s %10s %10s\n' "1 file, 10,000 statements" \
 printf '%-34s %10s %10s %10s\n' "5,000 migrations, 15,000 stmts" \
   "$(time_ms cold "$work/many")" "$(time_ms warm "$work/many")" \
   "$(time_ms "$squawk" --assume-in-transaction --reporter json "$work/many/migrations/**/*.sql")"
-echo "(median of $runs runs; cold = no .trellis/analysis-cache.json)"
+echo "(median of $runs runs; cold = no .trellis/analysis-cache.bin)"
