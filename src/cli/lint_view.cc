@@ -59,13 +59,16 @@ void LintSession::save_cache() {
 }
 
 PlanLint lint_plan(const Workspace& ws, const Plan& plan, const StateIndex& state) {
-  LintSession session(ws.project(), ws.graph(), dialect_of_url(ws.env().database), &state);
+  Dialect dialect = dialect_of_url(ws.env().database);
+  LintSession session(ws.project(), ws.graph(), dialect, &state);
   PlanLint out;
   out.report = session.run();
   std::vector<std::string> ids;
   for (const auto& s : plan.steps) ids.push_back(ws.graph().at(s.node).id);
   auto lookup = [&session](const Migration& m) -> const MigrationAnalysis& { return session.analysis(m); };
   for (auto& summary : summarise_for_plan(ws.project().migrations, out.report, lookup, ids)) {
+    // SQLite has no table lock modes: a write locks the whole database file.
+    if (dialect == Dialect::kSqlite) summary.strongest_lock = TableLock{};
     out.pending[summary.id] = std::move(summary);
   }
   session.save_cache();
