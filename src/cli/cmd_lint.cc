@@ -17,12 +17,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Ids of the migrations under `paths` (files or directories, relative to the current
+// Ids of the migrations under `paths` (files or directories, relative to `dir`, the -C
 // directory); empty `paths` = all. A path that matches no migration is a usage error.
-std::vector<std::string> selected_ids(const Project& project, const std::vector<std::string>& paths) {
+std::vector<std::string> selected_ids(const Project& project, const std::string& dir,
+                                      const std::vector<std::string>& paths) {
   std::vector<std::string> ids;
   for (const auto& p : paths) {
-    fs::path wanted = fs::weakly_canonical(p);
+    fs::path wanted = fs::weakly_canonical(fs::path(dir) / p);
     size_t before = ids.size();
     for (const auto& m : project.migrations) {
       fs::path file = fs::weakly_canonical(fs::path(project.config.root) / m.path);
@@ -93,7 +94,7 @@ Runner setup_lint(CLI::App& sub, const Globals& g) {
     }
     const Project& project = ws ? ws->project() : *own_project;
     const Graph& graph = ws ? ws->graph() : *own_graph;
-    std::vector<std::string> only = selected_ids(project, *paths);
+    std::vector<std::string> only = selected_ids(project, g.dir, *paths);
     std::optional<StateIndex> state;
     if (ws && !*offline) state = read_state(*ws);
     Dialect dialect = ws ? dialect_of_url(ws->env().database) : Dialect::kPostgres;
