@@ -49,7 +49,8 @@ std::unique_ptr<Workspace> try_workspace(const Globals& g) {
   try {
     return std::make_unique<Workspace>(g.dir, g.selection());
   } catch (const Error& e) {
-    bool asked = !g.env.empty() || !g.database.empty() || std::getenv("TRELLIS_ENV") != nullptr;
+    const char* env_var = std::getenv("TRELLIS_ENV");
+    bool asked = !g.env.empty() || !g.database.empty() || (env_var != nullptr && *env_var != '\0');
     if (e.kind() != ErrorKind::kConfig || asked) throw;
     return nullptr;
   }
