@@ -19,7 +19,7 @@ namespace trellis {
 namespace {
 
 // Bump when the analysis or the format changes, so that old caches are ignored.
-constexpr std::uint64_t kCacheFormat = 2;
+constexpr std::uint64_t kCacheFormat = 3;  // 3: backfill bodies analysed with :lo/:hi/:size masked
 constexpr std::string_view kMagic = "TRELLIS-ANALYSIS";
 
 std::string cache_path(const std::string& dir) {

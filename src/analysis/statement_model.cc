@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "analysis/model.h"
+#include "db/pg_named_params.h"
 
 namespace trellis::analysis {
 
@@ -111,7 +112,9 @@ MigrationAnalysis analyse_migration(const Migration& migration) {
   out.id = migration.id;
   out.path = migration.path;
   out.checksum = migration.checksum;
-  const std::string& sql = migration.up.sql;
+  // Backfill bodies use :lo/:hi/:size, which the parser rejects: analyse them with "$1"
+  // in their place (same length, so offsets and lines are unchanged).
+  const std::string sql = migration.batch ? pg::mask_named_params(migration.up.sql) : migration.up.sql;
   analysis::LineMap lines(sql, migration.up.first_line > 0 ? migration.up.first_line : 1);
   analysis::MigrationState state;
   analysis::parse_statements(sql, [&](const analysis::ParsedStatement& p) {

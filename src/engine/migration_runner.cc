@@ -4,6 +4,7 @@
 #include <random>
 #include <thread>
 
+#include "backfill/backfill_runner.h"
 #include "engine/bookkeeping.h"
 #include "trellis/error.h"
 #include "util/clock.h"
@@ -36,6 +37,7 @@ Millis MigrationRunner::backoff(int attempt) {
 StepOutcome MigrationRunner::run(Node node, const Migration& m, const StateRow* previous) {
   StepOutcome out;
   out.node = node;
+  if (m.batch) return BackfillRunner(driver_, env_, observer_).run(m, previous, out);
   if (m.tx == TxMode::kNone) return run_non_transactional(m, previous, out);
   return run_transactional(m, out);
 }

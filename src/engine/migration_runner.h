@@ -15,12 +15,14 @@ class MigrationRunner {
   // `previous` is the migration's row before this run (failed or interrupted), if any.
   StepOutcome run(Node node, const Migration& m, const StateRow* previous);
 
+  // The wait before retry `attempt` (0-based) after a lock timeout: exponential with jitter.
+  static Millis backoff(int attempt);
+
  private:
   StepOutcome run_transactional(const Migration& m, StepOutcome out);
   StepOutcome run_non_transactional(const Migration& m, const StateRow* previous, StepOutcome out);
   // Records the failure in its own transaction; returns the outcome.
   StepOutcome fail(const Migration& m, StepOutcome out, const std::string& started, int done);
-  Millis backoff(int attempt);
 
   Driver& driver_;
   const Environment& env_;

@@ -86,7 +86,9 @@ TEST(Planner, WithDependenciesPullsInExactlyWhatIsRequired) {
   EXPECT_NE(std::find(ids.begin(), ids.end(), "search/0001_docs"), ids.end());
   EXPECT_EQ(std::find(ids.begin(), ids.end(), "search/0002_index"), ids.end());
   for (auto& s : p.steps) {
-    if (f.graph_ids[s.node] == "search/0001_docs") { EXPECT_TRUE(s.pulled_in); }
+    if (f.graph_ids[s.node] == "search/0001_docs") {
+      EXPECT_TRUE(s.pulled_in);
+    }
   }
 }
 
