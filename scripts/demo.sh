@@ -9,7 +9,9 @@ trellis=$PWD/build/trellis
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -R examples/shop/. "$work/"
-step() { printf '\n\033[1m$ trellis %s\033[0m\n' "$*"; "$trellis" -C "$work" "$@"; }
+bold='' plain=''
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; fi
+step() { printf '\n%s$ trellis %s%s\n' "$bold" "$*" "$plain"; "$trellis" -C "$work" "$@"; }
 step plan
 step apply
 step status

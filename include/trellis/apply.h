@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "trellis/backfill.h"
 #include "trellis/driver.h"
 #include "trellis/plan.h"
 #include "trellis/workspace.h"
@@ -36,6 +37,8 @@ class ApplyObserver {
   }
   virtual void on_note(const Migration&, const std::string& note) { (void)note; }
   virtual void on_done(const Migration&, const StepOutcome&) {}
+  // After each committed batch of a batched backfill.
+  virtual void on_batch(const Migration&, const BackfillProgress&) {}
 };
 
 enum class FailurePolicy { kIsolate, kFailFast };
@@ -49,6 +52,11 @@ struct ApplyOptions {
 // is lost (what committed before stays recorded).
 std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Plan& plan,
                                   const ApplyOptions& options, ApplyObserver& observer);
+
+// Splits every pending migration with the database's parser before anything runs, so a
+// statement that cannot even be parsed (PostgreSQL) is bad input: throws Error(kParse)
+// naming each file and line, and nothing is applied.
+void preflight(Driver& driver, const Workspace& ws, const Plan& plan);
 
 // The timeouts for one migration: its directives, else the environment's settings.
 Timeouts timeouts_for(const Migration& m, const Environment& env);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trellis/backfill.h"
 #include "trellis/duration.h"
 #include "trellis/state.h"
 
@@ -91,11 +92,28 @@ class Driver {
   // Deletes the row of `id` from trellis_migrations and appends `event`.
   virtual void forget(const std::string& id, const HistoryEvent& event) = 0;
 
+  // --- batched backfills (trellis/backfill.h) ----------------------------------------------
+  // The defaults throw Error(kInternal): a driver that does not implement them cannot run
+  // backfill migrations that declare `-- batch:`.
+  // Runs one statement with the named parameters (:lo, :hi, :size) bound; returns the rows
+  // it changed. A parameter the statement uses but `params` lacks is an error.
+  virtual std::int64_t execute_with(const Statement& statement, const std::vector<BoundParam>& params);
+  // Upserts the checkpoint of `c.id` (inside the current transaction if one is open). On an
+  // existing row, pause_requested is left as it is: only request_pause() changes it.
+  virtual void save_checkpoint(const BackfillCheckpoint& c);
+  // Every checkpoint row, by id; empty when the table does not exist yet.
+  virtual std::vector<BackfillCheckpoint> load_checkpoints();
+  // Sets (kPause) or clears (kResume) pause_requested of `id`, in its own transaction;
+  // on kResume a 'paused' status becomes 'running'. False if `id` has no checkpoint.
+  virtual bool request_pause(const std::string& id, PauseRequest request);
+
   // --- offline SQL (apply --sql) ----------------------------------------------------------
   // The statements, as text an operator could run by hand, that begin() / record() /
   // commit() would send.
+  virtual std::string render_state_ddl() const = 0;  // creates trellis' tables if missing
   virtual std::string render_begin(const Timeouts& timeouts) const = 0;
   virtual std::string render_record(const StateRow& row, const HistoryEvent& event) const = 0;
+  virtual std::string render_forget(const std::string& id, const HistoryEvent& event) const = 0;
   virtual std::string render_commit() const = 0;
 };
 

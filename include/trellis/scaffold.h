@@ -25,6 +25,10 @@ struct NewMigration {
 // sequence with the same width (0001 for a new feature).
 std::string write_new_migration(const Project& project, const NewMigration& spec);
 
+// The number the next migration of `feature` gets: the last one plus one, same width
+// ("0001" for a new feature).
+std::string next_migration_number(const Project& project, const std::string& feature);
+
 // "Add users table!" -> "add_users_table".
 std::string slugify(const std::string& name);
 

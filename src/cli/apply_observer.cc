@@ -16,17 +16,25 @@ void PrintingObserver::on_start(const Migration& m, int resume_from) {
 
 void PrintingObserver::on_retry(const Migration& m, int attempt, Millis wait, const std::string& why) {
   if (quiet_) return;
+  progress_.close();
   const Output& out = Output::get();
   out.line(out.paint(Style::kYellow, "  retry ") + m.id + ": " + why + "; attempt " +
            std::to_string(attempt + 1) + " in " + format_duration(wait));
 }
 
 void PrintingObserver::on_note(const Migration& m, const std::string& note) {
-  if (!quiet_) Output::get().line("  " + m.id + ": " + note);
+  if (quiet_) return;
+  progress_.close();
+  Output::get().line("  " + m.id + ": " + note);
+}
+
+void PrintingObserver::on_batch(const Migration& m, const BackfillProgress& p) {
+  if (!quiet_) progress_.update(m.id, p);
 }
 
 void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
   if (quiet_) return;
+  progress_.close();
   const Output& out = Output::get();
   std::string result = step_result_name(o.result);
   std::string mark = o.result == StepResult::kApplied  ? "ok     "
@@ -36,8 +44,14 @@ void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
   if (id.size() < 40) id.resize(40, ' ');
   std::string line = "  " + out.paint(style_for_state(result), mark) + " " + id;
   if (o.result == StepResult::kApplied) line += out.paint(Style::kDim, std::to_string(o.duration_ms) + " ms");
-  if (o.result == StepResult::kFailed) line += "\n         " + m.path + ": " + failure_text(o);
+  if (o.result == StepResult::kFailed) {
+    // The details go to stderr, where errors belong, with the file and line first.
+    std::string where = m.path + (o.line > 0 ? ":" + std::to_string(o.line) : "");
+    out.err("trellis: error: " + where + ": " + m.id + " failed" +
+            (o.statement > 0 ? " at statement " + std::to_string(o.statement) : "") + ": " + o.error);
+  }
   if (o.result == StepResult::kBlocked) line += out.paint(Style::kDim, "depends on " + o.blocked_by);
+  if (o.result == StepResult::kNotRun && !o.error.empty()) line += out.paint(Style::kDim, o.error);
   out.line(line);
 }
 
@@ -55,7 +69,8 @@ void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, con
     if (o.result == StepResult::kApplied) continue;
     std::string why = o.result == StepResult::kFailed    ? failure_text(o)
                       : o.result == StepResult::kBlocked ? "depends on " + o.blocked_by
-                                                         : "not run (--fail-fast)";
+                      : o.error.empty()                 ? "not run (--fail-fast)"
+                                                         : o.error;
     rows.push_back({g.at(o.node).id, out.paint(style_for_state(step_result_name(o.result)),
                                                step_result_name(o.result)), why});
   }

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "cli/backfill_progress.h"
 #include "trellis/apply.h"
 
 namespace trellis::cli {
@@ -14,9 +15,11 @@ class PrintingObserver : public ApplyObserver {
   void on_retry(const Migration& m, int attempt, Millis wait, const std::string& why) override;
   void on_note(const Migration& m, const std::string& note) override;
   void on_done(const Migration& m, const StepOutcome& o) override;
+  void on_batch(const Migration& m, const BackfillProgress& p) override;
 
  private:
   bool quiet_;
+  BackfillProgressView progress_;
 };
 
 // "statement 2 (line 7): <message>"

@@ -119,6 +119,7 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
     return static_cast<int>(ExitCode::kBadInput);
   }
   refuse_edited(integrity_findings(ws.graph(), state));
+  preflight(*driver, ws, plan);
   const Output& out = Output::get();
   if (plan.steps.empty() && !f.json) {
     out.line("Nothing to apply in " + ws.env().name + " (" + driver->display_target() + "): " +

@@ -64,10 +64,14 @@ void text(const Workspace& ws, const std::vector<std::string>& states) {
   const Graph& g = ws.graph();
   auto features = g.features();
   Style feature_styles[] = {Style::kBlue, Style::kMagenta, Style::kCyan, Style::kYellow};
+  std::size_t width = 0;
+  for (Node n = 0; n < g.size(); ++n) width = std::max(width, g.at(n).id.size());
   for (std::size_t f = 0; f < features.size(); ++f) {
     out.line(out.paint(feature_styles[f % 4], features[f]));
     for (Node n : g.feature_nodes(features[f])) {
-      std::string line = "  " + out.paint(style_for_state(states[n]), "●") + " " + g.at(n).id + "  " +
+      std::string id = g.at(n).id;
+      id.resize(width, ' ');
+      std::string line = "  " + out.paint(style_for_state(states[n]), "●") + " " + id + "  " +
                          out.paint(style_for_state(states[n]), states[n]);
       for (Node d : g.required(n)) line += out.paint(Style::kDim, "  <- " + g.at(d).id);
       out.line(line);
@@ -75,15 +79,31 @@ void text(const Workspace& ws, const std::vector<std::string>& states) {
   }
 }
 
+nlohmann::json graph_json(const Workspace& ws, const std::vector<std::string>& states) {
+  const Graph& g = ws.graph();
+  nlohmann::json nodes = nlohmann::json::array(), edges = nlohmann::json::array();
+  for (Node n = 0; n < g.size(); ++n) {
+    const Migration& m = g.at(n);
+    nodes.push_back({{"id", m.id}, {"feature", m.feature}, {"phase", phase_name(m.phase)}, {"state", states[n]}});
+    for (Node d : g.dependencies(n)) {
+      edges.push_back({{"from", g.at(d).id}, {"to", m.id},
+                       {"kind", g.at(d).feature == m.feature ? "chain" : "requires"}});
+    }
+  }
+  return {{"features", g.features()}, {"nodes", nodes}, {"edges", edges}};
+}
+
 }  // namespace
 
 Runner setup_graph(CLI::App& sub, const Globals& g) {
   auto format = std::make_shared<std::string>("text");
   auto no_state = std::make_shared<bool>(false);
+  auto json = std::make_shared<bool>(false);
+  sub.add_flag("--json", *json, "Nodes and edges as JSON (see docs/json.md)");
   sub.add_option("--format", *format, "text, dot (Graphviz) or mermaid")
       ->check(CLI::IsMember({"text", "dot", "mermaid"}));
   sub.add_flag("--no-state", *no_state, "Do not read the database; show the files only");
-  return [&g, format, no_state]() {
+  return [&g, format, no_state, json]() {
     Workspace ws = g.workspace();
     std::vector<std::string> states(ws.graph().size(), "pending");
     if (!*no_state) {
@@ -91,7 +111,8 @@ Runner setup_graph(CLI::App& sub, const Globals& g) {
       StateIndex state(driver->load_state());
       for (const auto& v : build_status(ws, state, {}).migrations) states[v.node] = migration_state_name(v.state);
     }
-    if (*format == "dot") std::fputs(dot(ws, states).c_str(), stdout);
+    if (*json) Output::get().json(graph_json(ws, states));
+    else if (*format == "dot") std::fputs(dot(ws, states).c_str(), stdout);
     else if (*format == "mermaid") std::fputs(mermaid(ws, states).c_str(), stdout);
     else text(ws, states);
     return 0;

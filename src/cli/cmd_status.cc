@@ -41,9 +41,9 @@ void print_status(const Workspace& ws, const StatusReport& r) {
   for (const auto& f : r.features) {
     rows.push_back({f.name + (f.released ? "" : out.paint(Style::kDim, " (unreleased)")), cell(f.applied, "applied"),
                     cell(f.pending, "pending"), cell(f.failed, "failed"), cell(f.blocked, "blocked"),
-                    cell(f.held, "held"), f.head.empty() ? "-" : f.head});
+                    cell(f.held, "held"), f.phase.empty() ? "-" : f.phase, f.head.empty() ? "-" : f.head});
   }
-  out.table({"feature", "applied", "pending", "failed", "blocked", "held", "head"}, rows);
+  out.table({"feature", "applied", "pending", "failed", "blocked", "held", "phase", "head"}, rows);
   std::vector<std::vector<std::string>> attention;
   for (const auto& v : r.migrations) {
     if (v.state == MigrationState::kApplied || v.state == MigrationState::kPending) continue;

@@ -65,11 +65,22 @@ int main(int argc, char** argv) {
     for (const auto& c : command_table()) known = known || std::strcmp(c.name, word) == 0;
     if (!known) return unknown_command(word);
   }
+  app.footer(
+      "Exit status: 0 success; 1 a migration failed or was blocked, or lint/check found errors;\n"
+      "2 bad usage, configuration or migration files (nothing was applied); 3 the database or\n"
+      "its lock could not be had in time. Run 'trellis COMMAND --help' for a command's options.");
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : static_cast<int>(trellis::ExitCode::kBadInput);
+    Output::get().err(std::string("trellis: error: ") + e.what());
+    Output::get().err("  run 'trellis --help' or 'trellis COMMAND --help' for the options");
+    return static_cast<int>(trellis::ExitCode::kBadInput);
   }
   if (g.no_color) Output::get().disable_color();
   try {

@@ -38,13 +38,9 @@ bool StateTables::exist() {
   return text_at(result, 0, 0) == "t";
 }
 
-void StateTables::ensure() {
-  if (exist()) return;
+std::string StateTables::ddl() const {
   const std::string& s = quoted_schema_;
-  connection_.exec(
-      "SELECT pg_advisory_xact_lock(" +
-      std::to_string(advisory_key("trellis ensure_state " + schema_)) + ");\n"
-      "CREATE SCHEMA IF NOT EXISTS " + s + ";\n"
+  return "CREATE SCHEMA IF NOT EXISTS " + s + ";\n"
       "CREATE TABLE IF NOT EXISTS " + s + ".migrations (\n"
       "  id text PRIMARY KEY,\n"
       "  feature text NOT NULL,\n"
@@ -67,7 +63,13 @@ void StateTables::ensure() {
       "  duration_ms bigint NOT NULL DEFAULT 0,\n"
       "  error text,\n"
       "  \"by\" text,\n"
-      "  tool_version text);");
+      "  tool_version text);";
+}
+
+void StateTables::ensure() {
+  if (exist()) return;
+  connection_.exec("SELECT pg_advisory_xact_lock(" +
+                   std::to_string(advisory_key("trellis ensure_state " + schema_)) + ");\n" + ddl());
 }
 
 std::vector<StateRow> StateTables::load_rows() {

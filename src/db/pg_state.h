@@ -18,6 +18,8 @@ class StateTables {
   // Creates the schema and tables if missing; serialised by a transaction-level advisory
   // lock so that concurrent runners do not trip over each other's CREATE … IF NOT EXISTS.
   void ensure();
+  // CREATE SCHEMA / TABLE IF NOT EXISTS for both tables (also for offline SQL).
+  std::string ddl() const;
   std::vector<StateRow> load_rows();          // by id; empty when the tables are absent
   std::vector<HistoryEvent> load_history();   // by seq; empty when the tables are absent
 

@@ -6,13 +6,16 @@
 // timeouts), record (upsert + history insert) and commit.
 #include "db/postgres_driver.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
 #include "db/advisory_lock.h"
 #include "db/drivers.h"
+#include "db/pg_checkpoints.h"
 #include "db/pg_connection.h"
 #include "db/pg_leftovers.h"
+#include "db/pg_named_params.h"
 #include "db/pg_split.h"
 #include "db/pg_state.h"
 #include "trellis/error.h"
@@ -43,6 +46,7 @@ class PostgresDriver final : public Driver {
         schema_(std::move(state_schema)),
         connection_(conninfo),
         state_(connection_, schema_),
+        checkpoints_(connection_, schema_),
         lock_key_(pg::advisory_key("trellis runner " + schema_)) {}
 
   std::string_view dialect() const override { return "postgres"; }
@@ -51,6 +55,7 @@ class PostgresDriver final : public Driver {
   void ensure_state() override {
     if (mode_ == OpenMode::kReadOnly) return;
     state_.ensure();
+    checkpoints_.ensure();
   }
   std::vector<StateRow> load_state() override { return state_.load_rows(); }
   std::vector<HistoryEvent> load_history() override { return state_.load_history(); }
@@ -85,14 +90,52 @@ class PostgresDriver final : public Driver {
     if (!sql.empty()) connection_.exec(sql);
   }
 
+  // Backfill bodies use :lo/:hi/:size, which the parser rejects: split a copy with "$1"
+  // in their place (same length) and cut the statements out of the original text.
   std::vector<Statement> split(std::string_view sql, int first_line) override {
-    return pg::split_statements(sql, first_line);
+    std::string masked = pg::mask_named_params(sql);
+    if (masked == sql) return pg::split_statements(sql, first_line);
+    auto statements = pg::split_statements(masked, first_line);
+    auto params = pg::find_named_params(sql);
+    std::size_t cursor = 0;
+    for (auto& st : statements) {
+      std::size_t at = masked.find(st.sql, cursor);
+      if (at == std::string::npos) continue;
+      std::size_t end = at + st.sql.size();
+      for (const auto& p : params) {  // the split trimmed the padding of a trailing "$1  "
+        if (p.offset < end && end < p.offset + p.length) end = p.offset + p.length;
+      }
+      st.sql = std::string(sql.substr(at, end - at));
+      cursor = end;
+    }
+    return statements;
   }
   std::int64_t execute(const Statement& statement) override {
     pg::Result result = connection_.exec(statement.sql);
     const char* tuples = PQcmdTuples(result.get());
     return tuples == nullptr || *tuples == '\0' ? 0 : std::stoll(tuples);
   }
+  std::int64_t execute_with(const Statement& statement, const std::vector<BoundParam>& params) override {
+    pg::PositionalSql positional = pg::to_positional(statement.sql);
+    std::vector<pg::Value> values;
+    for (const auto& name : positional.names) {
+      auto it = std::find_if(params.begin(), params.end(), [&](const BoundParam& p) { return p.name == name; });
+      if (it == params.end()) {
+        throw SqlError("unknown parameter :" + name + " (a backfill body may use :lo, :hi and :size)", "42P02",
+                       false, false);
+      }
+      values.emplace_back(it->value);
+    }
+    pg::Result result = connection_.exec_params(positional.sql, values);
+    const char* tuples = PQcmdTuples(result.get());
+    return tuples == nullptr || *tuples == '\0' ? 0 : std::stoll(tuples);
+  }
+  void save_checkpoint(const BackfillCheckpoint& c) override { checkpoints_.save(c); }
+  std::vector<BackfillCheckpoint> load_checkpoints() override { return checkpoints_.load(); }
+  bool request_pause(const std::string& id, PauseRequest request) override {
+    return checkpoints_.request_pause(id, request);
+  }
+
   std::optional<std::string> query_scalar(const std::string& sql) override {
     pg::Result result = connection_.exec(sql);
     if (PQntuples(result.get()) == 0 || PQnfields(result.get()) == 0) return std::nullopt;
@@ -124,6 +167,10 @@ class PostgresDriver final : public Driver {
     return state_.record_sql(row, event);
   }
   std::string render_commit() const override { return "COMMIT;"; }
+  std::string render_state_ddl() const override { return state_.ddl() + "\n" + checkpoints_.ddl(); }
+  std::string render_forget(const std::string& id, const HistoryEvent& event) const override {
+    return state_.forget_sql(id, event);
+  }
 
   std::int64_t round_trips() const { return connection_.round_trips(); }
 
@@ -132,6 +179,7 @@ class PostgresDriver final : public Driver {
   std::string schema_;
   pg::Connection connection_;
   pg::StateTables state_;
+  pg::Checkpoints checkpoints_;
   std::int64_t lock_key_;
 };
 

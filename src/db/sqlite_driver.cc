@@ -4,11 +4,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "db/drivers.h"
+#include "db/sqlite_checkpoints.h"
 #include "db/sql_text.h"
 #include "db/state_sql.h"
 #include "trellis/error.h"
@@ -31,7 +33,10 @@ class SqliteDriver final : public Driver {
   std::string_view dialect() const override { return "sqlite"; }
   std::string display_target() const override { return "sqlite:" + path_; }
 
-  void ensure_state() override { exec_plain(sqlite_state_ddl()); }
+  void ensure_state() override {
+    exec_plain(sqlite_state_ddl());
+    exec_plain(sqlite_checkpoints::ddl());
+  }
 
   std::vector<StateRow> load_state() override {
     std::vector<StateRow> rows;
@@ -116,7 +121,9 @@ class SqliteDriver final : public Driver {
 
   std::vector<Statement> split(std::string_view sql, int first_line) override;
 
-  std::int64_t execute(const Statement& st) override {
+  std::int64_t execute(const Statement& st) override { return execute_with(st, {}); }
+
+  std::int64_t execute_with(const Statement& st, const std::vector<BoundParam>& params) override {
     deadline_ = statement_limit_.count() > 0 ? Clock::now() + statement_limit_ : Clock::time_point::max();
     timed_out_ = false;
     const char* tail = st.sql.c_str();
@@ -127,12 +134,24 @@ class SqliteDriver final : public Driver {
       if (rc != SQLITE_OK) throw sql_error(rc);
       if (raw == nullptr) break;  // only whitespace or comments left
       Stmt s(raw);
+      if (!params.empty()) bind_params(raw, params);
       while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
       }
       if (rc != SQLITE_DONE) throw sql_error(rc);
       changed += sqlite3_changes64(db_);
     }
     return changed;
+  }
+
+  void save_checkpoint(const BackfillCheckpoint& c) override {
+    sqlite_checkpoints::save(db_, display_target(), c);
+  }
+  std::vector<BackfillCheckpoint> load_checkpoints() override {
+    if (absent_) return {};
+    return sqlite_checkpoints::load(db_, display_target());
+  }
+  bool request_pause(const std::string& id, PauseRequest request) override {
+    return sqlite_checkpoints::request_pause(db_, display_target(), id, request);
   }
 
   std::optional<std::string> query_scalar(const std::string& sql) override {
@@ -160,7 +179,11 @@ class SqliteDriver final : public Driver {
     append(event);
   }
 
+  std::string render_state_ddl() const override { return sqlite_state_ddl() + sqlite_checkpoints::ddl(); }
   std::string render_begin(const Timeouts&) const override { return "BEGIN IMMEDIATE;\n"; }
+  std::string render_forget(const std::string& id, const HistoryEvent& event) const override {
+    return render_forget_sql(id, event, StateSqlDialect::kSqlite, "");
+  }
   std::string render_record(const StateRow& row, const HistoryEvent& event) const override {
     return render_state_sql(row, event, StateSqlDialect::kSqlite, "");
   }
@@ -193,6 +216,22 @@ class SqliteDriver final : public Driver {
   };
 
   bool memory() const { return path_ == ":memory:"; }
+
+  // Binds `:name` parameters; a name the statement uses that `params` lacks is an error.
+  void bind_params(sqlite3_stmt* s, const std::vector<BoundParam>& params) const {
+    for (int i = 1; i <= sqlite3_bind_parameter_count(s); ++i) {
+      const char* name = sqlite3_bind_parameter_name(s, i);
+      std::string wanted = name != nullptr ? std::string(name + 1) : std::string();
+      auto it = std::find_if(params.begin(), params.end(), [&](const BoundParam& p) { return p.name == wanted; });
+      if (it == params.end()) {
+        throw SqlError("unknown parameter " + (name != nullptr ? std::string(name) : "?" + std::to_string(i)) +
+                           " (a backfill body may use :lo, :hi and :size)",
+                       "SQLITE_RANGE", false, false);
+      }
+      if (it->integer) sqlite3_bind_int64(s, i, std::stoll(it->value));
+      else sqlite3_bind_text(s, i, it->value.c_str(), static_cast<int>(it->value.size()), SQLITE_TRANSIENT);
+    }
+  }
 
   void open() {
     if (mode_ == OpenMode::kReadOnly && !memory() && !std::filesystem::exists(path_)) {

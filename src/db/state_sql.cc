@@ -65,4 +65,17 @@ std::string render_state_sql(const StateRow& r, const HistoryEvent& e, StateSqlD
       lit_or_null(e.error), sql_literal(e.by), sql_literal(e.tool_version));
 }
 
+std::string render_forget_sql(const std::string& id, const HistoryEvent& e, StateSqlDialect dialect,
+                              const std::string& schema) {
+  bool pg = dialect == StateSqlDialect::kPostgres;
+  std::string rows = pg ? schema + ".migrations" : "trellis_migrations";
+  std::string events = pg ? schema + ".history" : "trellis_history";
+  return fmt::format(
+      "DELETE FROM {} WHERE id = {};\n"
+      "INSERT INTO {} (id, action, checksum, at, duration_ms, error, by, tool_version)\n"
+      "VALUES ({}, {}, {}, {}, {}, {}, {}, {});\n",
+      rows, sql_literal(id), events, sql_literal(e.id), sql_literal(e.action), lit_or_null(e.checksum),
+      sql_literal(e.at), e.duration_ms, lit_or_null(e.error), sql_literal(e.by), sql_literal(e.tool_version));
+}
+
 }  // namespace trellis

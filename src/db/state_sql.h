@@ -17,4 +17,8 @@ const std::string& sqlite_state_ddl();
 std::string render_state_sql(const StateRow& row, const HistoryEvent& event, StateSqlDialect dialect,
                              const std::string& schema);
 
+// The DELETE of `id`'s row and the history INSERT of `event`, as text.
+std::string render_forget_sql(const std::string& id, const HistoryEvent& event, StateSqlDialect dialect,
+                              const std::string& schema);
+
 }  // namespace trellis

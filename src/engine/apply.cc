@@ -4,6 +4,7 @@
 
 #include "engine/bookkeeping.h"
 #include "engine/migration_runner.h"
+#include "trellis/error.h"
 #include "util/clock.h"
 
 namespace trellis {
@@ -23,6 +24,30 @@ Timeouts timeouts_for(const Migration& m, const Environment& env) {
   t.lock_timeout = m.lock_timeout.value_or(env.settings.lock_timeout);
   t.statement_timeout = m.statement_timeout.value_or(env.settings.statement_timeout);
   return t;
+}
+
+void preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
+  std::vector<std::string> problems;
+  for (const Step& step : plan.steps) {
+    const Migration& m = ws.graph().at(step.node);
+    try {
+      driver.split(m.up.sql, m.up.first_line);
+    } catch (const Error& e) {
+      std::string msg = e.what();
+      // "line 12: syntax error …" -> "migrations/a/0001_x.sql:12: syntax error …"
+      if (msg.rfind("line ", 0) == 0 && msg.find(": ") != std::string::npos) {
+        std::size_t colon = msg.find(": ");
+        problems.push_back(m.path + ":" + msg.substr(5, colon - 5) + ": " + msg.substr(colon + 2));
+      } else {
+        problems.push_back(m.path + ": " + msg);
+      }
+    }
+  }
+  if (!problems.empty()) {
+    std::string text;
+    for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p;
+    throw Error(ErrorKind::kParse, text, "nothing was applied; fix the SQL and run apply again");
+  }
 }
 
 std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Plan& plan,
@@ -57,26 +82,41 @@ std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Pla
   return out;
 }
 
+namespace {
+
+// Appends `text`, ending it with a line break.
+void add_line(std::string& sql, const std::string& text) {
+  if (text.empty()) return;
+  sql += text;
+  if (sql.back() != '\n') sql += '\n';
+}
+
+}  // namespace
+
 std::string render_plan_sql(Driver& driver, const Workspace& ws, const Plan& plan) {
-  std::string sql;
+  std::string sql = "-- trellis' own tables\n";
+  add_line(sql, driver.render_state_ddl());
+  sql += "\n";
   const Graph& g = ws.graph();
   for (const Step& step : plan.steps) {
     const Migration& m = g.at(step.node);
     sql += "-- " + m.id + " (" + m.path + ")\n";
     Timeouts t = timeouts_for(m, ws.env());
     bool tx = m.tx == TxMode::kTransactional;
-    if (tx) sql += driver.render_begin(t);
-    for (const auto& st : driver.split(m.up.sql, m.up.first_line)) {
+    if (tx) add_line(sql, driver.render_begin(t));
+    else add_line(sql, "-- transaction: false (each statement runs on its own)");
+    auto statements = driver.split(m.up.sql, m.up.first_line);
+    for (const auto& st : statements) {
       std::string text = st.sql;
       while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-      sql += text;
-      if (text.empty() || text.back() != ';') sql += ";";
-      sql += "\n";
+      if (text.empty() || text.back() != ';') text += ";";
+      add_line(sql, text);
     }
     StateRow row = state_row(m, RecordStatus::kApplied, now_iso8601());
     row.finished_at = row.started_at;
-    sql += driver.render_record(row, history_event(m, "apply"));
-    if (tx) sql += driver.render_commit();
+    row.statements_done = static_cast<int>(statements.size());
+    add_line(sql, driver.render_record(row, history_event(m, "apply")));
+    if (tx) add_line(sql, driver.render_commit());
     sql += "\n";
   }
   return sql;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "trellis/apply.h"
+#include "trellis/error.h"
 
 namespace trellis {
 
@@ -15,12 +16,18 @@ class MigrationRunner {
   // `previous` is the migration's row before this run (failed or interrupted), if any.
   StepOutcome run(Node node, const Migration& m, const StateRow* previous);
 
+  // The wait before retry `attempt` (0-based) after a lock timeout: exponential with jitter.
+  static Millis backoff(int attempt);
+  // After attempt `attempt` (0-based) failed with `e`: when `e` is a lock timeout and
+  // retries remain, tells the observer, waits the backoff and returns true.
+  static bool wait_to_retry(const SqlError& e, int attempt, const Environment& env, const Migration& m,
+                            ApplyObserver& observer);
+
  private:
   StepOutcome run_transactional(const Migration& m, StepOutcome out);
   StepOutcome run_non_transactional(const Migration& m, const StateRow* previous, StepOutcome out);
   // Records the failure in its own transaction; returns the outcome.
   StepOutcome fail(const Migration& m, StepOutcome out, const std::string& started, int done);
-  Millis backoff(int attempt);
 
   Driver& driver_;
   const Environment& env_;

@@ -117,15 +117,14 @@ std::string render_rollback_sql(Driver& driver, const Workspace& ws, const Rollb
     const Migration& m = ws.graph().at(n);
     bool tx = m.tx == TxMode::kTransactional;
     sql += "-- rollback " + m.id + " (" + m.path + ")\n";
-    if (tx) sql += driver.render_begin(timeouts_for(m, ws.env()));
+    if (tx) sql += driver.render_begin(timeouts_for(m, ws.env())) + std::string("\n");
     for (const auto& st : driver.split(m.down.sql, m.down.first_line)) {
       std::string text(trim(st.sql));
       sql += text + (text.empty() || text.back() != ';' ? ";\n" : "\n");
     }
-    sql += driver.dialect() == "sqlite" ? "DELETE FROM trellis_migrations WHERE id = '" + m.id + "';\n"
-                                        : "DELETE FROM " + ws.project().config.state_schema +
-                                              ".migrations WHERE id = '" + m.id + "';\n";
-    if (tx) sql += driver.render_commit();
+    sql += driver.render_forget(m.id, history_event(m, "rollback"));
+    if (sql.back() != '\n') sql += '\n';
+    if (tx) sql += driver.render_commit() + std::string("\n");
     sql += "\n";
   }
   return sql;

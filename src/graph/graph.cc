@@ -144,7 +144,21 @@ void Graph::check_cycles() const {
   std::string text = "dependency cycle: ";
   for (Node c : cycle) text += at(c).id + " -> ";
   text += at(cycle.front()).id;
-  throw Error(ErrorKind::kGraph, text, "a migration may only require migrations it can run after");
+  // Say where each declared edge of the cycle is written, so it can be fixed.
+  std::vector<std::string> where;
+  for (std::size_t i = 0; i < cycle.size(); ++i) {
+    const Migration& from = at(cycle[i]);
+    const Migration& to = at(cycle[(i + 1) % cycle.size()]);
+    for (const auto& req : from.requirements) {
+      auto ref = parse_id(req.id);
+      if (ref && ref->feature == to.feature && compare_numbers(ref->number, to.number) == 0) {
+        where.push_back(from.path + ":" + std::to_string(req.line) + ": requires " + req.id);
+      }
+    }
+  }
+  throw Error(ErrorKind::kGraph, text,
+              "remove one of these requires (a migration may only require migrations it can run after): " +
+                  join(where, "; "));
 }
 
 std::vector<Node> Graph::feature_nodes(std::string_view feature) const {

@@ -45,7 +45,9 @@ CREATE TABLE example_items (
 DROP TABLE example_items;
 )";
 
-std::string next_number(const Project& p, const std::string& feature) {
+}  // namespace
+
+std::string next_migration_number(const Project& p, const std::string& feature) {
   std::string last;
   for (const auto& m : p.migrations) {
     if (m.feature == feature) last = m.number;
@@ -59,8 +61,6 @@ std::string next_number(const Project& p, const std::string& feature) {
   else ++n[static_cast<std::size_t>(i)];
   return n;
 }
-
-}  // namespace
 
 std::string slugify(const std::string& name) {
   std::string out;
@@ -95,7 +95,7 @@ std::string write_new_migration(const Project& p, const NewMigration& spec) {
   for (const auto& r : spec.requires_ids) {
     if (!parse_id(r)) throw Error(ErrorKind::kUsage, "--requires: malformed id '" + r + "'");
   }
-  std::string rel = p.config.migrations_dir + "/" + spec.feature + "/" + next_number(p, spec.feature) + "_" + slug + ".sql";
+  std::string rel = p.config.migrations_dir + "/" + spec.feature + "/" + next_migration_number(p, spec.feature) + "_" + slug + ".sql";
   fs::path abs = fs::path(p.config.root) / rel;
   std::error_code ec;
   fs::create_directories(abs.parent_path(), ec);

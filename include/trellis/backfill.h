@@ -1,0 +1,71 @@
+// trellis/backfill.h — batched data migrations (`phase: backfill` with `-- batch:`) and
+// their checkpoints (PRODUCT.md §3, §5).
+//
+// A backfill runs as a sequence of short transactions. Each transaction runs the body
+// once for one batch and, in the same commit, saves the checkpoint: the last key covered,
+// rows changed so far, batches done. A run killed at any point resumes after the last
+// committed batch: no batch is applied twice and none is skipped. The migration's own
+// row is marked applied in the same transaction as the final checkpoint ('done'), so its
+// dependents run only once it has finished.
+//
+// Range mode (`table=T key=K size=N`): batch i covers the rows with `K > :lo AND K <= :hi`,
+// where :lo is the previous batch's :hi (for the first batch: min(K) - 1 for integer
+// keys, '' for text keys) and :hi is the key of the N-th row after :lo in key order (or
+// the highest key, for the last batch). The body is expected to use exactly that
+// predicate. NULL keys are never visited. Rows inserted later with a key above the
+// current position are visited; rows inserted below it are not (write them correctly in
+// the application, e.g. with a column default or trigger added by the expand step).
+// Until-empty mode (`until-empty size=N`): the body runs, with :size = N, until one run
+// changes no row.
+//
+// :lo, :hi and :size are bound as parameters (integers when they look like integers,
+// else text), never pasted into the SQL text.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+// `trellis backfill pause` / `resume`.
+enum class PauseRequest { kPause, kResume };
+
+enum class BackfillStatus { kRunning, kPaused, kDone, kFailed };
+const char* backfill_status_name(BackfillStatus s);  // "running", "paused", "done", "failed"
+bool parse_backfill_status(const std::string& text, BackfillStatus* out);
+
+// One row of trellis_backfills (SQLite) / <schema>.backfills (PostgreSQL).
+struct BackfillCheckpoint {
+  std::string id;               // the migration id
+  std::string checksum;         // of the file that the batches so far ran
+  std::string mode;             // "range" | "until-empty"
+  std::optional<std::string> last_key;  // range: :hi of the last committed batch
+  std::int64_t rows_done = 0;   // rows changed by the body, summed over batches
+  std::int64_t batches = 0;
+  BackfillStatus status = BackfillStatus::kRunning;
+  bool pause_requested = false; // set by `trellis backfill pause`; the runner stops at the next batch
+  std::string started_at;       // ISO-8601 UTC of the first batch
+  std::string updated_at;       // of the last commit
+  std::int64_t active_ms = 0;   // time spent in batches (not paused, not between runs)
+  std::string error;            // last failure
+};
+
+// A value bound to a named parameter (`:lo`, `:hi`, `:size`) of a backfill body.
+struct BoundParam {
+  std::string name;   // without the colon
+  std::string value;
+  bool integer = false;  // bind as a 64-bit integer, else as text
+};
+
+// What a running backfill reports after each committed batch.
+struct BackfillProgress {
+  std::int64_t rows_done = 0;
+  std::int64_t batches = 0;
+  std::optional<std::int64_t> rows_remaining;  // estimate; nullopt if unknown
+  double rows_per_second = 0;
+  bool finished = false;
+};
+
+}  // namespace trellis

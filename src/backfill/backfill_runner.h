@@ -1,0 +1,53 @@
+// backfill_runner.h — runs a batched backfill (`-- batch:`) one short transaction per
+// batch, each committing its checkpoint with it; resumes from the last committed batch;
+// stops cleanly at a batch boundary when a pause is requested. Semantics: trellis/backfill.h.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trellis/apply.h"
+
+namespace trellis {
+
+class BackfillRunner {
+ public:
+  BackfillRunner(Driver& driver, const Environment& env, ApplyObserver& observer)
+      : driver_(driver), env_(env), observer_(observer) {}
+
+  // `previous` is the migration's row before this run, if any. Applied only when the
+  // last batch is done; kNotRun (with the reason in `error`) when paused; kFailed with
+  // the checkpoint kept at the last committed batch when a batch fails.
+  StepOutcome run(const Migration& m, const StateRow* previous, StepOutcome out);
+
+ private:
+  enum class BatchResult { kMore, kDone, kPaused };
+
+  // Loads the checkpoint to continue from, or starts a new one. Throws Error(kPlan) when
+  // the file changed since the batches so far ran.
+  BackfillCheckpoint starting_point(const Migration& m);
+  // One transaction: the pause flag, the bounds, the body, the checkpoint (and, when the
+  // walk is over, the migration's applied row). Retries lock timeouts with backoff.
+  BatchResult run_batch(const Migration& m);
+  BatchResult try_batch(const Migration& m);
+  std::int64_t run_body(const Migration& m, const std::vector<BoundParam>& params);
+  BatchResult finish(const Migration& m);
+  StepOutcome failed(const Migration& m, StepOutcome out, const std::string& error);
+  void report(const Migration& m, bool finished);
+
+  Driver& driver_;
+  const Environment& env_;
+  ApplyObserver& observer_;
+  BackfillCheckpoint cp_;
+  std::vector<Statement> body_;
+  const Statement* current_ = nullptr;  // the statement running when a batch failed
+  std::string started_;
+  std::chrono::steady_clock::time_point t0_;
+  std::int64_t rows_this_run_ = 0;
+  std::optional<std::int64_t> remaining_at_start_;
+  int attempts_ = 1;
+};
+
+}  // namespace trellis

@@ -1,0 +1,92 @@
+#include "cli/backfill_progress.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "trellis/duration.h"
+
+namespace trellis::cli {
+namespace {
+
+std::chrono::milliseconds interval_from_env() {
+  const char* v = std::getenv("TRELLIS_PROGRESS_INTERVAL");
+  if (v != nullptr) {
+    if (auto d = parse_duration(v)) return *d;
+  }
+  return std::chrono::seconds(10);
+}
+
+std::string bar(const BackfillProgress& p) {
+  if (!p.rows_remaining) return "";
+  double total = static_cast<double>(p.rows_done + *p.rows_remaining);
+  double share = total <= 0 ? 1.0 : static_cast<double>(p.rows_done) / total;
+  if (p.finished) share = 1.0;
+  constexpr int kWidth = 24;
+  int filled = static_cast<int>(share * kWidth);
+  std::string b = "[" + std::string(static_cast<std::size_t>(filled), '#') +
+                  std::string(static_cast<std::size_t>(kWidth - filled), '.') + "] ";
+  char pct[16];
+  std::snprintf(pct, sizeof pct, "%3d%% ", static_cast<int>(share * 100));
+  return b + pct;
+}
+
+}  // namespace
+
+std::string with_commas(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string format_eta(std::optional<double> seconds) {
+  if (!seconds) return "?";
+  auto s = static_cast<long long>(*seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%lld:%02lld", s / 60, s % 60);
+  return buf;
+}
+
+std::string progress_text(const std::string& id, const BackfillProgress& p) {
+  std::string t = "  " + id + "  " + bar(p) + with_commas(p.rows_done) + " rows  " + with_commas(p.batches) +
+                  " batches  " + with_commas(static_cast<std::int64_t>(p.rows_per_second)) + " rows/s";
+  if (p.finished) return t + "  done";
+  if (p.rows_remaining) {
+    std::optional<double> eta;
+    if (p.rows_per_second > 0) eta = static_cast<double>(*p.rows_remaining) / p.rows_per_second;
+    t += "  ~" + with_commas(*p.rows_remaining) + " left  ETA " + format_eta(eta);
+  }
+  return t;
+}
+
+BackfillProgressView::BackfillProgressView()
+    : live_(::isatty(STDOUT_FILENO) != 0), interval_(interval_from_env()), last_(std::chrono::steady_clock::now()) {}
+
+void BackfillProgressView::update(const std::string& id, const BackfillProgress& p) {
+  if (live_) {
+    std::printf("\r%s\033[K", progress_text(id, p).c_str());
+    open_ = true;
+    if (p.finished) close();
+    std::fflush(stdout);
+    return;
+  }
+  auto now = std::chrono::steady_clock::now();
+  if (!p.finished && now - last_ < interval_) return;
+  last_ = now;
+  std::printf("%s\n", progress_text(id, p).c_str());
+  std::fflush(stdout);
+}
+
+void BackfillProgressView::close() {
+  if (!open_) return;
+  std::printf("\n");
+  std::fflush(stdout);
+  open_ = false;
+}
+
+}  // namespace trellis::cli

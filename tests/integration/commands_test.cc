@@ -1,0 +1,243 @@
+// commands_test.cc — stamp, history, graph, help, init and new, colour.
+#include <regex>
+#include <set>
+
+#include "harness.h"
+
+namespace trellis_test {
+namespace {
+
+class CommandsTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    project_.write_simple_config(db_->url());
+    project_.write_migration("core", "0001_init.sql",
+                             migration("", "CREATE TABLE core_users (id integer);",
+                                       "DROP TABLE core_users;"));
+    project_.write_migration("core", "0002_more.sql",
+                             migration("", "CREATE TABLE core_more (id integer);",
+                                       "DROP TABLE core_more;"));
+    project_.write_migration("billing", "0001_invoices.sql",
+                             migration("-- requires: core/0001",
+                                       "CREATE TABLE invoices (id integer);"));
+  }
+};
+
+TEST_P(CommandsTest, StampRecordsWithoutRunning) {
+  RunResult stamp = project_.run({"stamp", "core/0001"});
+  ASSERT_EQ(stamp.exit_code, 0) << stamp.describe();
+  EXPECT_NE(stamp.out.find("core/0001_init"), std::string::npos) << "must show what it records\n"
+                                                                 << stamp.describe();
+  EXPECT_EQ(db_->applied_ids(), std::vector<std::string>{"core/0001_init"});
+  EXPECT_FALSE(db_->has_table("core_users")) << "stamp must not run the migration";
+  EXPECT_EQ(db_->history(), std::vector<std::string>{"core/0001_init|stamp"});
+
+  RunResult apply = project_.run({"apply"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_FALSE(db_->has_table("core_users"));
+  EXPECT_TRUE(db_->has_table("core_more"));
+  EXPECT_TRUE(db_->has_table("invoices"));
+  EXPECT_EQ(db_->history_count("core/0001_init", "apply"), 0);
+}
+
+TEST_P(CommandsTest, StampAll) {
+  RunResult stamp = project_.run({"stamp", "--all"});
+  ASSERT_EQ(stamp.exit_code, 0) << stamp.describe();
+  EXPECT_EQ(db_->applied_ids().size(), 3u);
+  EXPECT_TRUE(db_->tables().empty());
+  RunResult plan = project_.run({"plan", "--json"});
+  EXPECT_TRUE(parse_json(plan.out)["pending"].empty()) << plan.describe();
+}
+
+TEST_P(CommandsTest, StampUnknownIdIsBadInput) {
+  RunResult stamp = project_.run({"stamp", "core/0042"});
+  EXPECT_EQ(stamp.exit_code, 2) << stamp.describe();
+  EXPECT_NE(stamp.err.find("core/0042"), std::string::npos) << stamp.describe();
+  EXPECT_TRUE(db_->applied_ids().empty());
+}
+
+TEST_P(CommandsTest, HistoryJsonRecordsEveryEvent) {
+  ASSERT_EQ(project_.run({"apply"}).exit_code, 0);
+  ASSERT_EQ(project_.run({"rollback", "core/0002"}).exit_code, 0);
+  RunResult history = project_.run({"history", "--json"});
+  ASSERT_EQ(history.exit_code, 0) << history.describe();
+  nlohmann::json doc = parse_json(history.out);
+  ASSERT_TRUE(doc.is_object());
+  const auto& events = doc["events"];
+  ASSERT_EQ(events.size(), 4u) << history.out;
+  long previous_seq = -1;
+  for (const auto& event : events) {
+    EXPECT_GT(event["seq"].get<long>(), previous_seq);
+    previous_seq = event["seq"].get<long>();
+    EXPECT_FALSE(event.value("at", "").empty()) << event.dump();
+    EXPECT_FALSE(event.value("by", "").empty()) << event.dump();
+    EXPECT_FALSE(event.value("tool_version", "").empty()) << event.dump();
+    EXPECT_TRUE(event["duration_ms"].is_number()) << event.dump();
+    EXPECT_FALSE(event.value("checksum", "").empty()) << event.dump();
+  }
+  EXPECT_EQ(events.back().value("id", ""), "core/0002_more");
+  EXPECT_EQ(events.back().value("action", ""), "rollback");
+  int applies = 0;
+  for (const auto& event : events) applies += event.value("action", "") == "apply";
+  EXPECT_EQ(applies, 3);
+
+  nlohmann::json last = parse_json(project_.run({"history", "--json", "--limit", "1"}).out);
+  ASSERT_EQ(last["events"].size(), 1u);
+  EXPECT_EQ(last["events"][0].value("action", ""), "rollback");
+}
+
+// Node name -> label's first line, and the edges as "label -> label", of a dot or mermaid
+// graph whose nodes are declared as NAME [label="ID..."] or NAME["ID..."] / NAME("ID...").
+struct GraphShape {
+  std::map<std::string, std::string> labels;
+  std::set<std::string> edges;
+};
+
+GraphShape graph_shape(const std::string& text, const std::regex& node, const std::regex& edge) {
+  GraphShape shape;
+  for (std::sregex_iterator it(text.begin(), text.end(), node), end; it != end; ++it) {
+    shape.labels[(*it)[1]] = (*it)[2];
+  }
+  for (std::sregex_iterator it(text.begin(), text.end(), edge), end; it != end; ++it) {
+    auto label = [&](const std::string& name) {
+      auto found = shape.labels.find(name);
+      return found == shape.labels.end() ? name : found->second;
+    };
+    shape.edges.insert(label((*it)[1]) + " -> " + label((*it)[2]));
+  }
+  return shape;
+}
+
+void expect_graph_edges(const GraphShape& shape, const std::string& text) {
+  std::set<std::string> ids;
+  for (const auto& [name, label] : shape.labels) ids.insert(label);
+  EXPECT_EQ(ids, (std::set<std::string>{"billing/0001_invoices", "core/0001_init",
+                                        "core/0002_more"}))
+      << text;
+  // One edge per dependency, in either direction but consistently.
+  bool forward = shape.edges.count("core/0001_init -> billing/0001_invoices") > 0;
+  std::string chain = forward ? "core/0001_init -> core/0002_more" : "core/0002_more -> core/0001_init";
+  std::string cross = forward ? "core/0001_init -> billing/0001_invoices"
+                              : "billing/0001_invoices -> core/0001_init";
+  EXPECT_EQ(shape.edges, (std::set<std::string>{chain, cross})) << text;
+}
+
+TEST_P(CommandsTest, GraphDot) {
+  RunResult graph = project_.run({"graph", "--format", "dot"});
+  ASSERT_EQ(graph.exit_code, 0) << graph.describe();
+  std::string text = graph.out;
+  EXPECT_TRUE(std::regex_search(text, std::regex("^\\s*(strict\\s+)?digraph\\b"))) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '{'), std::count(text.begin(), text.end(), '}'));
+  EXPECT_EQ(std::count(text.begin(), text.end(), '"') % 2, 0) << text;
+  EXPECT_TRUE(std::regex_search(text, std::regex("\\}\\s*$"))) << text;
+  GraphShape shape = graph_shape(
+      text, std::regex("(\"[^\"]+\"|\\w+)\\s*\\[\\s*label\\s*=\\s*\"([a-z]+/[0-9]+_[a-z_]+)"),
+      std::regex("(\"[^\"]+\"|\\w+)\\s*->\\s*(\"[^\"]+\"|\\w+)"));
+  expect_graph_edges(shape, text);
+  EXPECT_FALSE(has_escape_codes(text));
+}
+
+TEST_P(CommandsTest, GraphMermaid) {
+  RunResult graph = project_.run({"graph", "--format", "mermaid"});
+  ASSERT_EQ(graph.exit_code, 0) << graph.describe();
+  std::string text = graph.out;
+  EXPECT_TRUE(std::regex_search(text, std::regex("^\\s*(graph|flowchart)\\s+(TD|TB|LR|BT|RL)")))
+      << text;
+  GraphShape shape = graph_shape(
+      text, std::regex("(\\w+)\\s*[\\[(]+\"?([a-z]+/[0-9]+_[a-z_]+)"),
+      std::regex("(\\w+)\\s*-[-.]+>\\s*(?:\\|[^|]*\\|\\s*)?(\\w+)"));
+  expect_graph_edges(shape, text);
+  EXPECT_FALSE(has_escape_codes(text));
+}
+
+TEST_P(CommandsTest, GraphTextAndJson) {
+  RunResult text = project_.run({"graph"});
+  ASSERT_EQ(text.exit_code, 0) << text.describe();
+  EXPECT_NE(text.out.find("billing/0001_invoices"), std::string::npos) << text.out;
+  RunResult json = project_.run({"graph", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.describe();
+  EXPECT_TRUE(parse_json(json.out).is_object()) << json.out;
+}
+
+TEST_P(CommandsTest, JsonOutputsParse) {
+  ASSERT_EQ(project_.run({"apply", "--json"}).exit_code, 0);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"status", "--json"}, {"plan", "--json"}, {"history", "--json"},
+        {"check", "--json"}, {"graph", "--json"}, {"apply", "--json"}}) {
+    RunResult result = project_.run(args);
+    EXPECT_EQ(result.exit_code, 0) << args[0] << "\n" << result.describe();
+    EXPECT_TRUE(parse_json(result.out).is_object()) << args[0];
+  }
+}
+
+TEST_P(CommandsTest, NoEscapeCodesInPipesOrWithNoColor) {
+  project_.write_migration("broken", "0001_fail.sql",
+                           migration("", "INSERT INTO no_such_table VALUES (1);"));
+  std::vector<std::vector<std::string>> commands = {
+      {"plan"}, {"apply"}, {"status"}, {"history"}, {"graph"}, {"check"}, {"apply", "--help"}};
+  for (const auto& args : commands) {
+    RunResult piped = project_.run(args);
+    EXPECT_FALSE(has_escape_codes(piped.out + piped.err)) << args[0] << "\n" << piped.describe();
+    RunOptions tty = project_.options(args);
+    tty.env["NO_COLOR"] = "1";
+    RunResult terminal = run_in_pty(tty);
+    EXPECT_FALSE(terminal.timed_out);
+    EXPECT_FALSE(has_escape_codes(terminal.out)) << args[0] << " on a terminal with NO_COLOR\n"
+                                                 << terminal.out;
+    std::vector<std::string> flagged = args;
+    flagged.push_back("--no-color");
+    RunResult no_color = run_in_pty(project_.options(flagged));
+    EXPECT_FALSE(has_escape_codes(no_color.out)) << args[0] << " --no-color on a terminal\n"
+                                                 << no_color.out;
+  }
+}
+
+TEST_P(CommandsTest, ChangeDirectoryOption) {
+  TempDir elsewhere;
+  RunOptions options;
+  options.args = {"-C", project_.root(), "apply"};
+  options.cwd = elsewhere.path();
+  RunResult apply = run_process(options);
+  ASSERT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_EQ(db_->applied_ids().size(), 3u);
+}
+
+TEST_P(CommandsTest, DryRunAndSqlApplyNothing) {
+  for (const char* flag : {"--dry-run", "--sql"}) {
+    RunResult result = project_.run({"apply", flag});
+    EXPECT_EQ(result.exit_code, 0) << flag << "\n" << result.describe();
+    EXPECT_TRUE(db_->tables().empty()) << flag;
+    EXPECT_TRUE(db_->applied_ids().empty()) << flag;
+  }
+  RunResult sql = project_.run({"apply", "--sql"});
+  EXPECT_NE(sql.out.find("CREATE TABLE core_users"), std::string::npos) << sql.out;
+}
+
+TRELLIS_BACKENDS(CommandsTest);
+
+// ---- commands that need no database -----------------------------------------------------
+
+TEST(HelpTest, EveryCommandHasHelp) {
+  TempDir dir;
+  RunOptions top;
+  top.args = {"--help"};
+  top.cwd = dir.path();
+  RunResult overview = run_process(top);
+  EXPECT_EQ(overview.exit_code, 0) << overview.describe();
+  for (const char* command : {"init", "new", "plan", "apply", "rollback", "status", "history",
+                              "graph", "stamp", "accept", "check", "lint"}) {
+    EXPECT_NE(overview.out.find(command), std::string::npos) << command << " not listed";
+    RunOptions options;
+    options.args = {command, "--help"};
+    options.cwd = dir.path();  // no project: help must not need one
+    RunResult help = run_process(options);
+    EXPECT_EQ(help.exit_code, 0) << command << "\n" << help.describe();
+    EXPECT_NE(help.out.find(command), std::string::npos) << command << "\n" << help.describe();
+    EXPECT_TRUE(help.err.empty()) << command << "\n" << help.describe();
+  }
+}
+
+}  // namespace
+}  // namespace trellis_test

@@ -1,0 +1,228 @@
+// harness_process.cc — running the trellis binary as a child process with captured
+// output, a timeout, and control over its life (for concurrency and crash tests).
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "harness.h"
+
+extern char** environ;
+
+namespace trellis_test {
+
+// ---- processes ----------------------------------------------------------------------------
+
+std::string trellis_binary() { return TRELLIS_BINARY; }
+
+std::string RunResult::describe() const {
+  std::ostringstream text;
+  text << "exit " << exit_code;
+  if (signal != 0) text << " (signal " << signal << ")";
+  if (timed_out) text << " (timed out)";
+  text << "\n--- stdout ---\n" << out << "\n--- stderr ---\n" << err << "\n";
+  return text.str();
+}
+
+namespace {
+
+std::vector<std::string> child_environment(const RunOptions& options) {
+  std::map<std::string, std::string> vars;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string text = *entry;
+    auto eq = text.find('=');
+    if (eq != std::string::npos) vars[text.substr(0, eq)] = text.substr(eq + 1);
+  }
+  // Hermetic by default: nothing of the caller's trellis or colour setup leaks in.
+  for (const char* name : {"TRELLIS_ENV", "DATABASE_URL", "NO_COLOR", "CLICOLOR_FORCE"}) {
+    vars.erase(name);
+  }
+  for (const auto& name : options.unset_env) vars.erase(name);
+  for (const auto& [name, value] : options.env) vars[name] = value;
+  std::vector<std::string> result;
+  for (const auto& [name, value] : vars) result.push_back(name + "=" + value);
+  return result;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (auto& s : strings) pointers.push_back(s.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+}  // namespace
+
+Child::Child(const RunOptions& options)
+    : started_(std::chrono::steady_clock::now()), default_timeout_(options.timeout) {
+  std::vector<std::string> argv_strings{trellis_binary()};
+  argv_strings.insert(argv_strings.end(), options.args.begin(), options.args.end());
+  std::vector<std::string> env_strings = child_environment(options);
+  std::vector<char*> argv = c_strings(argv_strings);
+  std::vector<char*> envp = c_strings(env_strings);
+  int out_pipe[2];
+  int err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, 0);
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  out_fd_ = out_pipe[0];
+  err_fd_ = err_pipe[0];
+  set_nonblocking(out_fd_);
+  set_nonblocking(err_fd_);
+}
+
+Child::~Child() {
+  if (!exited_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    reap(0);
+  }
+  if (out_fd_ >= 0) close(out_fd_);
+  if (err_fd_ >= 0) close(err_fd_);
+}
+
+void Child::pump(milliseconds max_wait) {
+  std::vector<pollfd> fds;
+  if (out_fd_ >= 0) fds.push_back({out_fd_, POLLIN, 0});
+  if (err_fd_ >= 0) fds.push_back({err_fd_, POLLIN, 0});
+  if (fds.empty()) {
+    std::this_thread::sleep_for(std::min(max_wait, milliseconds(5)));
+    return;
+  }
+  if (poll(fds.data(), fds.size(), static_cast<int>(max_wait.count())) <= 0) return;
+  char buffer[65536];
+  for (const auto& entry : fds) {
+    if ((entry.revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+    ssize_t n = read(entry.fd, buffer, sizeof buffer);
+    bool is_out = entry.fd == out_fd_;
+    if (n > 0) {
+      (is_out ? result_.out : result_.err).append(buffer, static_cast<size_t>(n));
+    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+      close(entry.fd);
+      (is_out ? out_fd_ : err_fd_) = -1;
+    }
+  }
+}
+
+bool Child::reap(int options) {
+  if (exited_) return true;
+  int status = 0;
+  pid_t done = waitpid(pid_, &status, options);
+  if (done != pid_) return false;
+  exited_ = true;
+  if (WIFEXITED(status)) {
+    result_.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result_.signal = WTERMSIG(status);
+  }
+  return true;
+}
+
+bool Child::running() { return !reap(WNOHANG); }
+
+void Child::kill_now(int signal_number) {
+  if (!exited_) ::kill(pid_, signal_number);
+}
+
+bool Child::wait_for_output(const std::string& marker, milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (result_.out.find(marker) != std::string::npos ||
+        result_.err.find(marker) != std::string::npos) {
+      return true;
+    }
+    if (out_fd_ < 0 && err_fd_ < 0 && !running()) return false;
+    pump(milliseconds(20));
+  }
+  return false;
+}
+
+bool Child::wait_until(const std::function<bool()>& condition, milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    if (!running()) return false;
+    pump(milliseconds(20));
+  }
+  return false;
+}
+
+RunResult Child::finish(milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (out_fd_ >= 0 || err_fd_ >= 0) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      result_.timed_out = true;
+      kill_now(SIGKILL);
+      deadline = std::chrono::steady_clock::now() + milliseconds(5000);
+    }
+    pump(milliseconds(50));
+  }
+  reap(0);
+  return result_;
+}
+
+RunResult run_process(const RunOptions& options) {
+  Child child(options);
+  return child.finish(options.timeout);
+}
+
+RunResult run_in_pty(const RunOptions& options) {
+  RunOptions with_term = options;
+  with_term.env.emplace("TERM", "xterm");
+  std::vector<std::string> argv_strings{trellis_binary()};
+  argv_strings.insert(argv_strings.end(), options.args.begin(), options.args.end());
+  std::vector<std::string> env_strings = child_environment(with_term);
+  std::vector<char*> argv = c_strings(argv_strings);
+  std::vector<char*> envp = c_strings(env_strings);
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) throw std::runtime_error("forkpty failed");
+  if (pid == 0) {
+    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  RunResult result;
+  auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  char buffer[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd fd{master, POLLIN, 0};
+    if (poll(&fd, 1, 50) <= 0) continue;
+    ssize_t n = read(master, buffer, sizeof buffer);
+    if (n <= 0) break;  // EIO once the child and its terminal are gone
+    result.out.append(buffer, static_cast<size_t>(n));
+  }
+  if (std::chrono::steady_clock::now() >= deadline) {
+    result.timed_out = true;
+    ::kill(pid, SIGKILL);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(master);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  return result;
+}
+
+}  // namespace trellis_test

@@ -1,0 +1,191 @@
+// Zero-downtime workflow on the private PostgreSQL server: batched backfills killed and
+// resumed, paused and resumed; every scaffolded pattern applied to a table with data while
+// a concurrent writer inserts rows. Skips when the server cannot start.
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "backfill_support.h"
+#include "pg_server.h"
+
+namespace {
+
+using bf_test::Project;
+using namespace std::chrono_literals;
+
+struct PgProject {
+  trellis_test::PgServer* server;
+  std::string url;
+  Project p;
+  explicit PgProject(trellis_test::PgServer* s) : server(s), url(s->create_database()), p("allow_contract = false") {}
+  bf_test::Result run(std::vector<std::string> args) const {
+    args.insert(args.begin(), {"--database", url});
+    return p.run(args);
+  }
+  pid_t start(std::vector<std::string> args) const {
+    args.insert(args.begin(), {"--database", url});
+    return p.start(args);
+  }
+  std::string q1(const std::string& sql) const {
+    auto rows = server->query(url, sql);
+    return rows.empty() ? "" : rows.front();
+  }
+  std::int64_t batches() const {
+    try {
+      std::string v = q1("SELECT batches FROM trellis.backfills WHERE id = 'data/0002_fill'");
+      return v.empty() ? 0 : std::stoll(v);
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+};
+
+void write_backfill(const Project& p, int rows) {
+  p.write("migrations/data/0001_items.sql",
+          "-- +up\nCREATE TABLE items (id bigint PRIMARY KEY, n integer NOT NULL DEFAULT 0);\n"
+          "INSERT INTO items (id) SELECT g FROM generate_series(1, " + std::to_string(rows) + ") g;\n");
+  p.write("migrations/data/0002_fill.sql",
+          "-- phase: backfill\n-- batch: table=items key=id size=100 pause=20ms\n-- +up\n"
+          "UPDATE items SET n = n + 1 WHERE id > :lo AND id <= :hi;\n");
+  p.write("migrations/data/0003_after.sql", "-- +up\nCREATE TABLE after_fill (id bigint);\n");
+}
+
+TEST(PgBackfill, KilledMidwayResumesWithoutRedoingOrSkippingRows) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  PgProject pg(server);
+  write_backfill(pg.p, 5000);
+  pid_t pid = pg.start({"apply"});
+  if (!bf_test::eventually([&] { return pg.batches() >= 5; }, 30s)) {
+    ::kill(pid, SIGKILL);
+    FAIL() << "no batches committed:\n" << pg.p.finish(pid).describe();
+  }
+  ::kill(pid, SIGKILL);
+  pg.p.finish(pid);
+  std::string done = pg.q1("SELECT rows_done FROM trellis.backfills");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), done);
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n > 1"), "0");
+  EXPECT_EQ(pg.q1("SELECT to_regclass('after_fill') IS NULL"), "t");
+  auto r = pg.run({"apply"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), "5000");
+  EXPECT_EQ(pg.q1("SELECT status || '|' || rows_done || '|' || batches FROM trellis.backfills"), "done|5000|50");
+  EXPECT_EQ(pg.q1("SELECT to_regclass('after_fill') IS NOT NULL"), "t");
+}
+
+TEST(PgBackfill, PauseAndResume) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  PgProject pg(server);
+  write_backfill(pg.p, 5000);
+  pid_t pid = pg.start({"apply"});
+  if (!bf_test::eventually([&] { return pg.batches() >= 3; }, 30s)) {
+    ::kill(pid, SIGKILL);
+    FAIL() << "no batches committed:\n" << pg.p.finish(pid).describe();
+  }
+  ASSERT_EQ(pg.run({"backfill", "pause", "data/0002_fill"}).code, 0);
+  EXPECT_EQ(pg.p.finish(pid).code, 1);
+  EXPECT_EQ(pg.q1("SELECT status FROM trellis.backfills"), "paused");
+  auto status = pg.run({"backfill", "status", "--json"});
+  EXPECT_NE(status.out.find("\"state\": \"paused\""), std::string::npos) << status.describe();
+  auto r = pg.run({"backfill", "resume", "data/0002_fill"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), "5000");
+}
+
+// A writer that inserts one row at a time until stopped; counts rows and errors.
+class Writer {
+ public:
+  Writer(trellis_test::PgServer* s, std::string url, std::string insert)
+      : thread_([this, s, url, insert] {
+          for (int i = 0; !stop_; ++i) {
+            try {
+              s->query(url, insert);
+              ++rows_;
+            } catch (const std::exception& e) {
+              ++errors_;
+              last_error_ = e.what();
+            }
+          }
+        }) {}
+  ~Writer() { stop(); }
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int rows() const { return rows_; }
+  int errors() const { return errors_; }
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<int> rows_{0}, errors_{0};
+  std::string last_error_;
+  std::thread thread_;
+};
+
+TEST(PgPatterns, EverySequenceUnderAConcurrentWriter) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  PgProject pg(server);
+  pg.p.write("migrations/shop/0001_tables.sql",
+             "-- +up\nCREATE TABLE customers (id bigint PRIMARY KEY);\n"
+             "INSERT INTO customers SELECT g FROM generate_series(1, 100) g;\n"
+             "CREATE SEQUENCE orders_id_seq START 100001;\n"
+             "CREATE TABLE orders (id bigint PRIMARY KEY DEFAULT nextval('orders_id_seq'), customer_id bigint, "
+             "code text, amount integer);\n"
+             "INSERT INTO orders (id, customer_id, code, amount) "
+             "SELECT g, g % 100 + 1, 'c' || g, g FROM generate_series(1, 20000) g;\n");
+  ASSERT_EQ(pg.run({"apply"}).code, 0);
+  std::vector<std::vector<std::string>> patterns = {
+      {"--pattern", "add-not-null-column", "--table", "orders", "--column", "status", "--type", "text",
+       "--default", "'new'", "--batch-size", "1000"},
+      {"--pattern", "add-index", "--table", "orders", "--column", "status"},
+      {"--pattern", "add-foreign-key", "--table", "orders", "--column", "customer_id", "--ref-table", "customers"},
+      {"--pattern", "add-unique-constraint", "--table", "orders", "--column", "code"},
+      {"--pattern", "rename-column", "--table", "orders", "--column", "amount", "--new-name", "total", "--type",
+       "integer", "--batch-size", "1000"}};
+  // One feature per change, each requiring the tables: a held contract step of one change
+  // does not hold back the expand steps of the next.
+  int i = 0;
+  for (auto args : patterns) {
+    args.insert(args.begin(), {"new", "change" + std::to_string(++i), "change", "--requires", "shop/0001"});
+    auto r = pg.p.run(args);
+    ASSERT_EQ(r.code, 0) << r.describe();
+  }
+  {
+    // Code built for the old schema keeps writing during expand and backfill.
+    Writer old_code(server, pg.url,
+                    "INSERT INTO orders (customer_id, code, amount) "
+                    "SELECT 7, 'w' || nextval('orders_id_seq'), 5");
+    auto r = pg.run({"apply"});
+    old_code.stop();
+    ASSERT_EQ(r.code, 0) << r.describe();
+    EXPECT_EQ(old_code.errors(), 0) << old_code.last_error();
+    EXPECT_GT(old_code.rows(), 0);
+    EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE code LIKE 'w%' AND (status IS DISTINCT FROM 'new' "
+                    "OR total IS DISTINCT FROM 5)"), "0");
+  }
+  {
+    // New code writes the new column; the contract steps run under it.
+    Writer new_code(server, pg.url,
+                    "INSERT INTO orders (customer_id, code, total) "
+                    "SELECT 8, 'n' || nextval('orders_id_seq'), 6");
+    auto r = pg.run({"apply", "--contract"});
+    new_code.stop();
+    ASSERT_EQ(r.code, 0) << r.describe();
+    EXPECT_EQ(new_code.errors(), 0) << new_code.last_error();
+  }
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE status IS DISTINCT FROM 'new'"), "0");
+  EXPECT_EQ(pg.q1("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'orders' "
+                  "AND column_name = 'status'"), "NO");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' "
+                  "AND column_name = 'amount'"), "0");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE total IS NULL"), "0");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE code LIKE 'w%' AND total IS DISTINCT FROM 5"), "0");
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM pg_constraint WHERE conname IN ('fk_orders_customer_id', "
+                  "'orders_code_key') AND convalidated"), "2");
+  EXPECT_EQ(pg.q1("SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_orders_status'::regclass"), "t");
+}
+
+}  // namespace
