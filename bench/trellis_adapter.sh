@@ -1,18 +1,43 @@
 #!/usr/bin/env bash
-# trellis_adapter.sh — joins Trellis to the shared migration benchmark (the adapter
-# contract of shared/bench/adapters/example_adapter.sh). TRELLIS_BIN selects the binary
-# (default: build/trellis of this checkout).
+# trellis_adapter.sh — joins Trellis to the shared migration benchmark, following the
+# adapter contract of shared/bench/adapters/example_adapter.sh:
+#   prepare WL_DIR PROJECT_DIR              untimed: workload -> Trellis project
+#   apply   sqlite|pg TARGET PROJECT_DIR    timed: apply every pending migration
+#   status  sqlite|pg TARGET PROJECT_DIR    timed: read-only status
+#   plan    PROJECT_DIR                     timed: graph listing from the files, no DB
+#   stamp   sqlite|pg TARGET PROJECT_DIR    untimed: record all as applied, run no SQL
+# TARGET is a SQLite file path or a postgresql:// URI. TRELLIS_BIN selects the binary
+# (default: build/trellis of this checkout). Timed modes exec the binary, so the only
+# overhead is this script's bash start-up.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T=${TRELLIS_BIN:-$HERE/../build/trellis}
 mode=${1:-}
 shift || true
-url() { if [ "$1" = sqlite ]; then echo "sqlite:$2"; else echo "$2"; fi; }
+usage() { sed -n '2,11p' "$0" >&2; exit 2; }
+# TARGET as a Trellis database URL: a SQLite path gets the sqlite: scheme.
+backend_url() {
+    case $1 in
+    sqlite) url=sqlite:$2 ;;
+    pg) url=$2 ;;
+    *) echo "trellis_adapter.sh: backend must be sqlite or pg, not '$1'" >&2; exit 2 ;;
+    esac
+}
+if [ "$mode" != prepare ] && [ ! -x "$T" ]; then
+    echo "trellis_adapter.sh: no trellis binary at $T (build it, or set TRELLIS_BIN)" >&2
+    exit 2
+fi
+# -e bench: the environment written by to_trellis.py, whatever TRELLIS_ENV says.
 case $mode in
-prepare) exec python3 "$HERE/to_trellis.py" "$1" "$2" ;;
-apply) exec "$T" -C "$3" --database "$(url "$1" "$2")" --no-color apply ;;
-status) exec "$T" -C "$3" --database "$(url "$1" "$2")" --no-color status ;;
-plan) exec "$T" -C "$1" --no-color graph --no-state ;;
-stamp) exec "$T" -C "$3" --database "$(url "$1" "$2")" --no-color stamp --all ;;
-*) echo "usage: trellis_adapter.sh prepare|apply|status|plan|stamp ..." >&2; exit 2 ;;
+prepare) [ $# -eq 2 ] || usage; exec python3 "$HERE/to_trellis.py" "$1" "$2" ;;
+apply | status)
+    [ $# -eq 3 ] || usage
+    backend_url "$1" "$2"
+    exec "$T" -C "$3" -e bench --database "$url" --no-color "$mode" ;;
+plan) [ $# -eq 1 ] || usage; exec "$T" -C "$1" -e bench --no-color graph --no-state ;;
+stamp)
+    [ $# -eq 3 ] || usage
+    backend_url "$1" "$2"
+    exec "$T" -C "$3" -e bench --database "$url" --no-color stamp --all ;;
+*) usage ;;
 esac

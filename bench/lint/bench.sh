@@ -28,7 +28,7 @@ statement() {  # a mix of safe and dangerous DDL/DML, numbered
 
 project() {  # $1 dir
   mkdir -p "$1"
-  printf '[project]\nmigrations = "migrations"\n[env.dev]\ndatabase = "sqlite:dev.db"\nfeatures = "all"\n' > "$1/trellis.toml"
+  printf '[project]\nmigrations = "migrations"\n' > "$1/trellis.toml"  # no environment: PostgreSQL, nothing applied
 }
 
 # (1) one file, 10,000 statements
@@ -67,4 +67,4 @@ printf '%-34s %10s %10s %10s\n' "1 file, 10,000 statements" \
 printf '%-34s %10s %10s %10s\n' "5,000 migrations, 15,000 stmts" \
   "$(time_ms cold "$work/many")" "$(time_ms warm "$work/many")" \
   "$(time_ms "$squawk" --assume-in-transaction --reporter json "$work/many/migrations/**/*.sql")"
-echo "(median of $runs runs; cold = no .trellis/analysis-cache.json)"
+echo "(median of $runs runs; cold = no .trellis/analysis-cache.bin)"

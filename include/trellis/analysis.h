@@ -126,7 +126,8 @@ struct MigrationAnalysis {
 // statements come back with parsed == false.
 MigrationAnalysis analyse_migration(const Migration& migration);
 
-// Analyses keyed by file checksum, persisted as JSON in `<dir>/analysis-cache.json`
+// Analyses keyed by file checksum, persisted in a compact binary file
+// `<dir>/analysis-cache.bin`
 // (typically the project's `.trellis` directory). An entry whose checksum matches is
 // reused; a changed file is re-analysed.
 class AnalysisCache {

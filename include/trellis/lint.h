@@ -30,12 +30,22 @@ enum class RuleCategory {
   kMeta,         // about the lint run itself (unknown rule, not analysed)
 };
 
+// Which databases a rule makes sense for. PostgreSQL-only rules (table lock levels,
+// CONCURRENTLY, PostgreSQL type choices) are skipped on SQLite projects.
+enum class RuleScope { kAnyDatabase, kPostgresOnly };
+
 struct RuleInfo {
   const char* id;
   LintSeverity default_severity;
   RuleCategory category;
   const char* summary;
+  RuleScope scope = RuleScope::kAnyDatabase;
 };
+
+// The database the migrations are written for.
+enum class Dialect { kPostgres, kSqlite };
+// "sqlite:..." -> kSqlite; anything else (postgres URLs, key-value strings, "") -> kPostgres.
+Dialect dialect_of_url(const std::string& database_url);
 
 // Every rule, in documentation order.
 const std::vector<RuleInfo>& lint_rules();
@@ -62,12 +72,20 @@ struct LintReport {
 struct LintOptions {
   // Config::lint.severity: rule id -> "error" | "warning" | "off".
   std::map<std::string, std::string> severity;
-  // True for a table created by a migration that is not applied yet (so it has no rows
-  // and nobody uses it). Tables created earlier in the same migration are always new.
-  // Empty: every other table is assumed to exist.
+  // Whether a migration is applied in the target database. Empty: nothing is applied
+  // (no database, or `lint --offline`).
+  //
+  // A table is new for migration M (no rows, nobody uses it yet, so lock hazards that
+  // need existing rows do not apply) when it is created earlier in M, or by a migration
+  // M depends on (by `depends_on`, or without it: an earlier migration of M's feature)
+  // that is not applied.
+  std::function<bool(const std::string& id)> is_applied;
+  // Further tables to treat as new in every migration (embedding, tests). Optional.
   std::function<bool(const std::string& table)> is_new_table;
   // a depends on b, transitively. Empty: cross-feature conflicts are not checked.
   DependsOn depends_on;
+  // kSqlite skips the rules whose scope is kPostgresOnly (see docs/lint-rules.md).
+  Dialect dialect = Dialect::kPostgres;
 };
 
 // Lints `migrations` (all of the project, so that conflicts and earlier column types are

@@ -2,6 +2,7 @@
 // every command starts from.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,18 @@ class Workspace {
   // Loads trellis.toml and every migration in `root`, selects the environment and builds
   // the graph. Throws Error(kConfig / kParse / kGraph).
   Workspace(const std::string& root, const EnvSelection& selection);
+
+  // Work that needs only the configuration and the environment (typically: connecting
+  // and reading the state of a read-only command).
+  using Alongside = std::function<void(const Config& config, const Environment& env)>;
+  // Loads like the constructor above, but runs `alongside` on the calling thread while
+  // the migration files are read and the graph is built on another, so the two waits
+  // overlap. `alongside` must have no effect that bad migration files should prevent:
+  // it writes nothing and takes a lock only if it is free (never waiting for it), since
+  // the lock is held until the files turn out bad. Errors come in the same order as
+  // without it:
+  // configuration, migration files and graph, environment, then those of `alongside`.
+  Workspace(const std::string& root, const EnvSelection& selection, const Alongside& alongside);
 
   const Project& project() const { return project_; }
   const Environment& env() const { return env_; }

@@ -1,6 +1,7 @@
 // lint.cc — hazards + context -> findings; conflicts; lint-allow; severities.
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "analysis/lint_facts.h"
 #include "trellis/lint.h"
@@ -10,9 +11,51 @@ namespace {
 
 using analysis::ProjectFacts;
 
+// Tables created by each migration, to decide which tables are new (no rows yet) when a
+// migration runs.
+class NewTables {
+ public:
+  NewTables(const std::vector<Migration>& migrations, const std::vector<const MigrationAnalysis*>& analyses,
+            const LintOptions& options)
+      : migrations_(migrations), options_(options) {
+    for (size_t mi = 0; mi < analyses.size(); ++mi) {
+      for (const auto& s : analyses[mi]->statements) {
+        for (const auto& u : s.objects) {
+          if (u.access == Access::kCreate && u.kind == ObjectKind::kTable) creators_[u.name].push_back(mi);
+        }
+      }
+    }
+  }
+
+  // Whether `table` is new for migration `mi` (not counting its own earlier statements).
+  bool is_new(const std::string& table, size_t mi) const {
+    if (options_.is_new_table && options_.is_new_table(table)) return true;
+    auto it = creators_.find(table);
+    if (it == creators_.end()) return false;
+    const Migration& m = migrations_[mi];
+    for (size_t ci : it->second) {
+      const Migration& c = migrations_[ci];
+      if (ci == mi || (options_.is_applied && options_.is_applied(c.id))) continue;
+      if (depends(m, c)) return true;
+    }
+    return false;
+  }
+
+ private:
+  bool depends(const Migration& m, const Migration& c) const {
+    if (options_.depends_on) return options_.depends_on(m.id, c.id);
+    return m.feature == c.feature && &c < &m;  // the chain: same feature, earlier number
+  }
+
+  const std::vector<Migration>& migrations_;
+  const LintOptions& options_;
+  std::unordered_map<std::string, std::vector<size_t>> creators_;
+};
+
 struct Context {
   const LintOptions& options;
   const ProjectFacts& facts;
+  const NewTables& new_tables;
   LintReport& report;
 };
 
@@ -27,8 +70,14 @@ LintSeverity severity_for(const std::string& rule, const LintOptions& options) {
   return info ? info->default_severity : LintSeverity::kError;
 }
 
+bool skipped_for_dialect(const std::string& rule, Dialect dialect) {
+  if (dialect == Dialect::kPostgres) return false;
+  const RuleInfo* info = find_rule(rule);
+  return info && info->scope == RuleScope::kPostgresOnly;
+}
+
 void add(Context& ctx, const Migration& m, const std::set<std::string>& allowed, LintFinding f) {
-  if (allowed.count(f.rule)) return;
+  if (allowed.count(f.rule) || skipped_for_dialect(f.rule, ctx.options.dialect)) return;
   f.severity = severity_for(f.rule, ctx.options);
   if (f.severity == LintSeverity::kOff) return;
   f.file = m.path;
@@ -36,12 +85,6 @@ void add(Context& ctx, const Migration& m, const std::set<std::string>& allowed,
   ctx.report.findings.push_back(std::move(f));
 }
 
-bool table_is_new(const std::string& table, const std::set<std::string>& created_here,
-                  const LintOptions& options) {
-  if (table.empty()) return false;
-  if (created_here.count(table)) return true;
-  return options.is_new_table && options.is_new_table(table);
-}
 
 // Completes the hazards whose message depends on other files; false: not applicable.
 bool resolve_cross_file(Hazard& h, const ProjectFacts& facts, size_t mi, size_t si) {
@@ -69,9 +112,15 @@ bool resolve_cross_file(Hazard& h, const ProjectFacts& facts, size_t mi, size_t 
   return true;
 }
 
-bool applies(const Hazard& h, const Migration& m, const std::set<std::string>& created_here,
-             const LintOptions& options) {
-  if (h.only_existing_table && table_is_new(h.table, created_here, options)) return false;
+bool table_is_new(const Context& ctx, const std::string& table, const std::set<std::string>& created_here,
+                  size_t mi) {
+  if (table.empty()) return false;
+  return created_here.count(table) || ctx.new_tables.is_new(table, mi);
+}
+
+bool applies(const Context& ctx, const Hazard& h, const Migration& m, const std::set<std::string>& created_here,
+             size_t mi) {
+  if (h.only_existing_table && table_is_new(ctx, h.table, created_here, mi)) return false;
   if (h.only_in_transaction && m.tx != TxMode::kTransactional) return false;
   if (h.only_without_transaction && m.tx == TxMode::kTransactional) return false;
   if (h.only_outside_contract && m.phase == Phase::kContract) return false;
@@ -111,7 +160,7 @@ void lint_statement(Context& ctx, const Migration& m, const std::set<std::string
     return;
   }
   for (Hazard h : s.hazards) {
-    if (!applies(h, m, created_here, ctx.options)) continue;
+    if (!applies(ctx, h, m, created_here, mi)) continue;
     if (!resolve_cross_file(h, ctx.facts, mi, si)) continue;
     add(ctx, m, allowed, LintFinding{h.rule, LintSeverity::kError, "", h.line, h.col, h.message, h.help, ""});
   }
@@ -170,8 +219,9 @@ LintReport lint(const std::vector<Migration>& migrations, const LintOptions& opt
   std::vector<const MigrationAnalysis*> analyses;
   for (const auto& m : migrations) analyses.push_back(&lookup(m));
   ProjectFacts facts = analysis::collect_facts(analyses);
+  NewTables new_tables(migrations, analyses, options);
   LintReport report;
-  Context ctx{options, facts, report};
+  Context ctx{options, facts, new_tables, report};
   std::set<std::string> only(only_ids.begin(), only_ids.end());
   check_config(ctx);
   for (size_t mi = 0; mi < migrations.size(); ++mi) {

@@ -6,14 +6,12 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "analysis/json_tree.h"
 #include "analysis/pg_parse.h"
 #include "trellis/analysis.h"
 
 namespace trellis::analysis {
 
-using Json = nlohmann::json;
 
 // What earlier statements of the same migration did.
 struct MigrationState {

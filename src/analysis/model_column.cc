@@ -55,7 +55,7 @@ bool looks_like_id(const std::string& column) {
 struct ColumnFacts {
   bool not_null = false, has_default = false, generated_stored = false, identity = false;
   bool primary_key = false, unique = false, check = false, references = false;
-  Json default_expr;
+  const Json* default_expr = nullptr;
   const Json* fk = nullptr;
   int fk_location = -1;
 };
@@ -68,7 +68,7 @@ ColumnFacts column_facts(const Json& column_def) {
     const Json& con = field(c, "Constraint");
     std::string type = str(con, "contype");
     if (type == "CONSTR_NOTNULL") f.not_null = true;
-    if (type == "CONSTR_DEFAULT") { f.has_default = true; f.default_expr = field(con, "raw_expr"); }
+    if (type == "CONSTR_DEFAULT") { f.has_default = true; f.default_expr = &field(con, "raw_expr"); }
     if (type == "CONSTR_GENERATED") f.generated_stored = true;
     if (type == "CONSTR_IDENTITY") f.identity = true;
     if (type == "CONSTR_PRIMARY") { f.primary_key = true; f.not_null = true; }
@@ -112,7 +112,7 @@ void type_hygiene(const std::string& table, const std::string& column, const Jso
 void use_type(const Json& type, Builder& b) {
   std::string t = type_name(type);
   const Json& names = field(type, "names");
-  bool catalog = names.is_array() && names.size() > 1 && last_name(Json::array({names[0]})) == "pg_catalog";
+  bool catalog = names.is_array() && names.size() > 1 && str(field(names[0], "String"), "sval") == "pg_catalog";
   if (!catalog && !kBuiltinTypes.count(t)) b.use(ObjectKind::kType, dotted_name(names), Access::kReference, node_location(type));
 }
 
@@ -127,7 +127,7 @@ void adding_hazards(const std::string& table, const std::string& column, const J
              "add the column nullable (or with a constant DEFAULT), backfill it, then add a CHECK (" + column + " IS NOT NULL) NOT VALID, VALIDATE it and SET NOT NULL", loc)
         .only_existing_table = true;
   }
-  std::string fn = f.has_default ? volatile_call(f.default_expr) : std::string();
+  std::string fn = f.has_default ? volatile_call(*f.default_expr) : std::string();
   if (!fn.empty()) {
     b.rewrites();
     b.hazard("add-column-volatile-default", table,

@@ -27,38 +27,56 @@ int skip_leading_trivia(const std::string& sql, int offset, int end) {
   return i;
 }
 
-ParsedStatement from_stmt(const std::string& sql, const nlohmann::json& raw, int base,
-                          int piece_end) {
+int int_field(const Json& node, std::string_view key) {
+  auto it = node.find(key);
+  return it == node.end() ? 0 : it->get<int>();
+}
+
+using Sink = std::function<void(const ParsedStatement&)>;
+
+void emit_stmt(const std::string& sql, const Json& raw, int base, int piece_end, const Sink& each) {
   ParsedStatement out;
-  int loc = base + raw.value("stmt_location", 0);
-  int len = raw.value("stmt_len", 0);
+  int loc = base + int_field(raw, "stmt_location");
+  int len = int_field(raw, "stmt_len");
   int end = len == 0 ? piece_end : loc + len;
   out.offset = skip_leading_trivia(sql, loc, end);
   out.length = end - out.offset;
   out.base = base;
-  out.node = raw.at("stmt");
-  return out;
+  auto stmt = raw.find("stmt");
+  if (stmt == raw.end()) return;
+  out.node = &*stmt;
+  each(out);
 }
 
-// Parses one piece; appends its statements (or one failed statement) to `out`.
-bool parse_piece(const std::string& sql, int begin, int end,
-                 std::vector<ParsedStatement>& out, bool report_failure) {
-  std::string piece = sql.substr(static_cast<size_t>(begin), static_cast<size_t>(end - begin));
-  PgQueryParseResult result = pg_query_parse(piece.c_str());
+void emit_failure(const std::string& sql, int begin, int end, std::string error, const Sink& each) {
+  ParsedStatement bad;
+  bad.ok = false;
+  bad.error = std::move(error);
+  bad.offset = skip_leading_trivia(sql, begin, end);
+  bad.length = end - bad.offset;
+  bad.base = begin;
+  if (bad.offset < end) each(bad);
+}
+
+enum class OnFailure { kReport, kSilent };
+
+// Parses one piece and hands its statements (or one failed statement) to `each`.
+bool parse_piece(const std::string& sql, int begin, int end, const Sink& each, OnFailure on_failure) {
+  const bool whole = begin == 0 && end == static_cast<int>(sql.size());
+  std::string piece = whole ? std::string() : sql.substr(static_cast<size_t>(begin), static_cast<size_t>(end - begin));
+  PgQueryParseResult result = pg_query_parse(whole ? sql.c_str() : piece.c_str());
   bool ok = result.error == nullptr;
+  JsonTree tree;
+  if (ok && !tree.parse(result.parse_tree)) {
+    ok = false;  // libpg_query's own output does not read back: report, never guess
+  }
   if (ok) {
-    auto tree = nlohmann::json::parse(result.parse_tree);
-    for (const auto& raw : tree.value("stmts", nlohmann::json::array())) {
-      out.push_back(from_stmt(sql, raw, begin, end));
+    auto stmts = tree.root().find("stmts");
+    if (stmts != tree.root().end()) {
+      for (const Json& raw : *stmts) emit_stmt(sql, raw, begin, end, each);
     }
-  } else if (report_failure) {
-    ParsedStatement bad;
-    bad.ok = false;
-    bad.error = result.error->message;
-    bad.offset = skip_leading_trivia(sql, begin, end);
-    bad.length = end - bad.offset;
-    bad.base = begin;
-    if (bad.offset < end) out.push_back(std::move(bad));
+  } else if (on_failure == OnFailure::kReport) {
+    emit_failure(sql, begin, end, result.error ? result.error->message : "unreadable parse tree", each);
   }
   pg_query_free_parse_result(result);
   return ok;
@@ -66,30 +84,21 @@ bool parse_piece(const std::string& sql, int begin, int end,
 
 }  // namespace
 
-std::vector<ParsedStatement> parse_statements(const std::string& sql) {
-  std::vector<ParsedStatement> out;
+void parse_statements(const std::string& sql, const Sink& each) {
   const int size = static_cast<int>(sql.size());
-  if (parse_piece(sql, 0, size, out, /*report_failure=*/false)) return out;
+  if (parse_piece(sql, 0, size, each, OnFailure::kSilent)) return;
   // Something does not parse: split with the scanner and parse piece by piece, so one
   // bad statement does not hide the others.
-  out.clear();
   PgQuerySplitResult split = pg_query_split_with_scanner(sql.c_str());
   if (split.error != nullptr) {
-    ParsedStatement bad;
-    bad.ok = false;
-    bad.error = split.error->message;
-    bad.offset = skip_leading_trivia(sql, 0, size);
-    bad.length = size - bad.offset;
-    out.push_back(std::move(bad));
+    emit_failure(sql, 0, size, split.error->message, each);
   } else {
     for (int i = 0; i < split.n_stmts; ++i) {
       int begin = split.stmts[i]->stmt_location;
-      int end = begin + split.stmts[i]->stmt_len;
-      parse_piece(sql, begin, end, out, /*report_failure=*/true);
+      parse_piece(sql, begin, begin + split.stmts[i]->stmt_len, each, OnFailure::kReport);
     }
   }
   pg_query_free_split_result(split);
-  return out;
 }
 
 LineMap::LineMap(const std::string& sql, int first_line) : first_line_(first_line) {

@@ -3,15 +3,17 @@
 // (with pg_parse.cc) that includes pg_query.h.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "analysis/json_tree.h"
 
 namespace trellis::analysis {
 
 struct ParsedStatement {
-  nlohmann::json node;   // {"AlterTableStmt": {...}}; null when !ok
+  const Json* node = nullptr;  // {"AlterTableStmt": {...}}; null when !ok; valid only
+                               // during the callback that receives the statement
   int offset = 0;        // byte offset of the first token in the section
   int length = 0;        // bytes up to (not including) the terminating ';'
   int base = 0;          // add to a node's "location" to get an offset in the section
@@ -19,9 +21,9 @@ struct ParsedStatement {
   std::string error;     // libpg_query's message when !ok
 };
 
-// Splits and parses `sql`. A statement that does not parse comes back with ok == false
-// (the others still parse). Never throws for bad SQL.
-std::vector<ParsedStatement> parse_statements(const std::string& sql);
+// Splits and parses `sql` and hands each statement, in order, to `each`. A statement that
+// does not parse comes with ok == false (the others still parse). Never throws for bad SQL.
+void parse_statements(const std::string& sql, const std::function<void(const ParsedStatement&)>& each);
 
 // Maps byte offsets of a section to 1-based file line and column.
 class LineMap {

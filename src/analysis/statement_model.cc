@@ -89,9 +89,10 @@ StatementInfo analyse_statement(const std::string& sql, const ParsedStatement& p
     info.parse_error = p.error;
     return info;
   }
-  info.kind = p.node.begin().key();
+  if (p.node->empty()) return info;
+  info.kind = std::string(p.node->begin().key());
   Builder b(lines, p, info, state);
-  dispatch(info.kind, p.node.begin().value(), b);
+  dispatch(info.kind, p.node->begin().value(), b);
   if (is_ddl(info.kind)) state.has_ddl = true;
   return info;
 }
@@ -116,9 +117,9 @@ MigrationAnalysis analyse_migration(const Migration& migration) {
   const std::string sql = migration.batch ? pg::mask_named_params(migration.up.sql) : migration.up.sql;
   analysis::LineMap lines(sql, migration.up.first_line > 0 ? migration.up.first_line : 1);
   analysis::MigrationState state;
-  for (const auto& p : analysis::parse_statements(sql)) {
+  analysis::parse_statements(sql, [&](const analysis::ParsedStatement& p) {
     out.statements.push_back(analysis::analyse_statement(sql, p, lines, state));
-  }
+  });
   analysis::flag_unbatched_dml(out.statements, state);
   return out;
 }

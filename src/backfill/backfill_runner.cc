@@ -120,10 +120,7 @@ BackfillRunner::BatchResult BackfillRunner::run_batch(const Migration& m) {
     } catch (const SqlError& e) {
       driver_.rollback();
       cp_ = before;  // nothing of this batch committed
-      if (e.connection_lost() || !e.lock_timeout() || attempt >= env_.settings.lock_retries) throw;
-      Millis wait = MigrationRunner::backoff(attempt);
-      observer_.on_retry(m, attempt + 1, wait, e.what());
-      std::this_thread::sleep_for(wait);
+      if (e.connection_lost() || !MigrationRunner::wait_to_retry(e, attempt, env_, m, observer_)) throw;
     }
   }
 }

@@ -1,3 +1,6 @@
+#include <filesystem>
+#include <optional>
+
 #include "cli/apply_observer.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -32,9 +35,51 @@ void refuse_edited(const std::vector<Finding>& findings) {
               "revert the file(s), or run 'trellis accept ID' to record the new checksum");
 }
 
-int preview(const Workspace& ws, const ApplyFlags& f) {
-  auto driver = ws.connect(OpenMode::kReadOnly);
-  StateIndex state(driver->load_state());
+// What apply does while the migration files load. It writes nothing, so bad files still
+// leave the database untouched: it connects (to a SQLite file only if the file exists,
+// since opening would create it), takes the runner lock only if it is free right now
+// (never waiting for it), and reads the state, which that lock keeps current until apply
+// runs. Whatever it could not do is done afterwards, as without it.
+struct EarlyWork {
+  std::unique_ptr<Driver> driver;
+  bool locked = false;
+  std::optional<std::vector<StateRow>> rows;
+};
+
+bool opening_creates(const std::string& url) {
+  if (!starts_with(url, "sqlite:")) return false;
+  std::string path = url.substr(7);
+  return path == ":memory:" || !std::filesystem::exists(path);
+}
+
+EarlyWork start_early(const Config& config, const Environment& env, OpenMode mode) {
+  EarlyWork early;
+  if (opening_creates(env.database)) return early;
+  early.driver = open_driver(env.database, mode, config.state_schema);
+  if (mode == OpenMode::kReadWrite) {
+    try {
+      early.driver->acquire_lock(Millis{0});
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kLock) throw;
+      return early;  // another runner has it: wait for it after the files load
+    }
+    early.locked = true;
+  }
+  early.rows = early.driver->load_state();
+  return early;
+}
+
+std::unique_ptr<Driver> connected(const Workspace& ws, EarlyWork& early, OpenMode mode) {
+  return early.driver ? std::move(early.driver) : ws.connect(mode);
+}
+
+std::vector<StateRow> state_rows(Driver& driver, EarlyWork& early) {
+  return early.rows ? std::move(*early.rows) : driver.load_state();
+}
+
+int preview(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
+  auto driver = connected(ws, early, OpenMode::kReadOnly);
+  StateIndex state(state_rows(*driver, early));
   Plan plan = make_plan(ws.graph(), ws.env(), state, f.plan);
   if (!plan.errors.empty()) {
     print_plan_errors(plan);
@@ -60,11 +105,14 @@ nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outc
   return {{"results", results}, {"applied", applied}, {"failed", failed}, {"blocked", blocked}};
 }
 
-int apply(const Workspace& ws, const ApplyFlags& f) {
-  auto driver = ws.connect(OpenMode::kReadWrite);
-  driver->acquire_lock(lock_wait_of(f, ws.env()));
-  driver->ensure_state();
-  StateIndex state(driver->load_state());
+int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
+  auto driver = connected(ws, early, OpenMode::kReadWrite);
+  if (!early.locked) {
+    driver->acquire_lock(lock_wait_of(f, ws.env()));
+    early.rows.reset();  // read before the lock: read again
+  }
+  driver->ensure_state();  // changes nothing when the tables exist, so early rows hold
+  StateIndex state(state_rows(*driver, early));
   Plan plan = make_plan(ws.graph(), ws.env(), state, f.plan);
   if (!plan.errors.empty()) {
     print_plan_errors(plan);
@@ -109,9 +157,14 @@ Runner setup_apply(CLI::App& sub, const Globals& g) {
       ->type_name("DURATION");
   sub.add_flag("--json", f->json, "Machine-readable results (see docs/json.md)");
   return [&g, f]() {
-    Workspace ws = g.workspace();
-    if (f->dry_run || f->sql) return preview(ws, *f);
-    return apply(ws, *f);
+    bool read_only = f->dry_run || f->sql;
+    OpenMode mode = read_only ? OpenMode::kReadOnly : OpenMode::kReadWrite;
+    EarlyWork early;
+    Workspace ws = g.workspace([&](const Config& config, const Environment& env) {
+      early = start_early(config, env, mode);
+    });
+    if (read_only) return preview(ws, early, *f);
+    return apply(ws, early, *f);
   };
 }
 

@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/lint_view.h"
 #include "cli/output.h"
 #include "cli/plan_view.h"
 #include "trellis/error.h"
@@ -6,7 +7,9 @@
 namespace trellis::cli {
 namespace {
 
-std::vector<Finding> check_findings(const Workspace& ws, bool offline) {
+enum class LintScope { kConflictsOnly, kAllRules };
+
+std::vector<Finding> check_findings(const Workspace& ws, bool offline, LintScope scope) {
   StateIndex state;
   if (!offline) {
     auto driver = ws.connect(OpenMode::kReadOnly);
@@ -17,6 +20,9 @@ std::vector<Finding> check_findings(const Workspace& ws, bool offline) {
   for (const auto& e : plan.errors) {
     findings.push_back({"plan", Severity::kError, "", "", 0, e.message + " (" + e.hint + ")"});
   }
+  LintSession session(ws.project(), ws.graph(), dialect_of_url(ws.env().database), &state);
+  for (auto& f : lint_check_findings(session.run(), scope == LintScope::kAllRules)) findings.push_back(std::move(f));
+  session.save_cache();
   return findings;
 }
 
@@ -25,17 +31,19 @@ std::vector<Finding> check_findings(const Workspace& ws, bool offline) {
 Runner setup_check(CLI::App& sub, const Globals& g) {
   auto json = std::make_shared<bool>(false);
   auto offline = std::make_shared<bool>(false);
+  auto with_lint = std::make_shared<bool>(false);
   sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
+  sub.add_flag("--lint", *with_lint, "Also report the lint rules' findings (kind \"lint\"; see docs/lint-rules.md)");
   sub.add_flag("--offline", *offline, "Check the files only; do not read the database");
   sub.footer(
       "Loading the project already checks every file: directives, duplicate numbers, malformed "
       "ids, dangling requires and cycles (exit 2). With a database, check also compares it with "
       "the files: edited applied migrations (checksums), applied migrations whose file is gone, "
-      "pending migrations numbered below applied ones, failed or interrupted migrations (exit 1 on "
-      "errors).");
-  return [&g, json, offline]() {
+      "pending migrations numbered below applied ones, failed or interrupted migrations. Always: "
+      "cross-feature conflicts between independent features (kind \"conflict\"). Exit 1 on errors.");
+  return [&g, json, offline, with_lint]() {
     Workspace ws = g.workspace();
-    auto findings = check_findings(ws, *offline);
+    auto findings = check_findings(ws, *offline, *with_lint ? LintScope::kAllRules : LintScope::kConflictsOnly);
     bool errors = false;
     for (const auto& f : findings) errors = errors || f.severity == Severity::kError;
     const Output& out = Output::get();

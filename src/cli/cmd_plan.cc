@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/lint_view.h"
 #include "cli/output.h"
 #include "cli/plan_explain.h"
 #include "cli/plan_view.h"
@@ -20,12 +21,13 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
     StateIndex state(driver->load_state());
     Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
     auto warnings = integrity_findings(ws.graph(), state);
+    PlanLint lint = lint_plan(ws, plan, state);
     if (*json) {
-      nlohmann::json doc = plan_json(ws, plan, warnings);
+      nlohmann::json doc = plan_json(ws, plan, warnings, &lint);
       if (*explain) add_explain_json(ws, plan, doc);
       Output::get().json(doc);
     } else {
-      print_plan(ws, plan);
+      print_plan(ws, plan, &lint);
       if (*explain) print_explain(ws, plan);
       if (!warnings.empty()) {
         Output::get().line();

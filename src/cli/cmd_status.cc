@@ -75,10 +75,17 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
   auto json = std::make_shared<bool>(false);
   sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
   return [&g, json]() {
-    Workspace ws = g.workspace();
-    auto driver = ws.connect(OpenMode::kReadOnly);
-    StateIndex state(driver->load_state());
-    StatusReport report = build_status(ws, state, driver->find_leftovers());
+    // Reading the database needs only the environment: it overlaps reading the files.
+    std::unique_ptr<Driver> driver;
+    std::vector<StateRow> rows;
+    std::vector<std::string> leftovers;
+    Workspace ws = g.workspace([&](const Config& config, const Environment& env) {
+      driver = open_driver(env.database, OpenMode::kReadOnly, config.state_schema);
+      rows = driver->load_state();
+      leftovers = driver->find_leftovers();
+    });
+    StateIndex state(std::move(rows));
+    StatusReport report = build_status(ws, state, leftovers);
     if (*json) Output::get().json(status_json(ws, report));
     else print_status(ws, report);
     return 0;

@@ -1,5 +1,6 @@
 #include "cli/plan_view.h"
 
+#include "cli/lint_view.h"
 #include "cli/output.h"
 #include "util/text.h"
 
@@ -22,7 +23,32 @@ static std::vector<std::string> required_ids(const Graph& g, Node n) {
   return ids;
 }
 
-void print_plan(const Workspace& ws, const Plan& plan) {
+namespace {
+
+const MigrationLintSummary* summary_of(const PlanLint* lint, const std::string& id) {
+  if (!lint) return nullptr;
+  auto it = lint->pending.find(id);
+  return it == lint->pending.end() ? nullptr : &it->second;
+}
+
+void print_step_findings(const Workspace& ws, const Plan& plan, const PlanLint& lint) {
+  const Output& out = Output::get();
+  bool any = false;
+  for (const auto& s : plan.steps) {
+    const MigrationLintSummary* summary = summary_of(&lint, ws.graph().at(s.node).id);
+    if (!summary || summary->findings.empty()) continue;
+    if (!any) {
+      out.line();
+      out.line(out.paint(Style::kBold, "Lint findings of pending migrations:"));
+    }
+    any = true;
+    print_lint_findings(summary->findings);
+  }
+}
+
+}  // namespace
+
+void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint) {
   const Output& out = Output::get();
   const Graph& g = ws.graph();
   out.line(out.paint(Style::kBold, "Plan for " + ws.env().name) + " (" + mask_url(ws.env().database) + "): " +
@@ -37,9 +63,20 @@ void print_plan(const Workspace& ws, const Plan& plan) {
     if (!req.empty()) notes = "requires " + join(req, ", ");
     if (m.tx == TxMode::kNone) notes += std::string(notes.empty() ? "" : "; ") + "non-transactional";
     if (s.pulled_in) notes += std::string(notes.empty() ? "" : "; ") + "pulled in as a dependency";
-    rows.push_back({std::to_string(++i) + ".", out.paint(Style::kCyan, m.id), phase_name(m.phase), notes});
+    std::vector<std::string> row{std::to_string(++i) + ".", out.paint(Style::kCyan, m.id), phase_name(m.phase)};
+    if (const MigrationLintSummary* summary = summary_of(lint, m.id)) {
+      row.push_back(lock_text(summary->strongest_lock));
+      row.push_back(lint_counts_text(summary->findings));
+    }
+    row.push_back(notes);
+    rows.push_back(std::move(row));
   }
-  if (!rows.empty()) out.table({"#", "migration", "phase", "notes"}, rows);
+  if (!rows.empty()) {
+    out.table(lint ? std::vector<std::string>{"#", "migration", "phase", "strongest lock", "lint", "notes"}
+                   : std::vector<std::string>{"#", "migration", "phase", "notes"},
+              rows);
+  }
+  if (lint) print_step_findings(ws, plan, *lint);
   std::vector<std::vector<std::string>> held;
   for (const auto& h : plan.held) {
     if (h.reason == HoldReason::kNotSelected) continue;
@@ -50,6 +87,7 @@ void print_plan(const Workspace& ws, const Plan& plan) {
     out.line(out.paint(Style::kBold, "Held back (" + std::to_string(held.size()) + "):"));
     out.table({"migration", "reason", "detail"}, held);
   }
+  if (lint) print_conflicts(lint->report);
 }
 
 void print_plan_errors(const Plan& plan) {
@@ -81,18 +119,24 @@ void print_findings(const std::vector<Finding>& findings) {
   }
 }
 
-nlohmann::json plan_json(const Workspace& ws, const Plan& plan, const std::vector<Finding>& warnings) {
+nlohmann::json plan_json(const Workspace& ws, const Plan& plan, const std::vector<Finding>& warnings,
+                         const PlanLint* lint) {
   const Graph& g = ws.graph();
   nlohmann::json pending = nlohmann::json::array(), held = nlohmann::json::array(),
                  errors = nlohmann::json::array();
   for (const auto& s : plan.steps) {
     const Migration& m = g.at(s.node);
-    pending.push_back({{"id", m.id},
-                       {"feature", m.feature},
-                       {"phase", phase_name(m.phase)},
-                       {"transaction", m.tx == TxMode::kTransactional},
-                       {"requires", required_ids(g, s.node)},
-                       {"pulled_in", s.pulled_in}});
+    nlohmann::json entry = {{"id", m.id},
+                            {"feature", m.feature},
+                            {"phase", phase_name(m.phase)},
+                            {"transaction", m.tx == TxMode::kTransactional},
+                            {"requires", required_ids(g, s.node)},
+                            {"pulled_in", s.pulled_in}};
+    if (const MigrationLintSummary* summary = summary_of(lint, m.id)) {
+      entry["lock"] = lock_json(summary->strongest_lock);
+      entry["lint"] = lint_findings_json(summary->findings);
+    }
+    pending.push_back(std::move(entry));
   }
   for (const auto& h : plan.held) {
     held.push_back({{"id", g.at(h.node).id},
@@ -101,8 +145,11 @@ nlohmann::json plan_json(const Workspace& ws, const Plan& plan, const std::vecto
                     {"detail", h.detail}});
   }
   for (const auto& e : plan.errors) errors.push_back({{"message", e.message}, {"hint", e.hint}});
-  return {{"environment", ws.env().name}, {"database", mask_url(ws.env().database)}, {"pending", pending},
-          {"held_back", held}, {"errors", errors}, {"warnings", findings_json(warnings)}};
+  nlohmann::json doc = {{"environment", ws.env().name}, {"database", mask_url(ws.env().database)},
+                        {"pending", pending}, {"held_back", held}, {"errors", errors},
+                        {"warnings", findings_json(warnings)}};
+  if (lint) doc["conflicts"] = conflicts_json(lint->report);
+  return doc;
 }
 
 }  // namespace trellis::cli

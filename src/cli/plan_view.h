@@ -11,11 +11,16 @@ namespace trellis::cli {
 
 void add_plan_options(CLI::App& sub, PlanOptions& options);
 
-// Pending steps and held-back migrations as text.
-void print_plan(const Workspace& ws, const Plan& plan);
+struct PlanLint;
+
+// Pending steps and held-back migrations as text; with `lint`, each step's strongest
+// lock and lint findings, and the project's cross-feature conflicts.
+void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint = nullptr);
 // Plan errors (released migration requiring an unreleased one, out of order) to stderr.
 void print_plan_errors(const Plan& plan);
-nlohmann::json plan_json(const Workspace& ws, const Plan& plan, const std::vector<Finding>& warnings);
+// With `lint`: a "lock" object and "lint" array per pending entry, and "conflicts".
+nlohmann::json plan_json(const Workspace& ws, const Plan& plan, const std::vector<Finding>& warnings,
+                         const PlanLint* lint = nullptr);
 nlohmann::json findings_json(const std::vector<Finding>& findings);
 void print_findings(const std::vector<Finding>& findings);
 

@@ -34,6 +34,15 @@ Millis MigrationRunner::backoff(int attempt) {
   return Millis{dist(rng)};
 }
 
+bool MigrationRunner::wait_to_retry(const SqlError& e, int attempt, const Environment& env,
+                                    const Migration& m, ApplyObserver& observer) {
+  if (!e.lock_timeout() || attempt >= env.settings.lock_retries) return false;
+  Millis wait = backoff(attempt);
+  observer.on_retry(m, attempt + 1, wait, e.what());
+  std::this_thread::sleep_for(wait);
+  return true;
+}
+
 StepOutcome MigrationRunner::run(Node node, const Migration& m, const StateRow* previous) {
   StepOutcome out;
   out.node = node;
@@ -94,12 +103,7 @@ StepOutcome MigrationRunner::run_transactional(const Migration& m, StepOutcome o
     } catch (const SqlError& e) {
       driver_.rollback();
       if (e.connection_lost()) throw;
-      if (e.lock_timeout() && attempt < env_.settings.lock_retries) {
-        Millis wait = backoff(attempt);
-        observer_.on_retry(m, attempt + 1, wait, e.what());
-        std::this_thread::sleep_for(wait);
-        continue;
-      }
+      if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
       out.error = e.what();
       if (e.lock_timeout()) out.error += " (gave up after " + std::to_string(attempt + 1) + " attempts)";
       if (current != nullptr) {
@@ -144,12 +148,7 @@ StepOutcome MigrationRunner::run_non_transactional(const Migration& m, const Sta
         break;
       } catch (const SqlError& e) {
         if (e.connection_lost()) throw;
-        if (e.lock_timeout() && attempt < env_.settings.lock_retries) {
-          Millis wait = backoff(attempt);
-          observer_.on_retry(m, attempt + 1, wait, e.what());
-          std::this_thread::sleep_for(wait);
-          continue;
-        }
+        if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
         out.error = e.what();
         out.statement = st.index;
         out.line = st.line;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "trellis/apply.h"
+#include "trellis/error.h"
 
 namespace trellis {
 
@@ -17,6 +18,10 @@ class MigrationRunner {
 
   // The wait before retry `attempt` (0-based) after a lock timeout: exponential with jitter.
   static Millis backoff(int attempt);
+  // After attempt `attempt` (0-based) failed with `e`: when `e` is a lock timeout and
+  // retries remain, tells the observer, waits the backoff and returns true.
+  static bool wait_to_retry(const SqlError& e, int attempt, const Environment& env, const Migration& m,
+                            ApplyObserver& observer);
 
  private:
   StepOutcome run_transactional(const Migration& m, StepOutcome out);

@@ -1,10 +1,47 @@
 #include "trellis/workspace.h"
 
+#include <exception>
+#include <thread>
+
 namespace trellis {
 
 Workspace::Workspace(const std::string& root, const EnvSelection& selection)
     : project_(load_project(root)), env_(select_environment(project_.config, selection)),
       graph_(std::make_unique<Graph>(project_.migrations)) {}
+
+Workspace::Workspace(const std::string& root, const EnvSelection& selection, const Alongside& alongside) {
+  project_.config = load_config(root);
+  auto load_files = [this] {
+    project_.migrations = load_migrations(project_.config);
+    graph_ = std::make_unique<Graph>(project_.migrations);
+  };
+  std::exception_ptr env_error;
+  try {
+    env_ = select_environment(project_.config, selection);
+  } catch (...) {
+    env_error = std::current_exception();
+  }
+  if (env_error) {  // the files' errors come first, as in the constructor above
+    load_files();
+    std::rethrow_exception(env_error);
+  }
+  std::exception_ptr files_error, alongside_error;
+  std::thread files([&] {
+    try {
+      load_files();
+    } catch (...) {
+      files_error = std::current_exception();
+    }
+  });
+  try {
+    alongside(project_.config, env_);
+  } catch (...) {
+    alongside_error = std::current_exception();
+  }
+  files.join();
+  if (files_error) std::rethrow_exception(files_error);
+  if (alongside_error) std::rethrow_exception(alongside_error);
+}
 
 std::unique_ptr<Driver> Workspace::connect(OpenMode mode) const {
   return open_driver(env_.database, mode, project_.config.state_schema);

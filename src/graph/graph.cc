@@ -10,9 +10,19 @@
 namespace trellis {
 namespace {
 
-std::string short_key(const std::string& feature, const std::string& number) {
+std::string_view without_leading_zeros(std::string_view number) {
   auto i = number.find_first_not_of('0');
-  return feature + "/" + (i == std::string::npos ? "0" : number.substr(i));
+  return i == std::string_view::npos ? std::string_view{} : number.substr(i);
+}
+
+std::string short_key(const std::string& feature, const std::string& number) {
+  std::string_view value = without_leading_zeros(number);
+  std::string key;
+  key.reserve(feature.size() + 1 + std::max<std::size_t>(value.size(), 1));
+  key.append(feature).append(1, '/');
+  if (value.empty()) key.append(1, '0');
+  else key.append(value);
+  return key;
 }
 
 }  // namespace
@@ -22,15 +32,21 @@ Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations
   deps_.resize(n);
   rdeps_.resize(n);
   required_.resize(n);
+  by_id_.reserve(n);
+  by_short_.reserve(n);
   for (Node i = 0; i < n; ++i) {
     by_id_.emplace(migrations[i].id, i);
     by_short_.emplace(short_key(migrations[i].feature, migrations[i].number), i);
   }
+  // Rank by number value, then id. The numbers without leading zeros are computed once:
+  // by value, a shorter one is smaller, and equal lengths compare as text.
+  std::vector<std::string_view> value(n);
+  for (Node i = 0; i < n; ++i) value[i] = without_leading_zeros(migrations[i].number);
   std::vector<Node> order(n);
   for (Node i = 0; i < n; ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](Node a, Node b) {
-    int c = compare_numbers(migrations[a].number, migrations[b].number);
-    if (c != 0) return c < 0;
+    if (value[a].size() != value[b].size()) return value[a].size() < value[b].size();
+    if (int c = value[a].compare(value[b]); c != 0) return c < 0;
     return migrations[a].id < migrations[b].id;
   });
   rank_.resize(n);

@@ -1,12 +1,14 @@
 // Finds and parses every migration file of a project.
 #include <algorithm>
 #include <filesystem>
-#include <map>
+#include <iterator>
 
 #include "project/ids.h"
 #include "project/migration_parser.h"
 #include "trellis/error.h"
 #include "trellis/project.h"
+#include "util/directory.h"
+#include "util/parallel.h"
 #include "util/text.h"
 
 namespace fs = std::filesystem;
@@ -14,33 +16,16 @@ namespace fs = std::filesystem;
 namespace trellis {
 namespace {
 
-struct Entry {
-  std::string name;
-  bool directory;
-};
-
-// Directory entries sorted by name (plain string order: fast for thousands of files).
-std::vector<Entry> sorted_entries(const fs::path& dir) {
-  std::vector<Entry> out;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code type_ec;
-    out.push_back({it->path().filename().string(), it->is_directory(type_ec)});
-  }
-  if (ec) throw Error(ErrorKind::kIo, dir.string() + ": cannot list: " + ec.message());
-  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
-  return out;
-}
-
 bool ends_with_sql(const std::string& name) {
   return name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0;
 }
 
-void load_feature(const fs::path& dir, const std::string& rel_dir, const std::string& feature,
+bool by_number(const Migration& a, const Migration& b) { return compare_numbers(a.number, b.number) < 0; }
+
+void load_feature(const Directory& dir, const std::string& rel_dir, const std::string& feature,
                   std::vector<Migration>& out, Diagnostics& diag) {
-  std::vector<Migration> feature_migrations;
-  std::string dir_prefix = dir.string() + "/";
-  for (const auto& file : sorted_entries(dir)) {
+  auto first = static_cast<std::ptrdiff_t>(out.size());
+  for (const auto& file : dir.entries()) {
     const std::string& name = file.name;
     if (name.empty() || name[0] == '.' || file.directory || !ends_with_sql(name)) continue;
     std::string rel = rel_dir + "/" + feature + "/" + name;
@@ -56,13 +41,13 @@ void load_feature(const fs::path& dir, const std::string& rel_dir, const std::st
     m.slug = parsed->slug;
     m.id = feature + "/" + parsed->number + "_" + parsed->slug;
     m.path = rel;
-    parse_migration(read_file(dir_prefix + name), m, diag);
-    feature_migrations.push_back(std::move(m));
+    parse_migration(dir.read(name), m, diag);
+    out.push_back(std::move(m));
   }
-  // File names sort as text; numbers of different widths need a sort by value.
-  std::stable_sort(feature_migrations.begin(), feature_migrations.end(),
-                   [](const Migration& a, const Migration& b) { return compare_numbers(a.number, b.number) < 0; });
-  for (auto& m : feature_migrations) out.push_back(std::move(m));
+  // File names sort as text; numbers of different widths need a sort by value (rarely: a
+  // feature whose numbers all have one width is in order already).
+  auto begin = out.begin() + first;
+  if (!std::is_sorted(begin, out.end(), by_number)) std::stable_sort(begin, out.end(), by_number);
 }
 
 void check_duplicate_numbers(const std::vector<Migration>& all, Diagnostics& diag) {
@@ -85,25 +70,44 @@ std::vector<Migration> load_migrations(const Config& config) {
                                         config.root,
                 "create it, or set [project] migrations in trellis.toml");
   }
-  std::vector<Migration> all;
-  Diagnostics diag;
-  for (const auto& entry : sorted_entries(dir)) {
-    const std::string& name = entry.name;
+  // One slot per entry of the migrations directory, in name order; feature directories
+  // are read in parallel (most of the time goes to the kernel opening and reading small
+  // files), then the slots are joined in order, so the result and the order of the
+  // messages are the same as reading them one by one.
+  Directory root(dir.string());
+  std::vector<Directory::Entry> entries = root.entries();
+  std::vector<std::vector<Migration>> loaded(entries.size());
+  std::vector<Diagnostics> diags(entries.size());
+  std::vector<std::size_t> features;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::string& name = entries[i].name;
     if (name.empty() || name[0] == '.') continue;
-    if (!entry.directory) {
+    if (!entries[i].directory) {
       if (ends_with_sql(name)) {
-        diag.errors.push_back(config.migrations_dir + "/" + name +
-                              ": migrations live in a feature directory (" + config.migrations_dir +
-                              "/<feature>/NNNN_slug.sql)");
+        diags[i].errors.push_back(config.migrations_dir + "/" + name +
+                                  ": migrations live in a feature directory (" + config.migrations_dir +
+                                  "/<feature>/NNNN_slug.sql)");
       }
-      continue;
+    } else if (!is_feature_name(name)) {
+      diags[i].errors.push_back(config.migrations_dir + "/" + name +
+                                ": feature names use lower-case letters, digits, '_' and '-'");
+    } else {
+      features.push_back(i);
     }
-    if (!is_feature_name(name)) {
-      diag.errors.push_back(config.migrations_dir + "/" + name +
-                            ": feature names use lower-case letters, digits, '_' and '-'");
-      continue;
-    }
-    load_feature(dir / name, config.migrations_dir, name, all, diag);
+  }
+  parallel_for(features.size(), [&](std::size_t k) {
+    std::size_t i = features[k];
+    load_feature(Directory(root, entries[i].name), config.migrations_dir, entries[i].name, loaded[i],
+                 diags[i]);
+  });
+  std::vector<Migration> all;
+  std::size_t total = 0;
+  for (const auto& l : loaded) total += l.size();
+  all.reserve(total);
+  Diagnostics diag;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    std::move(loaded[i].begin(), loaded[i].end(), std::back_inserter(all));
+    diag.errors.insert(diag.errors.end(), diags[i].errors.begin(), diags[i].errors.end());
   }
   check_duplicate_numbers(all, diag);
   if (!diag.empty()) {

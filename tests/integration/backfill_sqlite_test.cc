@@ -163,8 +163,10 @@ TEST(BackfillSqlite, FailingBatchKeepsTheCheckpointAndBlocksDependents) {
                 "BEGIN SELECT RAISE(ABORT, 'row 555 is bad'); END;\n");
   auto r = p.run({"apply"});
   EXPECT_EQ(r.code, 1) << r.describe();
-  EXPECT_NE(r.out.find("migrations/data/0002_fill.sql: statement 1 (line 5): row 555 is bad"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.err.find("trellis: error: migrations/data/0002_fill.sql:5: data/0002_fill failed at statement 1: "
+                       "row 555 is bad"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(p.sql1("SELECT status, rows_done, batches, last_key FROM trellis_backfills"), "failed|500|5|500");
   EXPECT_EQ(p.sql1("SELECT error FROM trellis_backfills"), "statement 1 (line 5): row 555 is bad");
   EXPECT_EQ(p.sql1("SELECT count(*) FROM items WHERE n = 1"), "500");

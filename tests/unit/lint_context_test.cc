@@ -83,11 +83,13 @@ TEST(LintContext, BinaryCoercibleTypeChangesAreNotFlagged) {
                       "ALTER COLUMN amount TYPE numeric(12,2);");
   EXPECT_FALSE(has_rule(lint({create, ok}, {}), "change-column-type"));
   auto narrow = migration("a/0002_bad", "ALTER TABLE t ALTER COLUMN code TYPE varchar(2);");
-  auto r = lint({create, narrow}, {});
+  LintOptions applied;  // t exists with rows: a/0001_t is applied
+  applied.is_applied = [](const std::string& id) { return id == "a/0001_t"; };
+  auto r = lint({create, narrow}, applied);
   ASSERT_NE(finding(r, "change-column-type"), nullptr);
   EXPECT_NE(finding(r, "change-column-type")->message.find("(from varchar(5))"), std::string::npos);
   auto widen_int = migration("a/0002_int", "ALTER TABLE t ALTER COLUMN n TYPE bigint;");
-  EXPECT_TRUE(has_rule(lint({create, widen_int}, {}), "change-column-type"));
+  EXPECT_TRUE(has_rule(lint({create, widen_int}, applied), "change-column-type"));
 }
 
 TEST(LintContext, MessagesStateLockAndEffect) {

@@ -1,0 +1,169 @@
+#include "cli/lint_view.h"
+
+#include <filesystem>
+#include <unordered_map>
+
+#include "cli/output.h"
+#include "trellis/error.h"
+#include "trellis/graph.h"
+
+namespace trellis::cli {
+
+struct LintSession::Impl {
+  Impl(const Project& p, const Graph& g) : project(p), graph(g), cache((std::filesystem::path(p.config.root) / ".trellis").string()) {}
+
+  // a depends on b, with each migration's ancestors computed once.
+  bool depends_on(const std::string& a, const std::string& b) {
+    auto na = graph.find(a), nb = graph.find(b);
+    if (!na || !nb) return false;
+    auto it = ancestors.find(*na);
+    if (it == ancestors.end()) it = ancestors.emplace(*na, graph.ancestors({*na})).first;
+    return it->second[*nb];
+  }
+
+  const Project& project;
+  const Graph& graph;
+  AnalysisCache cache;
+  LintOptions options;
+  std::unordered_map<Node, std::vector<bool>> ancestors;
+};
+
+LintSession::LintSession(const Project& project, const Graph& graph, Dialect dialect, const StateIndex* state)
+    : impl_(std::make_unique<Impl>(project, graph)) {
+  impl_->cache.load();
+  LintOptions& o = impl_->options;
+  o.severity = project.config.lint.severity;
+  o.dialect = dialect;
+  Impl* impl = impl_.get();
+  o.depends_on = [impl](const std::string& a, const std::string& b) { return impl->depends_on(a, b); };
+  if (state) o.is_applied = [state](const std::string& id) { return state->applied(id); };
+}
+
+LintSession::~LintSession() = default;
+
+LintReport LintSession::run(const std::vector<std::string>& only) {
+  Impl* impl = impl_.get();
+  return lint(impl->project.migrations, impl->options,
+              [impl](const Migration& m) -> const MigrationAnalysis& { return impl->cache.get(m); }, only);
+}
+
+const MigrationAnalysis& LintSession::analysis(const Migration& m) { return impl_->cache.get(m); }
+
+void LintSession::save_cache() {
+  if (impl_->cache.misses() == 0) return;
+  try {
+    impl_->cache.save();
+  } catch (const Error&) {
+    // The cache only saves time.
+  }
+}
+
+PlanLint lint_plan(const Workspace& ws, const Plan& plan, const StateIndex& state) {
+  Dialect dialect = dialect_of_url(ws.env().database);
+  LintSession session(ws.project(), ws.graph(), dialect, &state);
+  PlanLint out;
+  out.report = session.run();
+  std::vector<std::string> ids;
+  for (const auto& s : plan.steps) ids.push_back(ws.graph().at(s.node).id);
+  auto lookup = [&session](const Migration& m) -> const MigrationAnalysis& { return session.analysis(m); };
+  for (auto& summary : summarise_for_plan(ws.project().migrations, out.report, lookup, ids)) {
+    // SQLite has no table lock modes: a write locks the whole database file.
+    if (dialect == Dialect::kSqlite) summary.strongest_lock = TableLock{};
+    out.pending[summary.id] = std::move(summary);
+  }
+  session.save_cache();
+  return out;
+}
+
+bool is_conflict(const LintFinding& f) {
+  const RuleInfo* info = find_rule(f.rule);
+  return info && info->category == RuleCategory::kConflict;
+}
+
+std::vector<Finding> lint_check_findings(const LintReport& report, bool include_lint) {
+  std::vector<Finding> out;
+  for (const auto& f : report.findings) {
+    bool conflict = is_conflict(f);
+    if (!conflict && !include_lint) continue;
+    out.push_back({conflict ? "conflict" : "lint",
+                   f.severity == LintSeverity::kError ? Severity::kError : Severity::kWarning, f.migration_id, f.file,
+                   f.line, f.rule + ": " + f.message});
+  }
+  return out;
+}
+
+nlohmann::json lock_json(const TableLock& lock) {
+  if (lock.level == LockLevel::kNone) return {{"table", nullptr}, {"level", nullptr}, {"blocks", nullptr}};
+  return {{"table", lock.table}, {"level", lock_name(lock.level)}, {"blocks", lock_effect(lock.level)}};
+}
+
+nlohmann::json lint_findings_json(const std::vector<LintFinding>& findings) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& f : findings) {
+    arr.push_back({{"rule", f.rule},
+                   {"severity", severity_name(f.severity)},
+                   {"file", f.file},
+                   {"line", f.line},
+                   {"col", f.col},
+                   {"message", f.message},
+                   {"help", f.help}});
+  }
+  return arr;
+}
+
+nlohmann::json conflicts_json(const LintReport& report) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& f : report.findings) {
+    if (!is_conflict(f)) continue;
+    arr.push_back({{"rule", f.rule},
+                   {"severity", severity_name(f.severity)},
+                   {"id", f.migration_id},
+                   {"file", f.file},
+                   {"line", f.line},
+                   {"message", f.message},
+                   {"help", f.help}});
+  }
+  return arr;
+}
+
+std::string lock_text(const TableLock& lock) {
+  if (lock.level == LockLevel::kNone) return "-";
+  return std::string(lock_name(lock.level)) + (lock.table.empty() ? "" : " on " + lock.table);
+}
+
+std::string lint_counts_text(const std::vector<LintFinding>& findings) {
+  int errors = 0, warnings = 0;
+  for (const auto& f : findings) (f.severity == LintSeverity::kError ? errors : warnings)++;
+  if (errors == 0 && warnings == 0) return "ok";
+  auto plural = [](int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
+  return plural(errors, "error") + ", " + plural(warnings, "warning");
+}
+
+namespace {
+void print_finding(const LintFinding& f) {
+  const Output& out = Output::get();
+  bool error = f.severity == LintSeverity::kError;
+  std::string label = std::string(severity_name(f.severity)) + "[" + f.rule + "]";
+  out.line("  " + f.file + ":" + std::to_string(f.line) + ": " +
+           out.paint(error ? Style::kRed : Style::kYellow, label) + ": " + f.message);
+  if (!f.help.empty()) out.line("    help: " + f.help);
+}
+}  // namespace
+
+void print_lint_findings(const std::vector<LintFinding>& findings) {
+  for (const auto& f : findings) print_finding(f);
+}
+
+void print_conflicts(const LintReport& report) {
+  std::vector<LintFinding> conflicts;
+  for (const auto& f : report.findings) {
+    if (is_conflict(f)) conflicts.push_back(f);
+  }
+  if (conflicts.empty()) return;
+  const Output& out = Output::get();
+  out.line();
+  out.line(out.paint(Style::kBold, "Cross-feature conflicts (" + std::to_string(conflicts.size()) + "):"));
+  print_lint_findings(conflicts);
+}
+
+}  // namespace trellis::cli
