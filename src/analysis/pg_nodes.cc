@@ -100,7 +100,10 @@ std::string type_text(const Json& type_name_node) {
   std::vector<long> mods = type_mods(type_name_node);
   if (!mods.empty()) {
     out += "(";
-    for (size_t i = 0; i < mods.size(); ++i) out += (i ? "," : "") + std::to_string(mods[i]);
+    for (size_t i = 0; i < mods.size(); ++i) {
+      if (i > 0) out += ',';
+      out += std::to_string(mods[i]);
+    }
     out += ")";
   }
   if (type_is_array(type_name_node)) out += "[]";
