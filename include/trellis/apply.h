@@ -47,16 +47,22 @@ struct ApplyOptions {
   FailurePolicy on_failure = FailurePolicy::kIsolate;
 };
 
+// The up section of every step of a plan, split into statements (one list per step).
+using SplitPlan = std::vector<std::vector<Statement>>;
+
 // Runs `plan` on `driver`, which must hold the runner lock and have its state ensured.
-// Returns one outcome per step, in plan order. Throws Error(kConnection) if the connection
-// is lost (what committed before stays recorded).
+// `split` is what preflight() returned for this plan. Returns one outcome per step, in plan
+// order. Throws Error(kConnection) if the connection is lost (what committed before stays
+// recorded).
 std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Plan& plan,
-                                  const ApplyOptions& options, ApplyObserver& observer);
+                                  const SplitPlan& split, const ApplyOptions& options,
+                                  ApplyObserver& observer);
 
 // Splits every pending migration with the database's parser before anything runs, so a
 // statement that cannot even be parsed (PostgreSQL) is bad input: throws Error(kParse)
-// naming each file and line, and nothing is applied.
-void preflight(Driver& driver, const Workspace& ws, const Plan& plan);
+// naming each file and line, and nothing is applied. Returns the statements, so that
+// run_plan does not split them again.
+SplitPlan preflight(Driver& driver, const Workspace& ws, const Plan& plan);
 
 // The timeouts for one migration: its directives, else the environment's settings.
 Timeouts timeouts_for(const Migration& m, const Environment& env);

@@ -24,6 +24,10 @@ struct Finding {
 // an applied one of their own feature, failed and interrupted migrations.
 std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& state);
 
+// Throws Error(kPlan) listing every applied migration whose file changed since, with the
+// way out: revert the file or `trellis accept` it. Runs before anything is applied.
+void refuse_edited(const Graph& graph, const StateIndex& state);
+
 // The first 12 hex digits, for messages.
 std::string short_checksum(const std::string& checksum);
 

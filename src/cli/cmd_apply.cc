@@ -24,17 +24,6 @@ Millis lock_wait_of(const ApplyFlags& f, const Environment& env) {
   return *d;
 }
 
-// Refuses to run while applied files differ from what was applied.
-void refuse_edited(const std::vector<Finding>& findings) {
-  std::vector<std::string> lines;
-  for (const auto& f : findings) {
-    if (f.kind == "checksum-mismatch") lines.push_back(f.message);
-  }
-  if (lines.empty()) return;
-  throw Error(ErrorKind::kPlan, join(lines, "\n"),
-              "revert the file(s), or run 'trellis accept ID' to record the new checksum");
-}
-
 // What apply does while the migration files load. It writes nothing, so bad files still
 // leave the database untouched: it connects (to a SQLite file only if the file exists,
 // since opening would create it), takes the runner lock only if it is free right now
@@ -118,8 +107,8 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
     print_plan_errors(plan);
     return static_cast<int>(ExitCode::kBadInput);
   }
-  refuse_edited(integrity_findings(ws.graph(), state));
-  preflight(*driver, ws, plan);
+  refuse_edited(ws.graph(), state);
+  SplitPlan split = preflight(*driver, ws, plan);
   const Output& out = Output::get();
   if (plan.steps.empty() && !f.json) {
     out.line("Nothing to apply in " + ws.env().name + " (" + driver->display_target() + "): " +
@@ -134,7 +123,7 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   PrintingObserver observer(f.json);
   ApplyOptions options;
   options.on_failure = f.fail_fast ? FailurePolicy::kFailFast : FailurePolicy::kIsolate;
-  auto outcomes = run_plan(*driver, ws, plan, options, observer);
+  auto outcomes = run_plan(*driver, ws, plan, split, options, observer);
   driver->release_lock();
   if (f.json) out.json(results_json(ws.graph(), outcomes));
   else if (!outcomes.empty()) print_summary(ws.graph(), outcomes, "applied");

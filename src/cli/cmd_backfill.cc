@@ -131,8 +131,10 @@ int resume(const Workspace& ws, const BackfillFlags& f) {
   for (const auto& h : plan.held) {
     if (ws.graph().at(h.node).id == m.id) throw Error(ErrorKind::kPlan, m.id + " is held back: " + h.detail);
   }
+  refuse_edited(ws.graph(), state);
+  SplitPlan split = preflight(*driver, ws, plan);
   PrintingObserver observer(false);
-  auto outcomes = run_plan(*driver, ws, plan, ApplyOptions{}, observer);
+  auto outcomes = run_plan(*driver, ws, plan, split, ApplyOptions{}, observer);
   driver->release_lock();
   print_summary(ws.graph(), outcomes, "applied");
   for (const auto& o : outcomes) {

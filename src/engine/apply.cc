@@ -26,12 +26,15 @@ Timeouts timeouts_for(const Migration& m, const Environment& env) {
   return t;
 }
 
-void preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
+SplitPlan preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
   std::vector<std::string> problems;
+  SplitPlan split;
+  split.reserve(plan.steps.size());
   for (const Step& step : plan.steps) {
     const Migration& m = ws.graph().at(step.node);
+    split.emplace_back();
     try {
-      driver.split(m.up.sql, m.up.first_line);
+      split.back() = driver.split(m.up.sql, m.up.first_line);
     } catch (const Error& e) {
       std::string msg = e.what();
       // "line 12: syntax error …" -> "migrations/a/0001_x.sql:12: syntax error …"
@@ -48,17 +51,20 @@ void preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
     for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p;
     throw Error(ErrorKind::kParse, text, "nothing was applied; fix the SQL and run apply again");
   }
+  return split;
 }
 
 std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Plan& plan,
-                                  const ApplyOptions& options, ApplyObserver& observer) {
+                                  const SplitPlan& split, const ApplyOptions& options,
+                                  ApplyObserver& observer) {
   const Graph& g = ws.graph();
   StateIndex state(driver.load_state());
   std::vector<const StepOutcome*> outcome_of(g.size(), nullptr);
   std::vector<StepOutcome> out;
   out.reserve(plan.steps.size());
   bool stop = false;
-  for (const Step& step : plan.steps) {
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const Step& step = plan.steps[i];
     const Migration& m = g.at(step.node);
     StepOutcome o;
     o.node = step.node;
@@ -72,7 +78,7 @@ std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Pla
     }
     if (stop && o.result != StepResult::kBlocked) o.result = StepResult::kNotRun;
     if (!stop && o.result != StepResult::kBlocked) {
-      o = MigrationRunner(driver, ws.env(), observer).run(step.node, m, state.find(m.id));
+      o = MigrationRunner(driver, ws.env(), observer).run(step.node, m, state.find(m.id), split.at(i));
       if (o.result == StepResult::kFailed && options.on_failure == FailurePolicy::kFailFast) stop = true;
     }
     observer.on_done(m, o);

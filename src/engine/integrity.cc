@@ -2,9 +2,21 @@
 
 #include <unordered_map>
 
+#include "trellis/error.h"
+
 namespace trellis {
 
 std::string short_checksum(const std::string& checksum) { return checksum.substr(0, 12); }
+
+void refuse_edited(const Graph& graph, const StateIndex& state) {
+  std::string lines;
+  for (const auto& f : integrity_findings(graph, state)) {
+    if (f.kind == "checksum-mismatch") lines += (lines.empty() ? "" : "\n") + f.message;
+  }
+  if (lines.empty()) return;
+  throw Error(ErrorKind::kPlan, lines,
+              "revert the file(s), or run 'trellis accept ID' to record the new checksum");
+}
 
 std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& state) {
   std::vector<Finding> out;

@@ -43,12 +43,13 @@ bool MigrationRunner::wait_to_retry(const SqlError& e, int attempt, const Enviro
   return true;
 }
 
-StepOutcome MigrationRunner::run(Node node, const Migration& m, const StateRow* previous) {
+StepOutcome MigrationRunner::run(Node node, const Migration& m, const StateRow* previous,
+                                 const std::vector<Statement>& statements) {
   StepOutcome out;
   out.node = node;
   if (m.batch) return BackfillRunner(driver_, env_, observer_).run(m, previous, out);
-  if (m.tx == TxMode::kNone) return run_non_transactional(m, previous, out);
-  return run_transactional(m, out);
+  if (m.tx == TxMode::kNone) return run_non_transactional(m, previous, statements, out);
+  return run_transactional(m, statements, out);
 }
 
 StepOutcome MigrationRunner::fail(const Migration& m, StepOutcome out, const std::string& started,
@@ -68,17 +69,12 @@ StepOutcome MigrationRunner::fail(const Migration& m, StepOutcome out, const std
   return out;
 }
 
-StepOutcome MigrationRunner::run_transactional(const Migration& m, StepOutcome out) {
+StepOutcome MigrationRunner::run_transactional(const Migration& m,
+                                               const std::vector<Statement>& statements,
+                                               StepOutcome out) {
   std::string started = now_iso8601();
   auto t0 = SteadyClock::now();
   observer_.on_start(m, 0);
-  std::vector<Statement> statements;
-  try {
-    statements = driver_.split(m.up.sql, m.up.first_line);
-  } catch (const Error& e) {
-    out.error = e.what();
-    return fail(m, out, started, 0);
-  }
   Timeouts timeouts = timeouts_for(m, env_);
   for (int attempt = 0;; ++attempt) {
     out.attempts = attempt + 1;
@@ -117,16 +113,10 @@ StepOutcome MigrationRunner::run_transactional(const Migration& m, StepOutcome o
 }
 
 StepOutcome MigrationRunner::run_non_transactional(const Migration& m, const StateRow* previous,
+                                                   const std::vector<Statement>& statements,
                                                    StepOutcome out) {
   std::string started = now_iso8601();
   auto t0 = SteadyClock::now();
-  std::vector<Statement> statements;
-  try {
-    statements = driver_.split(m.up.sql, m.up.first_line);
-  } catch (const Error& e) {
-    out.error = e.what();
-    return fail(m, out, started, 0);
-  }
   // Resume after the statements an interrupted or failed run finished, but only if the
   // file is the one that run used; an edited file starts over.
   int done = 0;

@@ -13,8 +13,10 @@ class MigrationRunner {
   MigrationRunner(Driver& driver, const Environment& env, ApplyObserver& observer)
       : driver_(driver), env_(env), observer_(observer) {}
 
-  // `previous` is the migration's row before this run (failed or interrupted), if any.
-  StepOutcome run(Node node, const Migration& m, const StateRow* previous);
+  // `previous` is the migration's row before this run (failed or interrupted), if any;
+  // `statements` its up section, split by the driver.
+  StepOutcome run(Node node, const Migration& m, const StateRow* previous,
+                  const std::vector<Statement>& statements);
 
   // The wait before retry `attempt` (0-based) after a lock timeout: exponential with jitter.
   static Millis backoff(int attempt);
@@ -24,8 +26,10 @@ class MigrationRunner {
                             ApplyObserver& observer);
 
  private:
-  StepOutcome run_transactional(const Migration& m, StepOutcome out);
-  StepOutcome run_non_transactional(const Migration& m, const StateRow* previous, StepOutcome out);
+  StepOutcome run_transactional(const Migration& m, const std::vector<Statement>& statements,
+                                StepOutcome out);
+  StepOutcome run_non_transactional(const Migration& m, const StateRow* previous,
+                                    const std::vector<Statement>& statements, StepOutcome out);
   // Records the failure in its own transaction; returns the outcome.
   StepOutcome fail(const Migration& m, StepOutcome out, const std::string& started, int done);
 

@@ -235,3 +235,23 @@ TEST(BackfillSqlite, StatusBeforeAnyRunAndUsageErrors) {
 }
 
 }  // namespace
+
+namespace bf_test {
+namespace {
+
+// `backfill resume` runs a plan like apply does, so it refuses in the same cases.
+TEST(BackfillSqlite, ResumeRefusesAnEditedAppliedMigration) {
+  Project p;
+  write_feature(p, 100, "table=items key=id size=10", kRangeBody);
+  ASSERT_EQ(p.run({"apply", "--to", "data/0001"}).code, 0);
+  p.write("migrations/data/0001_items.sql",
+          "-- edited after it was applied\n-- +up\nCREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER);\n");
+  auto r = p.run({"backfill", "resume", "data/0002_fill"});
+  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_NE(r.err.find("data/0001_items was applied with checksum"), std::string::npos) << r.err;
+  EXPECT_FALSE(applied(p, "data/0002_fill"));
+  EXPECT_EQ(p.sql1("SELECT count(*) FROM items WHERE n > 0"), "0");
+}
+
+}  // namespace
+}  // namespace bf_test

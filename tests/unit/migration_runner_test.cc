@@ -31,7 +31,7 @@ class RunnerTest : public ::testing::Test {
     return driver_->query_scalar("SELECT name FROM sqlite_master WHERE name = '" + name + "'").has_value();
   }
   StepOutcome run(const Migration& m, const StateRow* previous = nullptr) {
-    return MigrationRunner(*driver_, env_, observer_).run(0, m, previous);
+    return MigrationRunner(*driver_, env_, observer_).run(0, m, previous, driver_->split(m.up.sql, m.up.first_line));
   }
 
   struct Retries : ApplyObserver {
