@@ -10,9 +10,7 @@ namespace {
 // "billing/0003_x" -> "billing/3", so short and full ids compare equal.
 std::string short_key(const std::string& id) {
   auto ref = parse_id(id);
-  if (!ref) return id;
-  auto nz = ref->number.find_first_not_of('0');
-  return ref->feature + "/" + (nz == std::string::npos ? "0" : ref->number.substr(nz));
+  return ref ? number_key(ref->feature, ref->number) : id;
 }
 
 }  // namespace

@@ -15,16 +15,6 @@ std::string_view without_leading_zeros(std::string_view number) {
   return i == std::string_view::npos ? std::string_view{} : number.substr(i);
 }
 
-std::string short_key(const std::string& feature, const std::string& number) {
-  std::string_view value = without_leading_zeros(number);
-  std::string key;
-  key.reserve(feature.size() + 1 + std::max<std::size_t>(value.size(), 1));
-  key.append(feature).append(1, '/');
-  if (value.empty()) key.append(1, '0');
-  else key.append(value);
-  return key;
-}
-
 }  // namespace
 
 Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations) {
@@ -36,7 +26,7 @@ Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations
   by_short_.reserve(n);
   for (Node i = 0; i < n; ++i) {
     by_id_.emplace(migrations[i].id, i);
-    by_short_.emplace(short_key(migrations[i].feature, migrations[i].number), i);
+    by_short_.emplace(number_key(migrations[i].feature, migrations[i].number), i);
   }
   // Rank by number value, then id. The numbers without leading zeros are computed once:
   // by value, a shorter one is smaller, and equal lengths compare as text.
@@ -61,7 +51,7 @@ std::optional<Node> Graph::find(std::string_view id) const {
   if (auto it = by_id_.find(std::string(id)); it != by_id_.end()) return it->second;
   auto ref = parse_id(id);
   if (!ref || !ref->slug.empty()) return std::nullopt;
-  if (auto it = by_short_.find(short_key(ref->feature, ref->number)); it != by_short_.end()) {
+  if (auto it = by_short_.find(number_key(ref->feature, ref->number)); it != by_short_.end()) {
     return it->second;
   }
   return std::nullopt;
@@ -75,7 +65,7 @@ void Graph::link(std::vector<std::string>& problems) {
     for (const auto& req : m.requirements) {
       std::string where = m.path + ":" + std::to_string(req.line) + ": requires '" + req.id + "'";
       auto ref = parse_id(req.id);
-      auto target = ref ? by_short_.find(short_key(ref->feature, ref->number)) : by_short_.end();
+      auto target = ref ? by_short_.find(number_key(ref->feature, ref->number)) : by_short_.end();
       if (target == by_short_.end()) {
         problems.push_back(where + ", which does not exist");
         continue;

@@ -52,6 +52,11 @@ std::optional<FileName> parse_file_name(std::string_view name) {
   return split_number(name.substr(0, name.size() - kExt.size()), /*slug_required=*/true);
 }
 
+std::string number_key(const std::string& feature, const std::string& number) {
+  auto i = number.find_first_not_of('0');
+  return feature + "/" + (i == std::string::npos ? "0" : number.substr(i));
+}
+
 std::optional<IdRef> parse_id(std::string_view text) {
   auto slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;

@@ -26,4 +26,8 @@ struct IdRef {
 // "billing/0002_invoices" or "billing/0002"; nullopt if malformed.
 std::optional<IdRef> parse_id(std::string_view text);
 
+// "billing/2" for feature "billing" and number "0002": equal for every way of writing
+// the same migration's number.
+std::string number_key(const std::string& feature, const std::string& number);
+
 }  // namespace trellis
