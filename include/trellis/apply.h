@@ -27,6 +27,9 @@ struct StepOutcome {
   std::string blocked_by; // id of the failed/blocked dependency
 };
 
+// "statement 2 (line 7): <database message>", or the message alone when no statement ran.
+std::string describe_failure(const StepOutcome& outcome);
+
 // Told about progress as it happens (the CLI prints it; tests may record it).
 class ApplyObserver {
  public:

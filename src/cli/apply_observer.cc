@@ -4,11 +4,6 @@
 
 namespace trellis::cli {
 
-std::string failure_text(const StepOutcome& o) {
-  if (o.statement == 0) return o.error;
-  return "statement " + std::to_string(o.statement) + " (line " + std::to_string(o.line) + "): " + o.error;
-}
-
 void PrintingObserver::on_start(const Migration& m, int resume_from) {
   if (quiet_ || resume_from == 0) return;
   Output::get().line("  " + m.id + ": resuming after statement " + std::to_string(resume_from));
@@ -67,7 +62,7 @@ void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, con
       case StepResult::kNotRun: ++not_run; break;
     }
     if (o.result == StepResult::kApplied) continue;
-    std::string why = o.result == StepResult::kFailed    ? failure_text(o)
+    std::string why = o.result == StepResult::kFailed    ? describe_failure(o)
                       : o.result == StepResult::kBlocked ? "depends on " + o.blocked_by
                       : o.error.empty()                 ? "not run (--fail-fast)"
                                                          : o.error;

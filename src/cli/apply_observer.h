@@ -22,8 +22,6 @@ class PrintingObserver : public ApplyObserver {
   BackfillProgressView progress_;
 };
 
-// "statement 2 (line 7): <message>"
-std::string failure_text(const StepOutcome& o);
 // The closing summary line and, when anything did not apply, a table of what and why.
 void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb);
 

@@ -19,6 +19,11 @@ const char* step_result_name(StepResult r) {
   return "not-run";
 }
 
+std::string describe_failure(const StepOutcome& o) {
+  if (o.statement == 0) return o.error;
+  return "statement " + std::to_string(o.statement) + " (line " + std::to_string(o.line) + "): " + o.error;
+}
+
 Timeouts timeouts_for(const Migration& m, const Environment& env) {
   Timeouts t;
   t.lock_timeout = m.lock_timeout.value_or(env.settings.lock_timeout);

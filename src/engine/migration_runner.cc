@@ -18,11 +18,6 @@ std::int64_t elapsed_ms(SteadyClock::time_point since) {
   return std::chrono::duration_cast<Millis>(SteadyClock::now() - since).count();
 }
 
-std::string describe_failure(const StepOutcome& o) {
-  if (o.statement == 0) return o.error;
-  return "statement " + std::to_string(o.statement) + " (line " + std::to_string(o.line) + "): " + o.error;
-}
-
 }  // namespace
 
 Millis MigrationRunner::backoff(int attempt) {
