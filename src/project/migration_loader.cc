@@ -69,7 +69,9 @@ void load_file(const Directory& dir, const std::string& name, const FileCache* c
 
 void load_feature(const Directory& dir, const std::string& rel_dir, const std::string& feature,
                   const FileCache* cache, FeatureLoad& out) {
-  for (const auto& file : dir.entries()) {
+  std::vector<Directory::Entry> files = dir.entries();
+  out.migrations.reserve(files.size());
+  for (const auto& file : files) {
     const std::string& name = file.name;
     if (name.empty() || name[0] == '.' || file.directory || !ends_with_sql(name)) continue;
     std::string rel = rel_dir + "/" + feature + "/" + name;
