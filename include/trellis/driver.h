@@ -91,6 +91,8 @@ class Driver {
   virtual void record(const StateRow& row, const HistoryEvent& event) = 0;
   // Deletes the row of `id` from trellis_migrations and appends `event`.
   virtual void forget(const std::string& id, const HistoryEvent& event) = 0;
+  // record() then commit(). A driver may send both in one round trip (PostgreSQL does).
+  virtual void record_and_commit(const StateRow& row, const HistoryEvent& event);
 
   // --- batched backfills (trellis/backfill.h) ----------------------------------------------
   // The defaults throw Error(kInternal): a driver that does not implement them cannot run

@@ -16,7 +16,8 @@ class Workspace {
  public:
   // Loads trellis.toml and every migration in `root`, selects the environment and builds
   // the graph. Throws Error(kConfig / kParse / kGraph).
-  Workspace(const std::string& root, const EnvSelection& selection);
+  Workspace(const std::string& root, const EnvSelection& selection,
+            FileCacheUse files = FileCacheUse::kReadWrite);
 
   // Work that needs only the configuration and the environment (typically: connecting
   // and reading the state of a read-only command).

@@ -7,13 +7,13 @@
 // not read back exactly (older format, truncated, damaged) is an empty cache.
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string_view>
 #include <unordered_map>
 
 #include "trellis/analysis.h"
 #include "trellis/error.h"
+#include "util/binary_codec.h"
+#include "util/cache_file.h"
 
 namespace trellis {
 namespace {
@@ -26,114 +26,8 @@ std::string cache_path(const std::string& dir) {
   return (std::filesystem::path(dir) / "analysis-cache.bin").string();
 }
 
-class Writer {
- public:
-  void u(std::uint64_t v) {
-    while (v >= 0x80) {
-      body_ += static_cast<char>((v & 0x7F) | 0x80);
-      v >>= 7;
-    }
-    body_ += static_cast<char>(v);
-  }
-  void i(std::int64_t v) { u((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63)); }
-  void b(bool v) { u(v ? 1 : 0); }
-  void s(const std::string& v) {
-    auto [it, added] = index_.try_emplace(v, static_cast<std::uint64_t>(strings_.size()));
-    if (added) strings_.push_back(&it->first);
-    u(it->second);
-  }
-
-  // The whole file: magic, format, string table, body.
-  std::string finish() {
-    std::string body = std::move(body_);
-    body_.clear();
-    body_.append(kMagic);
-    u(kCacheFormat);
-    u(strings_.size());
-    for (const std::string* str : strings_) {
-      u(str->size());
-      body_.append(*str);
-    }
-    body_.append(body);
-    return std::move(body_);
-  }
-
- private:
-  std::string body_;
-  std::unordered_map<std::string, std::uint64_t> index_;
-  std::vector<const std::string*> strings_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view data) : data_(data) {}
-  bool ok() const { return ok_; }
-
-  std::uint64_t u() {
-    std::uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= data_.size()) return fail();
-      auto byte = static_cast<unsigned char>(data_[pos_++]);
-      v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-      if (!(byte & 0x80)) return v;
-    }
-    return fail();
-  }
-  std::int64_t i() {
-    std::uint64_t v = u();
-    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
-  }
-  int n() { return static_cast<int>(i()); }
-  bool b() { return u() != 0; }
-  const std::string& s() {
-    std::uint64_t index = u();
-    if (index >= strings_.size()) {
-      fail();
-      return empty_;
-    }
-    return strings_[index];
-  }
-  template <typename E>
-  E e(E last) {
-    std::uint64_t v = u();
-    if (v > static_cast<std::uint64_t>(last)) fail();
-    return static_cast<E>(ok_ ? v : 0);
-  }
-  // Elements count of a list, bounded by the bytes left (each element takes >= 1 byte).
-  std::size_t count() {
-    std::uint64_t c = u();
-    if (c > data_.size() - pos_) return fail();
-    return static_cast<std::size_t>(c);
-  }
-
-  bool header() {
-    if (data_.substr(0, kMagic.size()) != kMagic) return false;
-    pos_ = kMagic.size();
-    if (u() != kCacheFormat) return false;
-    std::size_t total = count();
-    strings_.reserve(total);
-    for (std::size_t k = 0; k < total && ok_; ++k) {
-      std::size_t len = count();
-      if (!ok_) break;
-      strings_.emplace_back(data_.substr(pos_, len));
-      pos_ += len;
-    }
-    return ok_;
-  }
-  bool at_end() const { return pos_ == data_.size(); }
-
- private:
-  std::uint64_t fail() {
-    ok_ = false;
-    pos_ = data_.size();
-    return 0;
-  }
-  std::string_view data_;
-  std::size_t pos_ = 0;
-  bool ok_ = true;
-  std::vector<std::string> strings_;
-  const std::string empty_;
-};
+using Writer = BinaryWriter;
+using Reader = BinaryReader;
 
 // ---- one function per type, writing and reading the same fields in the same order ----
 
@@ -196,6 +90,9 @@ void get(Reader& r, std::pair<std::string, std::string>& p) {
   p.second = r.s();
 }
 
+void put(Writer& w, const StatementInfo& s);
+void get(Reader& r, StatementInfo& s);
+
 template <typename T>
 void put_list(Writer& w, const std::vector<T>& items) {
   w.u(items.size());
@@ -236,23 +133,15 @@ void get(Reader& r, StatementInfo& s) {
   get_list(r, s.column_types);
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return std::move(buffer).str();
-}
-
 }  // namespace
 
 AnalysisCache::AnalysisCache(std::string dir) : dir_(std::move(dir)) {}
 AnalysisCache::~AnalysisCache() = default;
 
 void AnalysisCache::load() {
-  std::string data = read_file(cache_path(dir_));
+  std::string data = read_cache_file(cache_path(dir_));
   Reader r(data);
-  if (!r.header()) return;
+  if (!r.header(kMagic, kCacheFormat)) return;
   std::size_t total = r.count();
   for (std::size_t k = 0; k < total && r.ok(); ++k) {
     std::string checksum = r.s();
@@ -291,17 +180,7 @@ void AnalysisCache::save() const {
     w.s(checksum);
     put_list(w, analysis.statements);
   }
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  std::string path = cache_path(dir_);
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << w.finish();
-    if (!out) throw Error(ErrorKind::kIo, "cannot write " + tmp, "check that " + dir_ + " is writable");
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw Error(ErrorKind::kIo, "cannot replace " + path + ": " + ec.message());
+  write_cache_file(dir_, "analysis-cache.bin", w.finish(kMagic, kCacheFormat));
 }
 
 }  // namespace trellis

@@ -40,9 +40,10 @@ Runner setup_check(CLI::App& sub, const Globals& g) {
       "ids, dangling requires and cycles (exit 2). With a database, check also compares it with "
       "the files: edited applied migrations (checksums), applied migrations whose file is gone, "
       "pending migrations numbered below applied ones, failed or interrupted migrations. Always: "
-      "cross-feature conflicts between independent features (kind \"conflict\"). Exit 1 on errors.");
+      "cross-feature conflicts between independent features (kind \"conflict\"). Exit 1 on errors. "
+      "check always reads and hashes every file, never trusting the file cache in .trellis/.");
   return [&g, json, offline, with_lint]() {
-    Workspace ws = g.workspace();
+    Workspace ws = g.workspace(FileCacheUse::kBypass);
     auto findings = check_findings(ws, *offline, *with_lint ? LintScope::kAllRules : LintScope::kConflictsOnly);
     bool errors = false;
     for (const auto& f : findings) errors = errors || f.severity == Severity::kError;

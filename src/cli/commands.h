@@ -22,7 +22,9 @@ struct Globals {
 
   EnvSelection selection() const { return EnvSelection{env, database}; }
   // Loads the project in `dir` with the selected environment.
-  Workspace workspace() const { return Workspace(dir, selection()); }
+  Workspace workspace(FileCacheUse files = FileCacheUse::kReadWrite) const {
+    return Workspace(dir, selection(), files);
+  }
   // The same, running `alongside` while the migration files load (see Workspace).
   Workspace workspace(const Workspace::Alongside& alongside) const {
     return Workspace(dir, selection(), alongside);

@@ -1,4 +1,4 @@
-// Default implementations of the optional parts of the Driver interface.
+// Default implementations of the optional and composite parts of the Driver interface.
 #include "trellis/driver.h"
 #include "trellis/error.h"
 
@@ -12,6 +12,11 @@ namespace {
 }
 
 }  // namespace
+
+void Driver::record_and_commit(const StateRow& row, const HistoryEvent& event) {
+  record(row, event);
+  commit();
+}
 
 std::int64_t Driver::execute_with(const Statement&, const std::vector<BoundParam>&) {
   unsupported(*this, "bound parameters");

@@ -2,8 +2,8 @@
 //
 // State lives in <state_schema>.migrations and <state_schema>.history; the runner lock is a
 // session-level advisory lock keyed on the schema name. Per transactional migration the
-// driver costs 3 round trips besides the statements themselves: begin (BEGIN + SET LOCAL
-// timeouts), record (upsert + history insert) and commit.
+// driver costs 2 round trips besides the statements themselves: begin (BEGIN + SET LOCAL
+// timeouts), and record + commit (upsert, history insert and COMMIT in one message).
 #include "db/postgres_driver.h"
 
 #include <algorithm>
@@ -156,6 +156,11 @@ class PostgresDriver final : public Driver {
 
   void record(const StateRow& row, const HistoryEvent& event) override {
     connection_.exec(state_.record_sql(row, event));
+  }
+  // One simple-query message: if the bookkeeping fails, PostgreSQL skips the COMMIT after
+  // it and the transaction stays open and aborted for the caller's rollback().
+  void record_and_commit(const StateRow& row, const HistoryEvent& event) override {
+    connection_.exec(state_.record_sql(row, event) + "\nCOMMIT;");
   }
   void forget(const std::string& id, const HistoryEvent& event) override {
     connection_.exec(state_.forget_sql(id, event));

@@ -58,8 +58,7 @@ StepOutcome MigrationRunner::fail(const Migration& m, StepOutcome out, const std
   ev.error = row.error;
   ev.duration_ms = out.duration_ms;
   driver_.begin(Timeouts{});
-  driver_.record(row, ev);
-  driver_.commit();
+  driver_.record_and_commit(row, ev);
   out.result = StepResult::kFailed;
   return out;
 }
@@ -87,8 +86,7 @@ StepOutcome MigrationRunner::run_transactional(const Migration& m,
       row.statements_done = static_cast<int>(statements.size());
       HistoryEvent ev = history_event(m, "apply");
       ev.duration_ms = row.duration_ms;
-      driver_.record(row, ev);
-      driver_.commit();
+      driver_.record_and_commit(row, ev);
       out.result = StepResult::kApplied;
       return out;
     } catch (const SqlError& e) {

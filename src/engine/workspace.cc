@@ -5,8 +5,8 @@
 
 namespace trellis {
 
-Workspace::Workspace(const std::string& root, const EnvSelection& selection)
-    : project_(load_project(root)), env_(select_environment(project_.config, selection)),
+Workspace::Workspace(const std::string& root, const EnvSelection& selection, FileCacheUse files)
+    : project_(load_project(root, files)), env_(select_environment(project_.config, selection)),
       graph_(std::make_unique<Graph>(project_.migrations)) {}
 
 Workspace::Workspace(const std::string& root, const EnvSelection& selection, const Alongside& alongside) {

@@ -1,8 +1,13 @@
 // Finds and parses every migration file of a project.
 #include <algorithm>
+#include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <iterator>
+#include <string_view>
 
+#include "project/file_cache.h"
+#include "project/migration_loader.h"
 #include "project/ids.h"
 #include "project/migration_parser.h"
 #include "trellis/error.h"
@@ -22,32 +27,75 @@ bool ends_with_sql(const std::string& name) {
 
 bool by_number(const Migration& a, const Migration& b) { return compare_numbers(a.number, b.number) < 0; }
 
+// What loading one feature directory produced.
+struct FeatureLoad {
+  std::vector<Migration> migrations;
+  std::deque<FileCache::Record> records;  // one per file read (with a cache only)
+  Diagnostics diag;
+};
+
+// Parses the cached content of `rec` when the file is unchanged; false when it must be read.
+bool parse_cached(const FileCache& cache, const Directory& dir, const std::string& name,
+                  FileCache::Record& rec, Migration& m, Diagnostics& diag) {
+  if (!dir.stamp(name, &rec.stamp)) return false;
+  const FileCache::Entry* hit = cache.find(rec.path, rec.stamp);
+  if (!hit) return false;
+  Migration parsed = m;
+  Diagnostics found;
+  parse_migration(hit->content, parsed, found);
+  if (parsed.checksum != hit->checksum) return false;  // a damaged entry: read the file
+  m = std::move(parsed);
+  diag.errors.insert(diag.errors.end(), found.errors.begin(), found.errors.end());
+  rec.content = hit->content;
+  rec.checksum = m.checksum;
+  rec.from_cache = true;
+  return true;
+}
+
+void load_file(const Directory& dir, const std::string& name, const FileCache* cache, Migration& m,
+               FeatureLoad& out) {
+  if (!cache) {
+    parse_migration(dir.read(name), m, out.diag);
+    return;
+  }
+  FileCache::Record& rec = out.records.emplace_back();
+  rec.path = m.path;
+  if (parse_cached(*cache, dir, name, rec, m, out.diag)) return;
+  rec.owned = dir.read(name, &rec.stamp);
+  rec.content = rec.owned;
+  parse_migration(rec.content, m, out.diag);
+  rec.checksum = m.checksum;
+}
+
 void load_feature(const Directory& dir, const std::string& rel_dir, const std::string& feature,
-                  std::vector<Migration>& out, Diagnostics& diag) {
-  auto first = static_cast<std::ptrdiff_t>(out.size());
+                  const FileCache* cache, FeatureLoad& out) {
   for (const auto& file : dir.entries()) {
     const std::string& name = file.name;
     if (name.empty() || name[0] == '.' || file.directory || !ends_with_sql(name)) continue;
     std::string rel = rel_dir + "/" + feature + "/" + name;
     auto parsed = parse_file_name(name);
     if (!parsed) {
-      diag.errors.push_back(rel + ": file name must be NNNN_slug.sql (digits, '_', then letters, "
-                                  "digits, '_' or '-')");
+      out.diag.errors.push_back(rel + ": file name must be NNNN_slug.sql (digits, '_', then letters, "
+                                      "digits, '_' or '-')");
       continue;
     }
-    Migration m;
+    Migration& m = out.migrations.emplace_back();
     m.feature = feature;
     m.number = parsed->number;
     m.slug = parsed->slug;
     m.id = feature + "/" + parsed->number + "_" + parsed->slug;
     m.path = rel;
-    parse_migration(dir.read(name), m, diag);
-    out.push_back(std::move(m));
+    load_file(dir, name, cache, m, out);
   }
   // File names sort as text; numbers of different widths need a sort by value (rarely: a
   // feature whose numbers all have one width is in order already).
-  auto begin = out.begin() + first;
-  if (!std::is_sorted(begin, out.end(), by_number)) std::stable_sort(begin, out.end(), by_number);
+  auto& all = out.migrations;
+  if (!std::is_sorted(all.begin(), all.end(), by_number)) std::stable_sort(all.begin(), all.end(), by_number);
+}
+
+bool cache_disabled_by_environment() {
+  const char* v = std::getenv("TRELLIS_NO_CACHE");
+  return v != nullptr && *v != '\0' && std::string_view(v) != "0";
 }
 
 void check_duplicate_numbers(const std::vector<Migration>& all, Diagnostics& diag) {
@@ -63,7 +111,14 @@ void check_duplicate_numbers(const std::vector<Migration>& all, Diagnostics& dia
 
 }  // namespace
 
-std::vector<Migration> load_migrations(const Config& config) {
+std::vector<Migration> load_migrations(const Config& config, FileCacheUse use) {
+  if (use == FileCacheUse::kBypass || cache_disabled_by_environment()) return load_migrations_with(config, nullptr);
+  FileCache cache((fs::path(config.root) / ".trellis").string(), FileCache::wall_clock_ns());
+  cache.load();
+  return load_migrations_with(config, &cache);
+}
+
+std::vector<Migration> load_migrations_with(const Config& config, FileCache* cache) {
   fs::path dir = fs::path(config.root) / config.migrations_dir;
   if (!fs::is_directory(dir)) {
     throw Error(ErrorKind::kConfig, "migrations directory '" + config.migrations_dir + "' not found in " +
@@ -76,20 +131,19 @@ std::vector<Migration> load_migrations(const Config& config) {
   // messages are the same as reading them one by one.
   Directory root(dir.string());
   std::vector<Directory::Entry> entries = root.entries();
-  std::vector<std::vector<Migration>> loaded(entries.size());
-  std::vector<Diagnostics> diags(entries.size());
+  std::vector<FeatureLoad> loaded(entries.size());
   std::vector<std::size_t> features;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string& name = entries[i].name;
     if (name.empty() || name[0] == '.') continue;
     if (!entries[i].directory) {
       if (ends_with_sql(name)) {
-        diags[i].errors.push_back(config.migrations_dir + "/" + name +
+        loaded[i].diag.errors.push_back(config.migrations_dir + "/" + name +
                                   ": migrations live in a feature directory (" + config.migrations_dir +
                                   "/<feature>/NNNN_slug.sql)");
       }
     } else if (!is_feature_name(name)) {
-      diags[i].errors.push_back(config.migrations_dir + "/" + name +
+      loaded[i].diag.errors.push_back(config.migrations_dir + "/" + name +
                                 ": feature names use lower-case letters, digits, '_' and '-'");
     } else {
       features.push_back(i);
@@ -97,18 +151,22 @@ std::vector<Migration> load_migrations(const Config& config) {
   }
   parallel_for(features.size(), [&](std::size_t k) {
     std::size_t i = features[k];
-    load_feature(Directory(root, entries[i].name), config.migrations_dir, entries[i].name, loaded[i],
-                 diags[i]);
+    load_feature(Directory(root, entries[i].name), config.migrations_dir, entries[i].name,
+                 cache, loaded[i]);
   });
   std::vector<Migration> all;
   std::size_t total = 0;
-  for (const auto& l : loaded) total += l.size();
+  for (const auto& l : loaded) total += l.migrations.size();
   all.reserve(total);
   Diagnostics diag;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    std::move(loaded[i].begin(), loaded[i].end(), std::back_inserter(all));
-    diag.errors.insert(diag.errors.end(), diags[i].errors.begin(), diags[i].errors.end());
+  std::vector<const FileCache::Record*> records;
+  records.reserve(total);
+  for (auto& l : loaded) {
+    std::move(l.migrations.begin(), l.migrations.end(), std::back_inserter(all));
+    diag.errors.insert(diag.errors.end(), l.diag.errors.begin(), l.diag.errors.end());
+    for (const auto& rec : l.records) records.push_back(&rec);
   }
+  if (cache) cache->save(records);
   check_duplicate_numbers(all, diag);
   if (!diag.empty()) {
     std::string message = join(diag.errors, "\n");
@@ -117,10 +175,10 @@ std::vector<Migration> load_migrations(const Config& config) {
   return all;
 }
 
-Project load_project(const std::string& root) {
+Project load_project(const std::string& root, FileCacheUse use) {
   Project p;
   p.config = load_config(root);
-  p.migrations = load_migrations(p.config);
+  p.migrations = load_migrations(p.config, use);
   return p;
 }
 

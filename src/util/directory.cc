@@ -36,6 +36,40 @@ class FileCloser {
   int fd_;
 };
 
+FileStamp stamp_of(const struct stat& st) {
+  auto ns = [](const struct timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; };
+  return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+          static_cast<std::int64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim)};
+}
+
+// Sized by fstat and read straight into the string. Asking for one byte more than the
+// size tells, in the same read, whether the file grew meanwhile (then reading goes on).
+// False with errno set on failure.
+bool read_fd(int fd, std::string* out, FileStamp* stamp) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return false;
+  if (stamp) *stamp = stamp_of(st);
+  std::size_t size = st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  out->assign(size + 1, '\0');
+  std::size_t used = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, out->data() + used, out->size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+    if (used < out->size()) {
+      if (used == size) break;  // the whole file as fstat saw it, and no byte more
+      continue;
+    }
+    out->resize(out->size() * 2);  // it grew: keep reading until end of file
+  }
+  out->resize(used);
+  return true;
+}
+
 }  // namespace
 
 Directory::Directory(const std::string& path) : Directory(AT_FDCWD, path, path) {}
@@ -76,33 +110,30 @@ std::vector<Directory::Entry> Directory::entries() const {
   return out;
 }
 
-// Sized by fstat and read straight into the string. Asking for one byte more than the
-// size tells, in the same read, whether the file grew meanwhile (then reading goes on).
-std::string Directory::read(const std::string& name) const {
+std::string Directory::read(const std::string& name, FileStamp* stamp) const {
   int fd = ::openat(fd_, name.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(path_ + "/" + name, "cannot read", errno);
   FileCloser closer(fd);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) fail(path_ + "/" + name, "cannot read", errno);
-  std::size_t size = st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
-  std::string out(size + 1, '\0');
-  std::size_t used = 0;
-  for (;;) {
-    ssize_t n = ::read(fd, out.data() + used, out.size() - used);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail(path_ + "/" + name, "cannot read", errno);
-    }
-    if (n == 0) break;
-    used += static_cast<std::size_t>(n);
-    if (used < out.size()) {
-      if (used == size) break;  // the whole file as fstat saw it, and no byte more
-      continue;
-    }
-    out.resize(out.size() * 2);  // it grew: keep reading until end of file
-  }
-  out.resize(used);
+  std::string out;
+  if (!read_fd(fd, &out, stamp)) fail(path_ + "/" + name, "cannot read", errno);
   return out;
+}
+
+bool Directory::stamp(const std::string& name, FileStamp* out) const {
+  struct stat st {};
+  if (::fstatat(fd_, name.c_str(), &st, 0) != 0) return false;
+  *out = stamp_of(st);
+  return true;
+}
+
+bool read_whole_file(const std::string& path, std::string* out) {
+  out->clear();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  FileCloser closer(fd);
+  if (read_fd(fd, out, nullptr)) return true;
+  out->clear();
+  return false;
 }
 
 }  // namespace trellis

@@ -3,10 +3,24 @@
 // lookups: per file one openat, one fstat, one read and one close.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace trellis {
+
+// What the kernel says about a file's identity and last change. Any write to the file
+// changes ctime (which, unlike mtime, no tool can set back), so an unchanged stamp means
+// unchanged content, provided the stamp was taken when the file's ctime was already in
+// the past (see FileCache).
+struct FileStamp {
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
 
 class Directory {
  public:
@@ -26,13 +40,21 @@ class Directory {
   const std::string& path() const { return path_; }
   // Every entry but "." and "..", sorted by name (plain byte order).
   std::vector<Entry> entries() const;
-  // The whole content of the regular file `name`; throws Error(kIo) naming it.
-  std::string read(const std::string& name) const;
+  // The whole content of the regular file `name`; throws Error(kIo) naming it. With
+  // `stamp`, also the file's stamp as it was just before reading.
+  std::string read(const std::string& name, FileStamp* stamp = nullptr) const;
+  // The stamp of `name` (following symbolic links, as read does), without opening it.
+  // False when it cannot be had (then read() tells why).
+  bool stamp(const std::string& name, FileStamp* out) const;
 
  private:
   Directory(int parent_fd, std::string path, const std::string& name);
   std::string path_;
   int fd_ = -1;
 };
+
+// Reads the file at `path` into `out`. False (and `out` empty) when it does not exist or
+// cannot be read.
+bool read_whole_file(const std::string& path, std::string* out);
 
 }  // namespace trellis

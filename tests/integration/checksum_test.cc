@@ -1,5 +1,8 @@
 // checksum_test.cc — an applied migration whose file was edited (scenario 7).
+#include <chrono>
+#include <filesystem>
 #include <regex>
+#include <thread>
 
 #include "harness.h"
 
@@ -9,6 +12,16 @@ namespace {
 const char* const kOriginal = "-- +up\nCREATE TABLE core_users (id integer);\n";
 // An edit that keeps the schema the same, so that `check` sees no drift once accepted.
 const char* const kEdited = "-- +up\nCREATE TABLE core_users (id integer);  -- edited\n";
+
+// Matches the documented message; returns {applied, now} or empty strings.
+std::pair<std::string, std::string> mismatch(const std::string& text) {
+  static const std::regex pattern(
+      "core/0001_init was applied with checksum ([0-9a-f]{12}) but its file now has "
+      "([0-9a-f]{12})");
+  std::smatch match;
+  if (!std::regex_search(text, match, pattern)) return {};
+  return {match[1], match[2]};
+}
 
 class ChecksumTest : public BackendTest {
  protected:
@@ -28,16 +41,6 @@ class ChecksumTest : public BackendTest {
     auto rows = db_->query("SELECT checksum FROM " + db_->migrations_table() +
                            " WHERE id = 'core/0001_init'");
     return rows.empty() ? "" : rows.front();
-  }
-
-  // Matches the documented message; returns {applied, now} or empty strings.
-  static std::pair<std::string, std::string> mismatch(const std::string& text) {
-    static const std::regex pattern(
-        "core/0001_init was applied with checksum ([0-9a-f]{12}) but its file now has "
-        "([0-9a-f]{12})");
-    std::smatch match;
-    if (!std::regex_search(text, match, pattern)) return {};
-    return {match[1], match[2]};
   }
 };
 
@@ -103,6 +106,36 @@ TEST_P(ChecksumTest, RevertingTheEditClearsTheError) {
 }
 
 TRELLIS_BACKENDS(ChecksumTest);
+
+// Files older than the cache's settle margin (2 s) are read from .trellis/files.bin once
+// cached. An edit must still be seen: it moves the file's ctime.
+class CachedChecksumTest : public BackendTest {};
+
+TEST_P(CachedChecksumTest, EditOfACachedFileIsSeen) {
+  project_.write_simple_config(db_->url());
+  project_.write_migration("core", "0001_init.sql", kOriginal);
+  project_.write_migration("core", "0002_more.sql", migration("", "CREATE TABLE core_more (id integer);"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+
+  RunResult apply = project_.run({"apply"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_TRUE(std::filesystem::exists(project_.root() + "/.trellis/files.bin"));
+  RunResult status = project_.run({"status"});  // served from the cache
+  EXPECT_EQ(status.exit_code, 0) << status.describe();
+  EXPECT_TRUE(mismatch(status.out + status.err).first.empty()) << status.describe();
+
+  // Same length as the original, so only the stamp's times can tell.
+  std::string same_size = kOriginal;
+  same_size.replace(same_size.find("id integer"), 10, "ID INTEGER");
+  project_.write_migration("core", "0001_init.sql", same_size);
+  status = project_.run({"status"});
+  EXPECT_FALSE(mismatch(status.out + status.err).first.empty()) << status.describe();
+  RunResult refused = project_.run({"apply"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.describe();
+}
+
+// The file cache does not depend on the backend: SQLite covers it.
+INSTANTIATE_TEST_SUITE_P(Backends, CachedChecksumTest, ::testing::Values("sqlite"), backend_name);
 
 }  // namespace
 }  // namespace trellis_test
