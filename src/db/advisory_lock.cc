@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "db/libpq_api.h"
 #include "trellis/error.h"
 
 namespace trellis::pg {
@@ -66,7 +67,7 @@ std::string describe_lock_holder(Connection& connection, std::int64_t key) {
       "  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
       "  AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid",
       {std::to_string(bits >> 32), std::to_string(bits & 0xFFFFFFFFULL)});
-  if (PQntuples(result.get()) == 0) return "a session that is not visible to this user";
+  if (libpq().PQntuples(result.get()) == 0) return "a session that is not visible to this user";
   return "pid " + text_at(result, 0, 0) + ", user " + text_at(result, 0, 1) +
          ", application '" + text_at(result, 0, 2) + "', client " + text_at(result, 0, 3) +
          ", connected since " + text_at(result, 0, 4) + ", now " + text_at(result, 0, 5);

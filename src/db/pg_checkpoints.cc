@@ -1,6 +1,7 @@
 #include "db/pg_checkpoints.h"
 
 #include "db/advisory_lock.h"
+#include "db/libpq_api.h"
 #include "trellis/error.h"
 
 namespace trellis::pg {
@@ -64,7 +65,8 @@ std::vector<BackfillCheckpoint> Checkpoints::load() {
   Result r = connection_.exec("SELECT id, checksum, mode, last_key, last_key IS NULL, rows_done, batches, status, "
                               "pause_requested, " + iso("started_at") + ", " + iso("updated_at") +
                               ", active_ms, coalesce(error, '') FROM " + table_ + " ORDER BY id");
-  for (int i = 0; i < PQntuples(r.get()); ++i) {
+  const auto& pq = libpq();
+  for (int i = 0; i < pq.PQntuples(r.get()); ++i) {
     BackfillCheckpoint c;
     c.id = text_at(r, i, 0);
     c.checksum = text_at(r, i, 1);
@@ -92,7 +94,7 @@ bool Checkpoints::request_pause(const std::string& id, PauseRequest request) {
                         ? "pause_requested = true"
                         : "pause_requested = false, status = CASE status WHEN 'paused' THEN 'running' ELSE status END";
   Result r = connection_.exec_params("UPDATE " + table_ + " SET " + set + " WHERE id = $1", {id});
-  const char* n = PQcmdTuples(r.get());
+  const char* n = libpq().PQcmdTuples(r.get());
   return n != nullptr && to_int(n) > 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "db/libpq_api.h"
 #include "trellis/driver.h"
 #include "trellis/error.h"
 
@@ -27,29 +28,32 @@ std::string or_empty(const char* text) { return text == nullptr ? std::string() 
 // libpq's messages do not contain the password, but a malformed URL may be echoed back:
 // scrub whatever password libpq parsed or used, and mask URL-shaped text.
 std::string scrub(std::string message, PGconn* conn, const std::string& conninfo) {
-  if (conn != nullptr) replace_all(message, or_empty(PQpass(conn)), "***");
+  const auto& pq = libpq();
+  if (conn != nullptr) replace_all(message, or_empty(pq.PQpass(conn)), "***");
   char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
-  if (error != nullptr) PQfreemem(error);
+  PQconninfoOption* options = pq.PQconninfoParse(conninfo.c_str(), &error);
+  if (error != nullptr) pq.PQfreemem(error);
   for (PQconninfoOption* o = options; o != nullptr && o->keyword != nullptr; ++o) {
     if (std::string(o->keyword) == "password" && o->val != nullptr) {
       replace_all(message, o->val, "***");
     }
   }
-  if (options != nullptr) PQconninfoFree(options);
+  if (options != nullptr) pq.PQconninfoFree(options);
   replace_all(message, conninfo, mask_url(conninfo));
   return message;
 }
 
 [[noreturn]] void throw_connect_error(PGconn* conn, const std::string& conninfo) {
+  const auto& pq = libpq();
   std::string message = "cannot connect to PostgreSQL";
   if (conn != nullptr) {
-    message += " database \"" + or_empty(PQdb(conn)) + "\" on host \"" + or_empty(PQhost(conn)) +
-               "\" port " + or_empty(PQport(conn)) + " as user \"" + or_empty(PQuser(conn)) + "\"";
+    message += " database \"" + or_empty(pq.PQdb(conn)) + "\" on host \"" +
+               or_empty(pq.PQhost(conn)) + "\" port " + or_empty(pq.PQport(conn)) + " as user \"" +
+               or_empty(pq.PQuser(conn)) + "\"";
   }
-  std::string reason = conn == nullptr ? "out of memory" : trim(or_empty(PQerrorMessage(conn)));
+  std::string reason = conn == nullptr ? "out of memory" : trim(or_empty(pq.PQerrorMessage(conn)));
   message += ": " + scrub(reason, conn, conninfo);
-  if (conn != nullptr) PQfinish(conn);
+  if (conn != nullptr) pq.PQfinish(conn);
   throw Error(ErrorKind::kConnection, message,
               "check the database URL (" + mask_url(conninfo) +
                   "), that the server is running and reachable, and the credentials");
@@ -58,7 +62,7 @@ std::string scrub(std::string message, PGconn* conn, const std::string& conninfo
 void ignore_notice(void*, const char*) {}
 
 std::string field(const PGresult* result, int code) {
-  return result == nullptr ? std::string() : or_empty(PQresultErrorField(result, code));
+  return result == nullptr ? std::string() : or_empty(libpq().PQresultErrorField(result, code));
 }
 
 bool is_connection_lost_state(const std::string& sqlstate) {
@@ -68,37 +72,42 @@ bool is_connection_lost_state(const std::string& sqlstate) {
 
 // Ends a COPY the server started, so that the connection is usable again.
 void abandon_copy(PGconn* conn, ExecStatusType status) {
+  const auto& pq = libpq();
   if (status == PGRES_COPY_IN) {
-    PQputCopyEnd(conn, "trellis does not stream COPY data");
+    pq.PQputCopyEnd(conn, "trellis does not stream COPY data");
   } else {
     char* buffer = nullptr;
-    while (PQgetCopyData(conn, &buffer, 0) > 0) PQfreemem(buffer);
+    while (pq.PQgetCopyData(conn, &buffer, 0) > 0) pq.PQfreemem(buffer);
   }
-  while (PGresult* rest = PQgetResult(conn)) PQclear(rest);
+  while (PGresult* rest = pq.PQgetResult(conn)) pq.PQclear(rest);
 }
 
 }  // namespace
 
+void ResultDeleter::operator()(PGresult* result) const { libpq().PQclear(result); }
+
 Connection::Connection(const std::string& conninfo) : target_(mask_url(conninfo)) {
   const char* keywords[] = {"dbname", "fallback_application_name", nullptr};
   const char* values[] = {conninfo.c_str(), "trellis", nullptr};
-  conn_ = PQconnectdbParams(keywords, values, 1);
-  if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
+  const auto& pq = libpq();
+  conn_ = pq.PQconnectdbParams(keywords, values, 1);
+  if (conn_ == nullptr || pq.PQstatus(conn_) != CONNECTION_OK) {
     PGconn* failed = conn_;
     conn_ = nullptr;
     throw_connect_error(failed, conninfo);
   }
-  PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+  pq.PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
 }
 
 Connection::~Connection() {
-  if (conn_ != nullptr) PQfinish(conn_);
+  if (conn_ != nullptr) libpq().PQfinish(conn_);
 }
 
 Result Connection::check(PGresult* raw) {
+  const auto& pq = libpq();
   ++round_trips_;
   Result result(raw);
-  ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
+  ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : pq.PQresultStatus(raw);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
     return result;
   }
@@ -110,56 +119,62 @@ Result Connection::check(PGresult* raw) {
   }
   std::string sqlstate = field(raw, PG_DIAG_SQLSTATE);
   std::string message = field(raw, PG_DIAG_MESSAGE_PRIMARY);
-  if (message.empty()) message = trim(or_empty(PQerrorMessage(conn_)));
+  if (message.empty()) message = trim(or_empty(pq.PQerrorMessage(conn_)));
   std::string detail = field(raw, PG_DIAG_MESSAGE_DETAIL);
   std::string hint = field(raw, PG_DIAG_MESSAGE_HINT);
   if (!detail.empty()) message += "\nDETAIL: " + detail;
   if (!hint.empty()) message += "\nHINT: " + hint;
-  bool lost = PQstatus(conn_) == CONNECTION_BAD || is_connection_lost_state(sqlstate);
+  bool lost = pq.PQstatus(conn_) == CONNECTION_BAD || is_connection_lost_state(sqlstate);
   throw SqlError(message, sqlstate, sqlstate == "55P03", lost);
 }
 
-Result Connection::exec(const std::string& sql) { return check(PQexec(conn_, sql.c_str())); }
+Result Connection::exec(const std::string& sql) {
+  return check(libpq().PQexec(conn_, sql.c_str()));
+}
 
 Result Connection::exec_params(const std::string& sql, const std::vector<Value>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Value& value : params) values.push_back(value ? value->c_str() : nullptr);
-  return check(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                            values.data(), nullptr, nullptr, 0));
+  return check(libpq().PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                    values.data(), nullptr, nullptr, 0));
 }
 
 std::string Connection::literal(std::string_view text) const {
-  char* quoted = PQescapeLiteral(conn_, text.data(), text.size());
+  const auto& pq = libpq();
+  char* quoted = pq.PQescapeLiteral(conn_, text.data(), text.size());
   if (quoted == nullptr) {
-    throw Error(ErrorKind::kInternal, "cannot quote a literal: " + or_empty(PQerrorMessage(conn_)));
+    throw Error(ErrorKind::kInternal,
+                "cannot quote a literal: " + or_empty(pq.PQerrorMessage(conn_)));
   }
   std::string out(quoted);
-  PQfreemem(quoted);
+  pq.PQfreemem(quoted);
   return out;
 }
 
 std::string Connection::identifier(std::string_view name) const {
-  char* quoted = PQescapeIdentifier(conn_, name.data(), name.size());
+  const auto& pq = libpq();
+  char* quoted = pq.PQescapeIdentifier(conn_, name.data(), name.size());
   if (quoted == nullptr) {
     throw Error(ErrorKind::kInternal,
-                "cannot quote an identifier: " + or_empty(PQerrorMessage(conn_)));
+                "cannot quote an identifier: " + or_empty(pq.PQerrorMessage(conn_)));
   }
   std::string out(quoted);
-  PQfreemem(quoted);
+  pq.PQfreemem(quoted);
   return out;
 }
 
 bool Connection::in_transaction() const {
-  PGTransactionStatusType status = PQtransactionStatus(conn_);
+  PGTransactionStatusType status = libpq().PQtransactionStatus(conn_);
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
-bool Connection::lost() const { return PQstatus(conn_) == CONNECTION_BAD; }
+bool Connection::lost() const { return libpq().PQstatus(conn_) == CONNECTION_BAD; }
 
 std::string text_at(const Result& result, int row, int column) {
-  if (PQgetisnull(result.get(), row, column)) return {};
-  return PQgetvalue(result.get(), row, column);
+  const auto& pq = libpq();
+  if (pq.PQgetisnull(result.get(), row, column)) return {};
+  return pq.PQgetvalue(result.get(), row, column);
 }
 
 }  // namespace trellis::pg

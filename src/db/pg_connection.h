@@ -1,7 +1,8 @@
 // pg_connection.h — one libpq connection: connecting with clear errors, running SQL,
 // turning failures into trellis::SqlError, and counting round trips.
 //
-// Only the PostgreSQL driver's files include this header (and so libpq-fe.h).
+// Only the PostgreSQL driver's files include this header (and so libpq-fe.h). libpq is
+// loaded on first use (libpq_api.h): call its functions as libpq().PQ*.
 #pragma once
 
 #include <libpq-fe.h>
@@ -16,7 +17,7 @@
 namespace trellis::pg {
 
 struct ResultDeleter {
-  void operator()(PGresult* result) const { PQclear(result); }
+  void operator()(PGresult* result) const;
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 

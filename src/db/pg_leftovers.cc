@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "db/libpq_api.h"
+
 namespace trellis::pg {
 namespace {
 
@@ -114,7 +116,8 @@ std::vector<std::string> drop_leftovers(Connection& connection, const Concurrent
   const char* drop = connection.in_transaction() ? "DROP INDEX IF EXISTS "
                                                  : "DROP INDEX CONCURRENTLY IF EXISTS ";
   std::vector<std::string> lines;
-  for (int i = 0; i < PQntuples(found.get()); ++i) {
+  const auto& pq = libpq();
+  for (int i = 0; i < pq.PQntuples(found.get()); ++i) {
     std::string schema = text_at(found, i, 0);
     std::string name = text_at(found, i, 1);
     connection.exec(drop + connection.identifier(schema) + "." + connection.identifier(name));
@@ -136,7 +139,8 @@ std::vector<std::string> list_invalid_indexes(Connection& connection) {
       "                  WHERE p.index_relid = i.indexrelid) "
       "ORDER BY n.nspname, c.relname");
   std::vector<std::string> lines;
-  for (int i = 0; i < PQntuples(found.get()); ++i) {
+  const auto& pq = libpq();
+  for (int i = 0; i < pq.PQntuples(found.get()); ++i) {
     std::string name = text_at(found, i, 1);
     lines.push_back("index " + text_at(found, i, 0) + "." + name + " (INVALID: left by an " +
                     "interrupted " + origin_of(name) + ")");

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "db/advisory_lock.h"
+#include "db/libpq_api.h"
 #include "trellis/error.h"
 
 namespace trellis::pg {
@@ -80,7 +81,8 @@ std::vector<StateRow> StateTables::load_rows() {
       "coalesce(tool_version, ''), statements_done FROM " + quoted_schema_ +
       ".migrations ORDER BY id");
   std::vector<StateRow> rows;
-  for (int i = 0; i < PQntuples(result.get()); ++i) {
+  const auto& pq = libpq();
+  for (int i = 0; i < pq.PQntuples(result.get()); ++i) {
     StateRow row;
     row.id = text_at(result, i, 0);
     row.feature = text_at(result, i, 1);
@@ -106,7 +108,8 @@ std::vector<HistoryEvent> StateTables::load_history() {
       ", duration_ms, coalesce(error, ''), coalesce(\"by\", ''), coalesce(tool_version, '') "
       "FROM " + quoted_schema_ + ".history ORDER BY seq");
   std::vector<HistoryEvent> events;
-  for (int i = 0; i < PQntuples(result.get()); ++i) {
+  const auto& pq = libpq();
+  for (int i = 0; i < pq.PQntuples(result.get()); ++i) {
     HistoryEvent event;
     event.seq = to_int(text_at(result, i, 0));
     event.id = text_at(result, i, 1);

@@ -12,6 +12,7 @@
 
 #include "db/advisory_lock.h"
 #include "db/drivers.h"
+#include "db/libpq_api.h"
 #include "db/pg_checkpoints.h"
 #include "db/pg_connection.h"
 #include "db/pg_leftovers.h"
@@ -112,7 +113,7 @@ class PostgresDriver final : public Driver {
   }
   std::int64_t execute(const Statement& statement) override {
     pg::Result result = connection_.exec(statement.sql);
-    const char* tuples = PQcmdTuples(result.get());
+    const char* tuples = pg::libpq().PQcmdTuples(result.get());
     return tuples == nullptr || *tuples == '\0' ? 0 : std::stoll(tuples);
   }
   std::int64_t execute_with(const Statement& statement, const std::vector<BoundParam>& params) override {
@@ -127,7 +128,7 @@ class PostgresDriver final : public Driver {
       values.emplace_back(it->value);
     }
     pg::Result result = connection_.exec_params(positional.sql, values);
-    const char* tuples = PQcmdTuples(result.get());
+    const char* tuples = pg::libpq().PQcmdTuples(result.get());
     return tuples == nullptr || *tuples == '\0' ? 0 : std::stoll(tuples);
   }
   void save_checkpoint(const BackfillCheckpoint& c) override { checkpoints_.save(c); }
@@ -137,10 +138,11 @@ class PostgresDriver final : public Driver {
   }
 
   std::optional<std::string> query_scalar(const std::string& sql) override {
+    const auto& pq = pg::libpq();
     pg::Result result = connection_.exec(sql);
-    if (PQntuples(result.get()) == 0 || PQnfields(result.get()) == 0) return std::nullopt;
-    if (PQgetisnull(result.get(), 0, 0)) return std::nullopt;
-    return std::string(PQgetvalue(result.get(), 0, 0));
+    if (pq.PQntuples(result.get()) == 0 || pq.PQnfields(result.get()) == 0) return std::nullopt;
+    if (pq.PQgetisnull(result.get(), 0, 0)) return std::nullopt;
+    return std::string(pq.PQgetvalue(result.get(), 0, 0));
   }
 
   std::vector<std::string> clean_leftovers(const Statement& statement) override {
