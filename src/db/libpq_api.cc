@@ -63,7 +63,9 @@ LibPq load() {
   TRELLIS_RESOLVE(PQfreemem);
   TRELLIS_RESOLVE(PQgetCopyData);
   TRELLIS_RESOLVE(PQgetResult);
+  TRELLIS_RESOLVE(PQfname);
   TRELLIS_RESOLVE(PQgetisnull);
+  TRELLIS_RESOLVE(PQgetlength);
   TRELLIS_RESOLVE(PQgetvalue);
   TRELLIS_RESOLVE(PQhost);
   TRELLIS_RESOLVE(PQnfields);

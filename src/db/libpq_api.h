@@ -28,7 +28,9 @@ struct LibPq {
   decltype(&::PQfreemem) PQfreemem;
   decltype(&::PQgetCopyData) PQgetCopyData;
   decltype(&::PQgetResult) PQgetResult;
+  decltype(&::PQfname) PQfname;
   decltype(&::PQgetisnull) PQgetisnull;
+  decltype(&::PQgetlength) PQgetlength;
   decltype(&::PQgetvalue) PQgetvalue;
   decltype(&::PQhost) PQhost;
   decltype(&::PQnfields) PQnfields;

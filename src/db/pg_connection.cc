@@ -140,6 +140,10 @@ Result Connection::exec_params(const std::string& sql, const std::vector<Value>&
                                     values.data(), nullptr, nullptr, 0));
 }
 
+Result Connection::exec_binary(const std::string& sql) {
+  return check(libpq().PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1));
+}
+
 std::string Connection::literal(std::string_view text) const {
   const auto& pq = libpq();
   char* quoted = pq.PQescapeLiteral(conn_, text.data(), text.size());

@@ -38,6 +38,8 @@ class Connection {
   Result exec(const std::string& sql);
   // Runs one statement with text parameters $1, $2, …. Throws SqlError on failure.
   Result exec_params(const std::string& sql, const std::vector<Value>& params);
+  // Runs one statement without parameters, its result in binary format (pg_binary.h).
+  Result exec_binary(const std::string& sql);
 
   // 'text' quoted as a literal / "name" as an identifier, by libpq.
   std::string literal(std::string_view text) const;

@@ -5,6 +5,7 @@
 
 #include "db/advisory_lock.h"
 #include "db/libpq_api.h"
+#include "db/pg_binary.h"
 #include "trellis/error.h"
 
 namespace trellis::pg {
@@ -33,10 +34,12 @@ StateTables::StateTables(Connection& connection, std::string schema)
       quoted_schema_(connection.identifier(schema_)) {}
 
 bool StateTables::exist() {
+  if (known_to_exist_) return true;
   Result result = connection_.exec_params(
       "SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL",
       {quoted_schema_ + ".migrations", quoted_schema_ + ".history"});
-  return text_at(result, 0, 0) == "t";
+  known_to_exist_ = text_at(result, 0, 0) == "t";
+  return known_to_exist_;
 }
 
 std::string StateTables::ddl() const {
@@ -73,30 +76,29 @@ void StateTables::ensure() {
                    std::to_string(advisory_key("trellis ensure_state " + schema_)) + ");\n" + ddl());
 }
 
+// In binary format and in no particular order (callers index the rows by id; sorting on
+// the server cost about as much as the read itself).
 std::vector<StateRow> StateTables::load_rows() {
   if (!exist()) return {};
-  Result result = connection_.exec(
-      "SELECT id, feature, checksum, phase, status, " + iso("started_at") + ", " +
-      iso("finished_at") + ", duration_ms, coalesce(error, ''), coalesce(applied_by, ''), "
-      "coalesce(tool_version, ''), statements_done FROM " + quoted_schema_ +
-      ".migrations ORDER BY id");
-  std::vector<StateRow> rows;
-  const auto& pq = libpq();
-  for (int i = 0; i < pq.PQntuples(result.get()); ++i) {
-    StateRow row;
-    row.id = text_at(result, i, 0);
-    row.feature = text_at(result, i, 1);
-    row.checksum = text_at(result, i, 2);
-    row.phase = text_at(result, i, 3);
-    row.status = status_from(text_at(result, i, 4), row.id);
-    row.started_at = text_at(result, i, 5);
-    row.finished_at = text_at(result, i, 6);
-    row.duration_ms = to_int(text_at(result, i, 7));
-    row.error = text_at(result, i, 8);
-    row.applied_by = text_at(result, i, 9);
-    row.tool_version = text_at(result, i, 10);
-    row.statements_done = static_cast<int>(to_int(text_at(result, i, 11)));
-    rows.push_back(std::move(row));
+  Result result = connection_.exec_binary(
+      "SELECT id, feature, checksum, phase, status, started_at, finished_at, duration_ms, error, "
+      "applied_by, tool_version, statements_done FROM " + quoted_schema_ + ".migrations");
+  const int count = libpq().PQntuples(result.get());
+  std::vector<StateRow> rows(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    StateRow& row = rows[static_cast<std::size_t>(i)];
+    row.id = binary_text(result, i, 0);
+    row.feature = binary_text(result, i, 1);
+    row.checksum = binary_text(result, i, 2);
+    row.phase = binary_text(result, i, 3);
+    row.status = status_from(binary_text(result, i, 4), row.id);
+    row.started_at = binary_timestamp(result, i, 5);
+    row.finished_at = binary_timestamp(result, i, 6);
+    row.duration_ms = binary_integer(result, i, 7);
+    row.error = binary_text(result, i, 8);
+    row.applied_by = binary_text(result, i, 9);
+    row.tool_version = binary_text(result, i, 10);
+    row.statements_done = static_cast<int>(binary_integer(result, i, 11));
   }
   return rows;
 }

@@ -13,14 +13,15 @@ class StateTables {
  public:
   StateTables(Connection& connection, std::string schema);
 
-  // True when both tables exist.
+  // True when both tables exist. Once seen, that is remembered for the connection's life
+  // (trellis never drops them), which spares a round trip per later read.
   bool exist();
   // Creates the schema and tables if missing; serialised by a transaction-level advisory
   // lock so that concurrent runners do not trip over each other's CREATE … IF NOT EXISTS.
   void ensure();
   // CREATE SCHEMA / TABLE IF NOT EXISTS for both tables (also for offline SQL).
   std::string ddl() const;
-  std::vector<StateRow> load_rows();          // by id; empty when the tables are absent
+  std::vector<StateRow> load_rows();          // any order; empty when the tables are absent
   std::vector<HistoryEvent> load_history();   // by seq; empty when the tables are absent
 
   // One multi-statement string each (record_sql writes no history row when event.action is
@@ -37,6 +38,7 @@ class StateTables {
   Connection& connection_;
   std::string schema_;
   std::string quoted_schema_;
+  bool known_to_exist_ = false;
 };
 
 }  // namespace trellis::pg

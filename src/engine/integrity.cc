@@ -1,5 +1,6 @@
 #include "trellis/integrity.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "trellis/error.h"
@@ -41,12 +42,16 @@ std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& st
                          std::to_string(row->statements_done) + " statement(s); apply resumes it"});
     }
   }
+  // Rows come in the database's order: sort by id for a stable report.
+  std::vector<const StateRow*> orphans;
   for (const auto& row : state.rows()) {
-    if (!graph.find(row.id)) {
-      out.push_back({"missing-file", Severity::kError, row.id, "", 0,
-                     row.id + " is recorded as " + record_status_name(row.status) +
-                         " but has no migration file"});
-    }
+    if (!graph.find(row.id)) orphans.push_back(&row);
+  }
+  std::sort(orphans.begin(), orphans.end(), [](const StateRow* a, const StateRow* b) { return a->id < b->id; });
+  for (const StateRow* row : orphans) {
+    out.push_back({"missing-file", Severity::kError, row->id, "", 0,
+                   row->id + " is recorded as " + record_status_name(row->status) +
+                       " but has no migration file"});
   }
   for (Node i = 0; i < graph.size(); ++i) {
     const Migration& m = graph.at(i);

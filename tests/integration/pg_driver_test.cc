@@ -221,9 +221,26 @@ TEST(PgDriver, RoundTripsPerTransactionalMigration) {
   std::int64_t before = postgres_round_trips(*driver);
   driver->begin(Timeouts{Millis(3000), Millis(0)});
   driver->execute(stmt("CREATE TABLE t (id int)"));
-  driver->record(sample_row(), sample_event("apply"));
-  driver->commit();
-  EXPECT_EQ(postgres_round_trips(*driver) - before, 4);
+  driver->record_and_commit(sample_row(), sample_event("apply"));
+  EXPECT_EQ(postgres_round_trips(*driver) - before, 3);
+  EXPECT_EQ(driver->load_state().size(), 1u);
+  EXPECT_EQ(driver->query_scalar("SELECT to_regclass('t')"), "t");
+}
+
+// The bookkeeping and COMMIT go in one message: when the bookkeeping fails, COMMIT must
+// not run, and the caller's rollback() undoes the migration's own statements too.
+TEST(PgDriver, FailedBookkeepingSkipsTheCommitThatFollowsIt) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  auto driver = open_pg(server->create_database());
+  driver->ensure_state();
+  driver->begin(Timeouts{});
+  driver->execute(stmt("CREATE TABLE t (id int)"));
+  driver->execute(stmt("ALTER TABLE trellis.history ADD CONSTRAINT refuse CHECK (false) NOT VALID"));
+  EXPECT_THROW(driver->record_and_commit(sample_row(), sample_event("apply")), SqlError);
+  driver->rollback();
+  EXPECT_TRUE(driver->load_state().empty());
+  EXPECT_TRUE(driver->load_history().empty());
+  EXPECT_EQ(driver->query_scalar("SELECT to_regclass('t')"), std::nullopt);
 }
 
 TEST(PgDriver, BeginSetsTransactionLocalTimeouts) {
