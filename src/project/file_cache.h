@@ -29,13 +29,14 @@ class FileCache {
  public:
   static constexpr std::int64_t kSettle = 2'000'000'000;  // ns
 
-  // What one run read of one file; `content` points into `owned` or into the cache.
+  // What one run read of one file. `content` points into `owned` or into the cache;
+  // `path` (relative to the project root) and `checksum` into the parsed migration.
   struct Record {
-    std::string path;  // relative to the project root
+    std::string_view path;
     FileStamp stamp;
     std::string owned;
     std::string_view content;
-    std::string checksum;
+    std::string_view checksum;
     bool from_cache = false;
   };
 

@@ -1,7 +1,6 @@
 // Finds and parses every migration file of a project.
 #include <algorithm>
 #include <cstdlib>
-#include <deque>
 #include <filesystem>
 #include <iterator>
 #include <string_view>
@@ -25,74 +24,105 @@ bool ends_with_sql(const std::string& name) {
   return name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0;
 }
 
-bool by_number(const Migration& a, const Migration& b) { return compare_numbers(a.number, b.number) < 0; }
-
 // What loading one feature directory produced.
 struct FeatureLoad {
   std::vector<Migration> migrations;
-  std::deque<FileCache::Record> records;  // one per file read (with a cache only)
+  std::vector<FileCache::Record> records;  // one per migration, with a cache only
   Diagnostics diag;
 };
+
+// Back to what load_feature set before parsing, dropping what a parse filled in.
+void reset_to_header(Migration& m) {
+  Migration header;
+  header.id = std::move(m.id);
+  header.feature = std::move(m.feature);
+  header.number = std::move(m.number);
+  header.slug = std::move(m.slug);
+  header.path = std::move(m.path);
+  m = std::move(header);
+}
 
 // Parses the cached content of `rec` when the file is unchanged; false when it must be read.
 bool parse_cached(const FileCache& cache, const Directory& dir, const std::string& name,
                   FileCache::Record& rec, Migration& m, Diagnostics& diag) {
   if (!dir.stamp(name, &rec.stamp)) return false;
-  const FileCache::Entry* hit = cache.find(rec.path, rec.stamp);
+  const FileCache::Entry* hit = cache.find(m.path, rec.stamp);
   if (!hit) return false;
-  Migration parsed = m;
-  Diagnostics found;
-  parse_migration(hit->content, parsed, found);
-  if (parsed.checksum != hit->checksum) return false;  // a damaged entry: read the file
-  m = std::move(parsed);
-  diag.errors.insert(diag.errors.end(), found.errors.begin(), found.errors.end());
+  std::size_t errors_before = diag.errors.size();
+  parse_migration(hit->content, m, diag);
+  if (m.checksum != hit->checksum) {  // a damaged entry: forget this parse, read the file
+    diag.errors.resize(errors_before);
+    reset_to_header(m);
+    return false;
+  }
   rec.content = hit->content;
-  rec.checksum = m.checksum;
   rec.from_cache = true;
   return true;
 }
 
+// Fills `m` from the file `name`; with a cache, also `rec` (which then refers to m's path
+// and checksum).
 void load_file(const Directory& dir, const std::string& name, const FileCache* cache, Migration& m,
-               FeatureLoad& out) {
+               FileCache::Record* rec, Diagnostics& diag) {
   if (!cache) {
-    parse_migration(dir.read(name), m, out.diag);
+    parse_migration(dir.read(name), m, diag);
     return;
   }
-  FileCache::Record& rec = out.records.emplace_back();
-  rec.path = m.path;
-  if (parse_cached(*cache, dir, name, rec, m, out.diag)) return;
-  rec.owned = dir.read(name, &rec.stamp);
-  rec.content = rec.owned;
-  parse_migration(rec.content, m, out.diag);
-  rec.checksum = m.checksum;
+  rec->path = m.path;
+  if (!parse_cached(*cache, dir, name, *rec, m, diag)) {
+    rec->owned = dir.read(name, &rec->stamp);
+    rec->content = rec->owned;
+    parse_migration(rec->content, m, diag);
+  }
+  rec->checksum = m.checksum;
+}
+
+struct NamedFile {
+  const std::string* name;
+  FileName parts;
+};
+
+// The migration files of a feature directory, in number order (file names sort as text,
+// so numbers of different widths need a sort by value; rarely needed).
+std::vector<NamedFile> migration_files(const std::vector<Directory::Entry>& entries, const std::string& rel,
+                                       Diagnostics& diag) {
+  std::vector<NamedFile> out;
+  out.reserve(entries.size());
+  for (const auto& file : entries) {
+    const std::string& name = file.name;
+    if (name.empty() || name[0] == '.' || file.directory || !ends_with_sql(name)) continue;
+    auto parsed = parse_file_name(name);
+    if (!parsed) {
+      diag.errors.push_back(rel + "/" + name + ": file name must be NNNN_slug.sql (digits, '_', then letters, "
+                                               "digits, '_' or '-')");
+      continue;
+    }
+    out.push_back({&name, std::move(*parsed)});
+  }
+  auto by_number = [](const NamedFile& a, const NamedFile& b) {
+    return compare_numbers(a.parts.number, b.parts.number) < 0;
+  };
+  if (!std::is_sorted(out.begin(), out.end(), by_number)) std::stable_sort(out.begin(), out.end(), by_number);
+  return out;
 }
 
 void load_feature(const Directory& dir, const std::string& rel_dir, const std::string& feature,
                   const FileCache* cache, FeatureLoad& out) {
-  std::vector<Directory::Entry> files = dir.entries();
-  out.migrations.reserve(files.size());
-  for (const auto& file : files) {
-    const std::string& name = file.name;
-    if (name.empty() || name[0] == '.' || file.directory || !ends_with_sql(name)) continue;
-    std::string rel = rel_dir + "/" + feature + "/" + name;
-    auto parsed = parse_file_name(name);
-    if (!parsed) {
-      out.diag.errors.push_back(rel + ": file name must be NNNN_slug.sql (digits, '_', then letters, "
-                                      "digits, '_' or '-')");
-      continue;
-    }
-    Migration& m = out.migrations.emplace_back();
+  std::vector<Directory::Entry> entries = dir.entries();
+  std::string rel = rel_dir + "/" + feature;
+  std::vector<NamedFile> files = migration_files(entries, rel, out.diag);
+  // Sized once: records point into the migrations, which therefore never move here.
+  out.migrations.resize(files.size());
+  if (cache) out.records.resize(files.size());
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    Migration& m = out.migrations[k];
     m.feature = feature;
-    m.number = parsed->number;
-    m.slug = parsed->slug;
-    m.id = feature + "/" + parsed->number + "_" + parsed->slug;
-    m.path = rel;
-    load_file(dir, name, cache, m, out);
+    m.number = files[k].parts.number;
+    m.slug = files[k].parts.slug;
+    m.id = feature + "/" + m.number + "_" + m.slug;
+    m.path = rel + "/" + *files[k].name;
+    load_file(dir, *files[k].name, cache, m, cache ? &out.records[k] : nullptr, out.diag);
   }
-  // File names sort as text; numbers of different widths need a sort by value (rarely: a
-  // feature whose numbers all have one width is in order already).
-  auto& all = out.migrations;
-  if (!std::is_sorted(all.begin(), all.end(), by_number)) std::stable_sort(all.begin(), all.end(), by_number);
 }
 
 bool cache_disabled_by_environment() {
@@ -160,15 +190,19 @@ std::vector<Migration> load_migrations_with(const Config& config, FileCache* cac
   std::size_t total = 0;
   for (const auto& l : loaded) total += l.migrations.size();
   all.reserve(total);
+  if (cache) {  // before the migrations move: the records point into them
+    std::vector<const FileCache::Record*> records;
+    records.reserve(total);
+    for (const auto& l : loaded) {
+      for (const auto& rec : l.records) records.push_back(&rec);
+    }
+    cache->save(records);
+  }
   Diagnostics diag;
-  std::vector<const FileCache::Record*> records;
-  records.reserve(total);
   for (auto& l : loaded) {
     std::move(l.migrations.begin(), l.migrations.end(), std::back_inserter(all));
     diag.errors.insert(diag.errors.end(), l.diag.errors.begin(), l.diag.errors.end());
-    for (const auto& rec : l.records) records.push_back(&rec);
   }
-  if (cache) cache->save(records);
   check_duplicate_numbers(all, diag);
   if (!diag.empty()) {
     std::string message = join(diag.errors, "\n");

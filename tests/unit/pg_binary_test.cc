@@ -27,6 +27,18 @@ TEST(PgBinary, TimestampsBefore2000CountDown) {
   EXPECT_EQ(format_pg_timestamp(-1500), "1999-12-31T23:59:59.998Z");
 }
 
+// Expected texts from Python's datetime (proleptic Gregorian, UTC).
+TEST(PgBinary, CenturiesAndLeapRulesMatchAReferenceCalendar) {
+  EXPECT_EQ(format_pg_timestamp(-1549968479679177LL), "1950-11-19T13:12:00.320Z");
+  EXPECT_EQ(format_pg_timestamp(-26520596953127856LL), "1159-08-06T15:30:46.872Z");
+  EXPECT_EQ(format_pg_timestamp(29179049012637491LL), "2924-08-24T11:23:32.637Z");
+  EXPECT_EQ(format_pg_timestamp(-23217213545869269LL), "1264-04-10T06:00:54.130Z");
+  EXPECT_EQ(format_pg_timestamp(11994302005299704LL), "2380-01-31T22:33:25.299Z");
+  EXPECT_EQ(format_pg_timestamp(-14529366706598155LL), "1539-08-02T00:48:13.401Z");
+  EXPECT_EQ(format_pg_timestamp(3160857599999999LL), "2100-02-28T23:59:59.999Z");
+  EXPECT_EQ(format_pg_timestamp(-3150576000001000LL), "1900-02-28T23:59:59.999Z");
+}
+
 TEST(PgBinary, Infinities) {
   EXPECT_EQ(format_pg_timestamp(std::numeric_limits<std::int64_t>::max()), "infinity");
   EXPECT_EQ(format_pg_timestamp(std::numeric_limits<std::int64_t>::min()), "-infinity");
