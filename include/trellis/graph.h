@@ -52,7 +52,7 @@ class Graph {
   void check_cycles() const;
 
   const std::vector<Migration>* migrations_;
-  std::unordered_map<std::string, Node> by_id_;
+  std::unordered_map<std::string_view, Node> by_id_;  // views of the migrations' ids
   std::unordered_map<std::string, Node> by_short_;  // "feature/<number without zeros>"
   std::vector<std::vector<Node>> deps_, rdeps_, required_;
   std::vector<std::size_t> rank_;  // tie-break key

@@ -87,9 +87,24 @@ std::string format_pg_timestamp(std::int64_t micros) {
   auto in_day = static_cast<int>(seconds - days * 86400);
   int year = 0, month = 0, day = 0;
   civil_from_days(days, &year, &month, &day);
-  char out[96];  // room for any int the compiler cannot rule out
-  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day, in_day / 3600,
-                in_day / 60 % 60, in_day % 60, millis);
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ", digits written directly (snprintf showed in profiles).
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](std::size_t end, int value, int width) {
+    for (int i = 0; i < width; ++i, value /= 10) out[end - static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  if (year < 0 || year > 9999) {  // never in trellis' own rows; printf copes with any width
+    char wide[96];
+    std::snprintf(wide, sizeof wide, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day, in_day / 3600,
+                  in_day / 60 % 60, in_day % 60, millis);
+    return wide;
+  }
+  put(3, year, 4);
+  put(6, month, 2);
+  put(9, day, 2);
+  put(12, in_day / 3600, 2);
+  put(15, in_day / 60 % 60, 2);
+  put(18, in_day % 60, 2);
+  put(22, millis, 3);
   return out;
 }
 

@@ -48,7 +48,7 @@ Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations
 }
 
 std::optional<Node> Graph::find(std::string_view id) const {
-  if (auto it = by_id_.find(std::string(id)); it != by_id_.end()) return it->second;
+  if (auto it = by_id_.find(id); it != by_id_.end()) return it->second;
   auto ref = parse_id(id);
   if (!ref || !ref->slug.empty()) return std::nullopt;
   if (auto it = by_short_.find(number_key(ref->feature, ref->number)); it != by_short_.end()) {
