@@ -114,7 +114,8 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
     out.line("Nothing to apply in " + ws.env().name + " (" + driver->display_target() + "): " +
              std::to_string(state.rows().size()) + " migration(s) recorded, " +
              std::to_string(plan.held.size()) + " held back");
-    return 0;
+    driver.reset();  // closed cleanly (and the lock released); the rest need not be freed
+    exit_now(0);
   }
   if (!f.json) {
     out.line(out.paint(Style::kBold, "Applying " + std::to_string(plan.steps.size()) + " migration(s)") +

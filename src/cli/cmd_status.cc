@@ -74,7 +74,7 @@ void print_status(const Workspace& ws, const StatusReport& r) {
 Runner setup_status(CLI::App& sub, const Globals& g) {
   auto json = std::make_shared<bool>(false);
   sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
-  return [&g, json]() {
+  return [&g, json]() -> int {
     // Reading the database needs only the environment: it overlaps reading the files.
     std::unique_ptr<Driver> driver;
     std::vector<StateRow> rows;
@@ -84,11 +84,12 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
       rows = driver->load_state();
       leftovers = driver->find_leftovers();
     });
+    driver.reset();  // closed cleanly; the rest need not be freed one by one
     StateIndex state(std::move(rows));
     StatusReport report = build_status(ws, state, leftovers);
     if (*json) Output::get().json(status_json(ws, report));
     else print_status(ws, report);
-    return 0;
+    exit_now(0);
   };
 }
 

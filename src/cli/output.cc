@@ -90,6 +90,12 @@ void Output::table(const std::vector<std::string>& header,
   for (const auto& r : rows) render(r, Style::kPlain);
 }
 
+void exit_now(int code) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
+}
+
 int report_error(const std::exception& e) {
   const Output& out = Output::get();
   std::string prefix = "trellis: error: ";

@@ -30,6 +30,13 @@ class Output {
   bool color_;
 };
 
+// Ends the process with `code` once stdout and stderr are flushed, without destroying
+// what the command built. For a project of thousands of migrations that is tens of
+// thousands of strings, the parsed files and the database's schema: a few milliseconds
+// that a command taking twenty notices. Call it only at the very end of a command, with
+// every database connection already closed (destroyed).
+[[noreturn]] void exit_now(int code);
+
 // Prints a library error with its hint, and returns the exit status for it.
 int report_error(const std::exception& e);
 
