@@ -55,14 +55,19 @@ void FileCache::load() {
     e.stamp = get_stamp(r);
     e.checksum = r.bytes();
     e.content = r.bytes();
-    entries_[path] = e;
+    entries_.emplace_back(path, e);
   }
   if (!r.ok() || !r.at_end()) entries_.clear();  // a damaged cache is an empty cache
+  auto by_path = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(entries_.begin(), entries_.end(), by_path)) {
+    std::sort(entries_.begin(), entries_.end(), by_path);
+  }
 }
 
-const FileCache::Entry* FileCache::find(const std::string& path, const FileStamp& stamp) const {
-  auto it = entries_.find(path);
-  if (it == entries_.end() || !(it->second.stamp == stamp)) return nullptr;
+const FileCache::Entry* FileCache::find(std::string_view path, const FileStamp& stamp) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), path,
+                             [](const auto& entry, std::string_view key) { return entry.first < key; });
+  if (it == entries_.end() || it->first != path || !(it->second.stamp == stamp)) return nullptr;
   ++hits_;
   return &it->second;
 }

@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "util/directory.h"
@@ -54,7 +53,7 @@ class FileCache {
   void load();
   // The cached content of `path` when its stamp is exactly `stamp`. Safe to call from
   // several threads once load() has returned.
-  const Entry* find(const std::string& path, const FileStamp& stamp) const;
+  const Entry* find(std::string_view path, const FileStamp& stamp) const;
   // True when content read with this stamp may be cached (see kSettle).
   bool settled(const FileStamp& stamp) const;
   // Rewrites the cache with what this run read, when that differs from what it holds.
@@ -69,7 +68,9 @@ class FileCache {
   std::string dir_;
   std::int64_t now_ns_;
   std::string data_;
-  std::unordered_map<std::string_view, Entry> entries_;
+  // By path, for binary search: the loader writes them in the order it reads the
+  // directories, which is path order, so loading needs one allocation, not one per entry.
+  std::vector<std::pair<std::string_view, Entry>> entries_;
   mutable std::atomic<std::size_t> hits_{0};
 };
 
