@@ -18,7 +18,7 @@ namespace {
 
 [[noreturn]] void fail(const std::string& path, const char* what, int err) {
   throw Error(ErrorKind::kIo, path + ": " + what + ": " + std::strerror(err),
-              "check that the project directory is writable, or set TRELLIS_NO_CACHE=1");
+              "check that the project directory is writable (the cache only saves time)");
 }
 
 void write_all(int fd, std::string_view data, const std::string& path) {
