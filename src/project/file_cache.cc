@@ -68,7 +68,6 @@ const FileCache::Entry* FileCache::find(std::string_view path, const FileStamp& 
   auto it = std::lower_bound(entries_.begin(), entries_.end(), path,
                              [](const auto& entry, std::string_view key) { return entry.first < key; });
   if (it == entries_.end() || it->first != path || !(it->second.stamp == stamp)) return nullptr;
-  ++hits_;
   return &it->second;
 }
 
@@ -76,12 +75,13 @@ bool FileCache::settled(const FileStamp& stamp) const {
   return std::max(stamp.mtime_ns, stamp.ctime_ns) < now_ns_ - kSettle;
 }
 
-void FileCache::save(const std::vector<const Record*>& records) const {
+void FileCache::save(const std::vector<const Record*>& records) {
   std::size_t hits = 0, keep = 0;
   for (const Record* rec : records) {
     hits += rec->from_cache;
     keep += rec->from_cache || settled(rec->stamp);
   }
+  hits_ = hits;
   if (hits == keep && hits == entries_.size()) return;  // the cache holds exactly these
   BinaryWriter w;
   w.u(keep);

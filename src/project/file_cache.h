@@ -14,7 +14,6 @@
 // `trellis check` and TRELLIS_NO_CACHE=1 bypass the cache altogether.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -58,10 +57,10 @@ class FileCache {
   bool settled(const FileStamp& stamp) const;
   // Rewrites the cache with what this run read, when that differs from what it holds.
   // Best effort: a cache that cannot be written is skipped silently.
-  void save(const std::vector<const Record*>& records) const;
+  void save(const std::vector<const Record*>& records);
 
   std::size_t size() const { return entries_.size(); }
-  // How many find() calls returned an entry.
+  // How many of the files given to save() came from the cache.
   std::size_t hits() const { return hits_; }
 
  private:
@@ -71,7 +70,7 @@ class FileCache {
   // By path, for binary search: the loader writes them in the order it reads the
   // directories, which is path order, so loading needs one allocation, not one per entry.
   std::vector<std::pair<std::string_view, Entry>> entries_;
-  mutable std::atomic<std::size_t> hits_{0};
+  std::size_t hits_ = 0;
 };
 
 }  // namespace trellis
