@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ class Graph {
   explicit Graph(const std::vector<Migration>& migrations);
 
   std::size_t size() const { return migrations_->size(); }
+  // Distinct for every graph built in this process (never 0), for caches keyed by graph.
+  std::uint64_t serial() const { return serial_; }
   const Migration& at(Node n) const { return (*migrations_)[n]; }
 
   // Resolves a full id ("billing/0002_invoices") or short id ("billing/0002").
@@ -52,6 +55,7 @@ class Graph {
   void check_cycles() const;
 
   const std::vector<Migration>* migrations_;
+  std::uint64_t serial_;
   std::unordered_map<std::string_view, Node> by_id_;  // views of the migrations' ids
   std::unordered_map<std::string, Node> by_short_;  // "feature/<number without zeros>"
   std::vector<std::vector<Node>> deps_, rdeps_, required_;

@@ -1,7 +1,10 @@
 // trellis/plan.h — what apply would do, and what it holds back and why.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -16,13 +19,39 @@ class StateIndex {
  public:
   StateIndex() = default;
   explicit StateIndex(std::vector<StateRow> rows);
-  const StateRow* find(const std::string& id) const;
-  bool applied(const std::string& id) const;
+  // Movable, not copyable: the index keys are views of the rows' ids.
+  StateIndex(StateIndex&&) = default;
+  StateIndex& operator=(StateIndex&&) = default;
+  StateIndex(const StateIndex&) = delete;
+  StateIndex& operator=(const StateIndex&) = delete;
+
+  const StateRow* find(std::string_view id) const;
+  bool applied(std::string_view id) const;
   const std::vector<StateRow>& rows() const { return rows_; }
+
+  // The rows as a graph sees them: `by_node[n]` is node n's row (null when it has none),
+  // `top_applied[n]` the applied migration with the highest number in n's feature (none
+  // when no migration of it is applied), `orphans` the rows of no node, sorted by id.
+  // Resolved on the first call for a graph and kept, so that the planner, status and
+  // integrity checks read arrays instead of each looking every id up again. Not safe to
+  // call from several threads at once.
+  struct ByNode {
+    std::vector<const StateRow*> by_node;
+    std::vector<std::optional<Node>> top_applied;
+    std::vector<const StateRow*> orphans;
+  };
+  const ByNode& by_node(const Graph& graph) const;
+  const StateRow* row(const Graph& graph, Node n) const { return by_node(graph).by_node[n]; }
+  bool applied(const Graph& graph, Node n) const {
+    const StateRow* r = row(graph, n);
+    return r != nullptr && r->status == RecordStatus::kApplied;
+  }
 
  private:
   std::vector<StateRow> rows_;
-  std::unordered_map<std::string, std::size_t> by_id_;
+  std::unordered_map<std::string_view, std::size_t> by_id_;
+  mutable ByNode resolved_;
+  mutable std::uint64_t resolved_for_ = 0;  // Graph::serial(), 0 for none
 };
 
 enum class HoldReason {

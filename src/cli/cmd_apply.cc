@@ -28,11 +28,11 @@ Millis lock_wait_of(const ApplyFlags& f, const Environment& env) {
 // leave the database untouched: it connects (to a SQLite file only if the file exists,
 // since opening would create it), takes the runner lock only if it is free right now
 // (never waiting for it), and reads the state, which that lock keeps current until apply
-// runs. Whatever it could not do is done afterwards, as without it.
+// runs (indexed here too). Whatever it could not do is done afterwards, as without it.
 struct EarlyWork {
   std::unique_ptr<Driver> driver;
   bool locked = false;
-  std::optional<std::vector<StateRow>> rows;
+  std::optional<StateIndex> state;
 };
 
 bool opening_creates(const std::string& url) {
@@ -54,7 +54,7 @@ EarlyWork start_early(const Config& config, const Environment& env, OpenMode mod
     }
     early.locked = true;
   }
-  early.rows = early.driver->load_state();
+  early.state = StateIndex(early.driver->load_state());
   return early;
 }
 
@@ -62,13 +62,13 @@ std::unique_ptr<Driver> connected(const Workspace& ws, EarlyWork& early, OpenMod
   return early.driver ? std::move(early.driver) : ws.connect(mode);
 }
 
-std::vector<StateRow> state_rows(Driver& driver, EarlyWork& early) {
-  return early.rows ? std::move(*early.rows) : driver.load_state();
+StateIndex state_of(Driver& driver, EarlyWork& early) {
+  return early.state ? std::move(*early.state) : StateIndex(driver.load_state());
 }
 
 int preview(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   auto driver = connected(ws, early, OpenMode::kReadOnly);
-  StateIndex state(state_rows(*driver, early));
+  StateIndex state = state_of(*driver, early);
   Plan plan = make_plan(ws.graph(), ws.env(), state, f.plan);
   if (!plan.errors.empty()) {
     print_plan_errors(plan);
@@ -98,10 +98,10 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   auto driver = connected(ws, early, OpenMode::kReadWrite);
   if (!early.locked) {
     driver->acquire_lock(lock_wait_of(f, ws.env()));
-    early.rows.reset();  // read before the lock: read again
+    early.state.reset();  // read before the lock: read again
   }
   driver->ensure_state();  // changes nothing when the tables exist, so early rows hold
-  StateIndex state(state_rows(*driver, early));
+  StateIndex state = state_of(*driver, early);
   Plan plan = make_plan(ws.graph(), ws.env(), state, f.plan);
   if (!plan.errors.empty()) {
     print_plan_errors(plan);

@@ -75,17 +75,15 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
   auto json = std::make_shared<bool>(false);
   sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
   return [&g, json]() -> int {
-    // Reading the database needs only the environment: it overlaps reading the files.
-    std::unique_ptr<Driver> driver;
-    std::vector<StateRow> rows;
+    // Reading the database needs only the environment: it overlaps reading the files, and
+    // so does closing it and indexing what it holds.
+    StateIndex state;
     std::vector<std::string> leftovers;
     Workspace ws = g.workspace([&](const Config& config, const Environment& env) {
-      driver = open_driver(env.database, OpenMode::kReadOnly, config.state_schema);
-      rows = driver->load_state();
+      auto driver = open_driver(env.database, OpenMode::kReadOnly, config.state_schema);
+      state = StateIndex(driver->load_state());
       leftovers = driver->find_leftovers();
     });
-    driver.reset();  // closed cleanly; the rest need not be freed one by one
-    StateIndex state(std::move(rows));
     StatusReport report = build_status(ws, state, leftovers);
     if (*json) Output::get().json(status_json(ws, report));
     else print_status(ws, report);

@@ -41,6 +41,12 @@ class SqliteDriver final : public Driver {
   std::vector<StateRow> load_state() override {
     std::vector<StateRow> rows;
     if (!has_state()) return rows;
+    {  // sized once: a row is a dozen strings, and growing would move them all
+      Stmt count(db_, "SELECT count(*) FROM trellis_migrations");
+      if (step(count.get(), "reading trellis_migrations") == SQLITE_ROW) {
+        rows.reserve(static_cast<std::size_t>(sqlite3_column_int64(count.get(), 0)));
+      }
+    }
     Stmt s(db_, "SELECT id, feature, checksum, phase, status, started_at, COALESCE(finished_at,''), "
                 "duration_ms, COALESCE(error,''), COALESCE(applied_by,''), COALESCE(tool_version,''), "
                 "statements_done FROM trellis_migrations");

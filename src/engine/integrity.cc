@@ -1,7 +1,7 @@
 #include "trellis/integrity.h"
 
 #include <algorithm>
-#include <unordered_map>
+#include <optional>
 
 #include "trellis/error.h"
 
@@ -21,14 +21,12 @@ void refuse_edited(const Graph& graph, const StateIndex& state) {
 
 std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& state) {
   std::vector<Finding> out;
-  std::unordered_map<std::string, std::string> highest;  // feature -> highest applied number
+  const StateIndex::ByNode& rows = state.by_node(graph);
   for (Node i = 0; i < graph.size(); ++i) {
     const Migration& m = graph.at(i);
-    const StateRow* row = state.find(m.id);
+    const StateRow* row = rows.by_node[i];
     if (row == nullptr) continue;
     if (row->status == RecordStatus::kApplied) {
-      auto& top = highest[m.feature];
-      if (top.empty() || compare_numbers(m.number, top) > 0) top = m.number;
       if (row->checksum != m.checksum) {
         out.push_back({"checksum-mismatch", Severity::kError, m.id, m.path, 0,
                        m.id + " was applied with checksum " + short_checksum(row->checksum) +
@@ -42,23 +40,17 @@ std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& st
                          std::to_string(row->statements_done) + " statement(s); apply resumes it"});
     }
   }
-  // Rows come in the database's order: sort by id for a stable report.
-  std::vector<const StateRow*> orphans;
-  for (const auto& row : state.rows()) {
-    if (!graph.find(row.id)) orphans.push_back(&row);
-  }
-  std::sort(orphans.begin(), orphans.end(), [](const StateRow* a, const StateRow* b) { return a->id < b->id; });
-  for (const StateRow* row : orphans) {
+  for (const StateRow* row : rows.orphans) {  // sorted by id, for a stable report
     out.push_back({"missing-file", Severity::kError, row->id, "", 0,
                    row->id + " is recorded as " + record_status_name(row->status) +
                        " but has no migration file"});
   }
   for (Node i = 0; i < graph.size(); ++i) {
     const Migration& m = graph.at(i);
-    auto it = highest.find(m.feature);
-    if (!state.applied(m.id) && it != highest.end() && compare_numbers(it->second, m.number) > 0) {
+    std::optional<Node> top = rows.top_applied[i];
+    if (top && !state.applied(graph, i) && compare_numbers(graph.at(*top).number, m.number) > 0) {
       out.push_back({"out-of-order", Severity::kError, m.id, m.path, 0,
-                     m.id + " is pending but numbered below applied " + m.feature + "/" + it->second});
+                     m.id + " is pending but numbered below applied " + graph.at(*top).short_id()});
     }
   }
   return out;

@@ -1,7 +1,7 @@
 // The planner: pending = released features' migrations not yet applied, in dependency
 // order; everything else held back with its reason.
 #include <algorithm>
-#include <unordered_map>
+#include <optional>
 
 #include "trellis/error.h"
 #include "trellis/plan.h"
@@ -13,13 +13,8 @@ class Planner {
  public:
   Planner(const Graph& g, const Environment& env, const StateIndex& state, const PlanOptions& o)
       : g_(g), env_(env), o_(o), n_(g.size()), applied_(n_), target_(n_), needed_(n_),
-        pulled_(n_), held_(n_, false), held_reason_(n_) {
-    for (Node i = 0; i < n_; ++i) {
-      applied_[i] = state.applied(g.at(i).id);
-      if (!applied_[i]) continue;
-      auto& top = highest_applied_[g.at(i).feature];
-      if (top.empty() || compare_numbers(g.at(i).number, top) > 0) top = g.at(i).number;
-    }
+        pulled_(n_), held_(n_, false), held_reason_(n_), top_applied_(state.by_node(g).top_applied) {
+    for (Node i = 0; i < n_; ++i) applied_[i] = state.applied(g, i);
   }
 
   Plan run() {
@@ -81,9 +76,7 @@ class Planner {
   }
 
   bool out_of_order(Node i) const {
-    const Migration& m = g_.at(i);
-    auto it = highest_applied_.find(m.feature);
-    return it != highest_applied_.end() && compare_numbers(it->second, m.number) > 0;
+    return top_applied_[i] && compare_numbers(g_.at(*top_applied_[i]).number, g_.at(i).number) > 0;
   }
 
   void decide(Node i, Plan& plan) {
@@ -125,7 +118,7 @@ class Planner {
   std::size_t n_;
   std::vector<bool> applied_, target_, needed_, pulled_, held_;
   std::vector<HoldReason> held_reason_;
-  std::unordered_map<std::string, std::string> highest_applied_;  // feature -> number
+  const std::vector<std::optional<Node>>& top_applied_;  // see StateIndex::ByNode
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "trellis/status.h"
 
 #include <map>
+#include <string_view>
 
 namespace trellis {
 
@@ -18,14 +19,14 @@ const char* migration_state_name(MigrationState s) {
 
 namespace {
 
-int phase_rank(const std::string& p) { return p == "contract" ? 3 : p == "backfill" ? 2 : p == "expand" ? 1 : 0; }
+int phase_rank(std::string_view p) { return p == "contract" ? 3 : p == "backfill" ? 2 : p == "expand" ? 1 : 0; }
 
 std::vector<MigrationView> views(const Graph& g, const StateIndex& state, const Plan& plan) {
   std::vector<MigrationView> out(g.size());
   std::vector<Node> broken;
   for (Node n = 0; n < g.size(); ++n) {
     out[n].node = n;
-    out[n].row = state.find(g.at(n).id);
+    out[n].row = state.row(g, n);
     if (out[n].row == nullptr) continue;
     switch (out[n].row->status) {
       case RecordStatus::kApplied: out[n].state = MigrationState::kApplied; break;
@@ -66,11 +67,15 @@ StatusReport build_status(const Workspace& ws, const StateIndex& state,
   Plan plan = make_plan(g, ws.env(), state, PlanOptions{});
   r.migrations = views(g, state, plan);
   std::map<std::string, FeatureSummary> by_feature;
+  FeatureSummary* current = nullptr;  // a feature's migrations come one after another
   for (const auto& v : r.migrations) {
     const Migration& m = g.at(v.node);
-    FeatureSummary& f = by_feature[m.feature];
-    f.name = m.feature;
-    f.released = ws.env().releases(m.feature);
+    if (current == nullptr || current->name != m.feature) {
+      current = &by_feature[m.feature];
+      current->name = m.feature;
+      current->released = ws.env().releases(m.feature);
+    }
+    FeatureSummary& f = *current;
     switch (v.state) {
       case MigrationState::kApplied:
         ++f.applied;

@@ -1,6 +1,7 @@
 #include "trellis/graph.h"
 
 #include <algorithm>
+#include <atomic>
 #include <queue>
 
 #include "project/ids.h"
@@ -10,6 +11,11 @@
 namespace trellis {
 namespace {
 
+std::uint64_t next_serial() {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
+}
+
 std::string_view without_leading_zeros(std::string_view number) {
   auto i = number.find_first_not_of('0');
   return i == std::string_view::npos ? std::string_view{} : number.substr(i);
@@ -17,7 +23,7 @@ std::string_view without_leading_zeros(std::string_view number) {
 
 }  // namespace
 
-Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations) {
+Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations), serial_(next_serial()) {
   std::size_t n = migrations.size();
   deps_.resize(n);
   rdeps_.resize(n);

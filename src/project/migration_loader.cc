@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <iterator>
+#include <memory>
 #include <string_view>
 
 #include "project/file_cache.h"
@@ -20,16 +20,9 @@ namespace fs = std::filesystem;
 namespace trellis {
 namespace {
 
-bool ends_with_sql(const std::string& name) {
-  return name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0;
-}
+using EntryView = Directory::EntryView;
 
-// What loading one feature directory produced.
-struct FeatureLoad {
-  std::vector<Migration> migrations;
-  std::vector<FileCache::Record> records;  // one per migration, with a cache only
-  Diagnostics diag;
-};
+bool ends_with_sql(std::string_view name) { return name.size() > 4 && name.substr(name.size() - 4) == ".sql"; }
 
 // Back to what load_feature set before parsing, dropping what a parse filled in.
 void reset_to_header(Migration& m) {
@@ -77,27 +70,58 @@ void load_file(const Directory& dir, const std::string& name, const FileCache* c
   rec->checksum = m.checksum;
 }
 
+// A directory's entries: the cached ones when its stamp is the recorded one, else listed.
+struct DirListing {
+  std::string path;  // relative to the project root
+  std::vector<Directory::Entry> owned;  // when listed
+  FileCache::Listing listing;           // views into `path`, and `owned` or the cache
+};
+
+void list_directory(const Directory& dir, const FileCache* cache, DirListing& out) {
+  out.listing.path = out.path;
+  if (cache && dir.own_stamp(&out.listing.stamp)) {
+    if (const auto* hit = cache->find_listing(out.path, out.listing.stamp)) {
+      out.listing.entries = *hit;
+      out.listing.from_cache = true;
+      return;
+    }
+  }
+  out.owned = dir.entries();
+  out.listing.entries.reserve(out.owned.size());
+  for (const auto& e : out.owned) out.listing.entries.push_back({e.name, e.directory});
+}
+
 struct NamedFile {
-  const std::string* name;
+  std::string name;
   FileName parts;
+};
+
+// One entry of the migrations directory: a feature directory and its files, or only the
+// messages about an entry that is not one.
+struct FeatureSlot {
+  std::unique_ptr<Directory> dir;
+  DirListing listing;
+  std::vector<NamedFile> files;  // in number order
+  std::size_t first = 0;         // of its migrations in the project's list
+  Diagnostics diag;
 };
 
 // The migration files of a feature directory, in number order (file names sort as text,
 // so numbers of different widths need a sort by value; rarely needed).
-std::vector<NamedFile> migration_files(const std::vector<Directory::Entry>& entries, const std::string& rel,
+std::vector<NamedFile> migration_files(const std::vector<EntryView>& entries, const std::string& rel,
                                        Diagnostics& diag) {
   std::vector<NamedFile> out;
   out.reserve(entries.size());
   for (const auto& file : entries) {
-    const std::string& name = file.name;
+    std::string_view name = file.name;
     if (name.empty() || name[0] == '.' || file.directory || !ends_with_sql(name)) continue;
     auto parsed = parse_file_name(name);
     if (!parsed) {
-      diag.errors.push_back(rel + "/" + name + ": file name must be NNNN_slug.sql (digits, '_', then letters, "
-                                               "digits, '_' or '-')");
+      diag.errors.push_back(rel + "/" + std::string(name) +
+                            ": file name must be NNNN_slug.sql (digits, '_', then letters, digits, '_' or '-')");
       continue;
     }
-    out.push_back({&name, std::move(*parsed)});
+    out.push_back({std::string(name), std::move(*parsed)});
   }
   auto by_number = [](const NamedFile& a, const NamedFile& b) {
     return compare_numbers(a.parts.number, b.parts.number) < 0;
@@ -106,22 +130,26 @@ std::vector<NamedFile> migration_files(const std::vector<Directory::Entry>& entr
   return out;
 }
 
-void load_feature(const Directory& dir, const std::string& rel_dir, const std::string& feature,
-                  const FileCache* cache, FeatureLoad& out) {
-  std::vector<Directory::Entry> entries = dir.entries();
-  std::string rel = rel_dir + "/" + feature;
-  std::vector<NamedFile> files = migration_files(entries, rel, out.diag);
-  // Sized once: records point into the migrations, which therefore never move here.
-  out.migrations.resize(files.size());
-  if (cache) out.records.resize(files.size());
-  for (std::size_t k = 0; k < files.size(); ++k) {
-    Migration& m = out.migrations[k];
+void list_feature(const Directory& root, const std::string& rel_dir, const std::string& feature,
+                  const FileCache* cache, FeatureSlot& slot) {
+  slot.dir = std::make_unique<Directory>(root, feature);
+  slot.listing.path = rel_dir + "/" + feature;
+  list_directory(*slot.dir, cache, slot.listing);
+  slot.files = migration_files(slot.listing.listing.entries, slot.listing.path, slot.diag);
+}
+
+// Parses the slot's files into `out[slot.first …]`, and with a cache fills `records` alike.
+void load_feature(const std::string& feature, const FileCache* cache, FeatureSlot& slot,
+                  std::vector<Migration>& out, std::vector<FileCache::Record>& records) {
+  for (std::size_t k = 0; k < slot.files.size(); ++k) {
+    NamedFile& file = slot.files[k];
+    Migration& m = out[slot.first + k];
     m.feature = feature;
-    m.number = files[k].parts.number;
-    m.slug = files[k].parts.slug;
+    m.number = std::move(file.parts.number);
+    m.slug = std::move(file.parts.slug);
     m.id = feature + "/" + m.number + "_" + m.slug;
-    m.path = rel + "/" + *files[k].name;
-    load_file(dir, *files[k].name, cache, m, cache ? &out.records[k] : nullptr, out.diag);
+    m.path = slot.listing.path + "/" + file.name;
+    load_file(*slot.dir, file.name, cache, m, cache ? &records[slot.first + k] : nullptr, slot.diag);
   }
 }
 
@@ -141,6 +169,39 @@ void check_duplicate_numbers(const std::vector<Migration>& all, Diagnostics& dia
   }
 }
 
+// Sorts the root's entries into feature directories (in `features`) and messages.
+void classify_root(const Config& config, const std::vector<EntryView>& entries, std::vector<FeatureSlot>& slots,
+                   std::vector<std::size_t>& features) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    std::string name(entries[i].name);
+    if (name.empty() || name[0] == '.') continue;
+    if (!entries[i].directory) {
+      if (ends_with_sql(name)) {
+        slots[i].diag.errors.push_back(config.migrations_dir + "/" + name +
+                                       ": migrations live in a feature directory (" + config.migrations_dir +
+                                       "/<feature>/NNNN_slug.sql)");
+      }
+    } else if (!is_feature_name(name)) {
+      slots[i].diag.errors.push_back(config.migrations_dir + "/" + name +
+                                     ": feature names use lower-case letters, digits, '_' and '-'");
+    } else {
+      features.push_back(i);
+    }
+  }
+}
+
+void save_cache(FileCache& cache, const DirListing& root, const std::vector<FeatureSlot>& slots,
+                const std::vector<FileCache::Record>& records) {
+  std::vector<const FileCache::Listing*> listings{&root.listing};
+  for (const auto& slot : slots) {
+    if (slot.dir) listings.push_back(&slot.listing.listing);
+  }
+  std::vector<const FileCache::Record*> recs;
+  recs.reserve(records.size());
+  for (const auto& rec : records) recs.push_back(&rec);
+  cache.save(recs, listings);
+}
+
 }  // namespace
 
 std::vector<Migration> load_migrations(const Config& config, FileCacheUse use) {
@@ -157,52 +218,36 @@ std::vector<Migration> load_migrations_with(const Config& config, FileCache* cac
                                         config.root,
                 "create it, or set [project] migrations in trellis.toml");
   }
-  // One slot per entry of the migrations directory, in name order; feature directories
-  // are read in parallel (most of the time goes to the kernel opening and reading small
-  // files), then the slots are joined in order, so the result and the order of the
-  // messages are the same as reading them one by one.
+  // One slot per entry of the migrations directory, in name order. Feature directories
+  // are listed in parallel, then the list of migrations is sized once and every feature
+  // parses its files into its own part of it, in parallel again (most of the time goes to
+  // the kernel): the result and the order of the messages are those of a serial load.
   Directory root(dir.string());
-  std::vector<Directory::Entry> entries = root.entries();
-  std::vector<FeatureLoad> loaded(entries.size());
+  DirListing root_listing;
+  root_listing.path = config.migrations_dir;
+  list_directory(root, cache, root_listing);
+  const std::vector<EntryView>& entries = root_listing.listing.entries;
+  std::vector<FeatureSlot> slots(entries.size());
   std::vector<std::size_t> features;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const std::string& name = entries[i].name;
-    if (name.empty() || name[0] == '.') continue;
-    if (!entries[i].directory) {
-      if (ends_with_sql(name)) {
-        loaded[i].diag.errors.push_back(config.migrations_dir + "/" + name +
-                                  ": migrations live in a feature directory (" + config.migrations_dir +
-                                  "/<feature>/NNNN_slug.sql)");
-      }
-    } else if (!is_feature_name(name)) {
-      loaded[i].diag.errors.push_back(config.migrations_dir + "/" + name +
-                                ": feature names use lower-case letters, digits, '_' and '-'");
-    } else {
-      features.push_back(i);
-    }
-  }
+  classify_root(config, entries, slots, features);
   parallel_for(features.size(), [&](std::size_t k) {
     std::size_t i = features[k];
-    load_feature(Directory(root, entries[i].name), config.migrations_dir, entries[i].name,
-                 cache, loaded[i]);
+    list_feature(root, config.migrations_dir, std::string(entries[i].name), cache, slots[i]);
   });
-  std::vector<Migration> all;
   std::size_t total = 0;
-  for (const auto& l : loaded) total += l.migrations.size();
-  all.reserve(total);
-  if (cache) {  // before the migrations move: the records point into them
-    std::vector<const FileCache::Record*> records;
-    records.reserve(total);
-    for (const auto& l : loaded) {
-      for (const auto& rec : l.records) records.push_back(&rec);
-    }
-    cache->save(records);
+  for (auto& slot : slots) {
+    slot.first = total;
+    total += slot.files.size();
   }
+  std::vector<Migration> all(total);
+  std::vector<FileCache::Record> records(cache ? total : 0);
+  parallel_for(features.size(), [&](std::size_t k) {
+    std::size_t i = features[k];
+    load_feature(std::string(entries[i].name), cache, slots[i], all, records);
+  });
+  if (cache) save_cache(*cache, root_listing, slots, records);
   Diagnostics diag;
-  for (auto& l : loaded) {
-    std::move(l.migrations.begin(), l.migrations.end(), std::back_inserter(all));
-    diag.errors.insert(diag.errors.end(), l.diag.errors.begin(), l.diag.errors.end());
-  }
+  for (const auto& slot : slots) diag.errors.insert(diag.errors.end(), slot.diag.errors.begin(), slot.diag.errors.end());
   check_duplicate_numbers(all, diag);
   if (!diag.empty()) {
     std::string message = join(diag.errors, "\n");

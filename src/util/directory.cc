@@ -126,6 +126,13 @@ bool Directory::stamp(const std::string& name, FileStamp* out) const {
   return true;
 }
 
+bool Directory::own_stamp(FileStamp* out) const {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return false;
+  *out = stamp_of(st);
+  return true;
+}
+
 bool read_whole_file(const std::string& path, std::string* out) {
   out->clear();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

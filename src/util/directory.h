@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace trellis {
@@ -28,6 +29,11 @@ class Directory {
     std::string name;
     bool directory = false;
   };
+  // An entry whose name lives elsewhere (in a listing or in a cache file).
+  struct EntryView {
+    std::string_view name;
+    bool directory = false;
+  };
 
   // Opens `path`; throws Error(kIo) naming it.
   explicit Directory(const std::string& path);
@@ -40,6 +46,9 @@ class Directory {
   const std::string& path() const { return path_; }
   // Every entry but "." and "..", sorted by name (plain byte order).
   std::vector<Entry> entries() const;
+  // The stamp of this directory itself. Adding, removing or renaming an entry moves its
+  // mtime and ctime; editing a file inside does not.
+  bool own_stamp(FileStamp* out) const;
   // The whole content of the regular file `name`; throws Error(kIo) naming it. With
   // `stamp`, also the file's stamp as it was just before reading.
   std::string read(const std::string& name, FileStamp* stamp = nullptr) const;

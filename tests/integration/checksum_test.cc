@@ -134,6 +134,22 @@ TEST_P(CachedChecksumTest, EditOfACachedFileIsSeen) {
   EXPECT_EQ(refused.exit_code, 2) << refused.describe();
 }
 
+// Directory listings are cached too, by the directory's own stamp: a file added to a
+// cached directory moves that stamp, so it is found.
+TEST_P(CachedChecksumTest, FileAddedToACachedDirectoryIsApplied) {
+  project_.write_simple_config(db_->url());
+  project_.write_migration("core", "0001_init.sql", kOriginal);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  RunResult first = project_.run({"apply"});
+  ASSERT_EQ(first.exit_code, 0) << first.describe();
+
+  project_.write_migration("core", "0002_added.sql", migration("", "CREATE TABLE core_added (id integer);"));
+  RunResult apply = project_.run({"apply"});
+  EXPECT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_NE(apply.out.find("core/0002_added"), std::string::npos) << apply.describe();
+  EXPECT_TRUE(db_->has_table("core_added"));
+}
+
 // The file cache does not depend on the backend: SQLite covers it.
 INSTANTIATE_TEST_SUITE_P(Backends, CachedChecksumTest, ::testing::Values("sqlite"), backend_name);
 

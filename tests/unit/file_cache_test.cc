@@ -1,5 +1,6 @@
 // The file cache in .trellis/files.bin: a warm load gives exactly what a cold load gives,
-// an edit is always seen, young (racy) files are never cached, a damaged cache is ignored.
+// an edit, an added, removed or renamed file is always seen, young (racy) files and
+// directories are never cached, a damaged cache is ignored.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -43,15 +44,21 @@ class FileCacheTest : public ::testing::Test {
   std::string cache_file() const { return cache_dir() + "/files.bin"; }
 
   // One load, with a cache whose clock is `ahead_ns` past the real one. Returns the
-  // migrations; `hits` gets how many files came from the cache.
-  std::vector<Migration> load(std::int64_t ahead_ns, std::size_t* hits = nullptr) {
+  // migrations; `hits` gets how many files came from the cache, `listing_hits` how many
+  // directories.
+  std::vector<Migration> load(std::int64_t ahead_ns, std::size_t* hits = nullptr,
+                              std::size_t* listing_hits = nullptr) {
     Config config = load_config(dir_);
     FileCache cache(cache_dir(), FileCache::wall_clock_ns() + ahead_ns);
     cache.load();
     auto out = load_migrations_with(config, &cache);
     if (hits) *hits = cache.hits();
+    if (listing_hits) *listing_hits = cache.listing_hits();
     return out;
   }
+  // Kernel timestamps move once per clock tick: after this, a change to a file or a
+  // directory gives it a stamp other than the one cached before.
+  static void next_tick() { std::this_thread::sleep_for(std::chrono::milliseconds(30)); }
 
   std::string dir_;
 };
@@ -72,20 +79,21 @@ TEST_F(FileCacheTest, WarmLoadComesFromTheCacheAndEqualsAColdOne) {
   auto cold = load_migrations(load_config(dir_), FileCacheUse::kBypass);
   EXPECT_FALSE(fs::exists(cache_file())) << "kBypass must not write the cache";
 
-  std::size_t hits = 99;
-  expect_same(load(kLater, &hits), cold);
+  std::size_t hits = 99, listing_hits = 99;
+  expect_same(load(kLater, &hits, &listing_hits), cold);
   EXPECT_EQ(hits, 0u);
+  EXPECT_EQ(listing_hits, 0u);
   ASSERT_TRUE(fs::exists(cache_file()));
   EXPECT_TRUE(fs::exists(cache_dir() + "/.gitignore"));
 
-  expect_same(load(kLater, &hits), cold);
+  expect_same(load(kLater, &hits, &listing_hits), cold);
   EXPECT_EQ(hits, 3u);
+  EXPECT_EQ(listing_hits, 3u) << "migrations/, migrations/billing and migrations/core";
 }
 
 TEST_F(FileCacheTest, AnEditedFileIsReadAgainEvenWithTheSameSize) {
   load(kLater);
-  // Let the clock tick past the cached ctime (kernel timestamps are per tick).
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  next_tick();
   write("migrations/core/0002_emails.sql", "-- +up\nALTER TABLE users ADD phone text;\n");
   std::size_t hits = 0;
   auto warm = load(kLater, &hits);
@@ -95,14 +103,16 @@ TEST_F(FileCacheTest, AnEditedFileIsReadAgainEvenWithTheSameSize) {
   expect_same(warm, load_migrations(load_config(dir_), FileCacheUse::kBypass));
 }
 
-TEST_F(FileCacheTest, YoungFilesAreNeverCached) {
-  std::size_t hits = 0;
+TEST_F(FileCacheTest, YoungFilesAndDirectoriesAreNeverCached) {
+  std::size_t hits = 0, listing_hits = 0;
   load(0);   // the real clock: every file was written within FileCache::kSettle
-  load(0, &hits);
+  load(0, &hits, &listing_hits);
   EXPECT_EQ(hits, 0u);
+  EXPECT_EQ(listing_hits, 0u);
   FileCache cache(cache_dir(), FileCache::wall_clock_ns());
   cache.load();
   EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.listings(), 0u);
 }
 
 TEST_F(FileCacheTest, SettledMeansBothTimesOlderThanTheMargin) {
@@ -120,9 +130,12 @@ TEST_F(FileCacheTest, SettledMeansBothTimesOlderThanTheMargin) {
 
 TEST_F(FileCacheTest, RemovedAndAddedFilesAreSeen) {
   load(kLater);
+  next_tick();
   fs::remove(fs::path(dir_) / "migrations/core/0002_emails.sql");
   write("migrations/search/0001_index.sql", "-- +up\nCREATE TABLE docs (id integer);\n");
-  auto warm = load(kLater);
+  std::size_t listing_hits = 0;
+  auto warm = load(kLater, nullptr, &listing_hits);
+  EXPECT_EQ(listing_hits, 1u) << "only migrations/billing is unchanged";
   ASSERT_EQ(warm.size(), 3u);
   EXPECT_EQ(warm[0].id, "billing/0001_invoices");
   EXPECT_EQ(warm[1].id, "core/0001_users");
@@ -130,6 +143,28 @@ TEST_F(FileCacheTest, RemovedAndAddedFilesAreSeen) {
   FileCache cache(cache_dir(), FileCache::wall_clock_ns());
   cache.load();
   EXPECT_EQ(cache.size(), 3u) << "the removed file's entry is dropped";
+}
+
+TEST_F(FileCacheTest, AFileAddedToACachedDirectoryIsSeen) {
+  load(kLater);
+  next_tick();
+  write("migrations/core/0003_phones.sql", "-- +up\nALTER TABLE users ADD phone text;\n");
+  std::size_t hits = 0, listing_hits = 0;
+  auto warm = load(kLater, &hits, &listing_hits);
+  ASSERT_EQ(warm.size(), 4u);
+  EXPECT_EQ(warm[3].id, "core/0003_phones");
+  EXPECT_EQ(hits, 3u);
+  EXPECT_EQ(listing_hits, 2u) << "migrations/ and migrations/billing are unchanged";
+}
+
+TEST_F(FileCacheTest, ARenamedFileIsSeenUnderItsNewName) {
+  load(kLater);
+  next_tick();
+  fs::rename(fs::path(dir_) / "migrations/core/0002_emails.sql", fs::path(dir_) / "migrations/core/0002_mails.sql");
+  auto warm = load(kLater);
+  ASSERT_EQ(warm.size(), 3u);
+  EXPECT_EQ(warm[2].id, "core/0002_mails");
+  expect_same(warm, load_migrations(load_config(dir_), FileCacheUse::kBypass));
 }
 
 TEST_F(FileCacheTest, DamagedContentIsNoticedByItsChecksum) {
