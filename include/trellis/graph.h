@@ -4,9 +4,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "trellis/migration.h"
@@ -35,10 +37,10 @@ class Graph {
   std::vector<std::string> features() const;
 
   // Direct dependencies: the previous migration of the same feature, then requires.
-  const std::vector<Node>& dependencies(Node n) const { return deps_[n]; }
-  const std::vector<Node>& dependents(Node n) const { return rdeps_[n]; }
+  std::span<const Node> dependencies(Node n) const { return deps_.of(n); }
+  std::span<const Node> dependents(Node n) const { return rdeps_.of(n); }
   // Cross-feature requires only (no chain edge).
-  const std::vector<Node>& required(Node n) const { return required_[n]; }
+  std::span<const Node> required(Node n) const { return deps_.of(n).subspan(chained_[n] ? 1 : 0); }
 
   // Transitive closures, not including the start nodes.
   std::vector<bool> ancestors(const std::vector<Node>& from) const;
@@ -51,14 +53,31 @@ class Graph {
   std::vector<Node> topo_order(const std::vector<bool>& include) const;
 
  private:
+  // Edge lists of all nodes in one array: node n's are targets[offsets[n] … offsets[n+1]).
+  struct Adjacency {
+    std::vector<std::size_t> offsets{0};
+    std::vector<Node> targets;
+    std::span<const Node> of(Node n) const {
+      return std::span<const Node>(targets).subspan(offsets[n], offsets[n + 1] - offsets[n]);
+    }
+  };
+  // (feature, number without leading zeros): every way of writing one migration's number.
+  using ShortKey = std::pair<std::string_view, std::string_view>;
+  struct ShortKeyHash {
+    std::size_t operator()(const ShortKey& k) const;
+  };
+
+  std::optional<Node> find_short(std::string_view feature, std::string_view number) const;
   void link(std::vector<std::string>& problems);
   void check_cycles() const;
+  std::vector<bool> closure(const Adjacency& edges, const std::vector<Node>& from) const;
 
   const std::vector<Migration>* migrations_;
   std::uint64_t serial_;
   std::unordered_map<std::string_view, Node> by_id_;  // views of the migrations' ids
-  std::unordered_map<std::string, Node> by_short_;  // "feature/<number without zeros>"
-  std::vector<std::vector<Node>> deps_, rdeps_, required_;
+  std::unordered_map<ShortKey, Node, ShortKeyHash> by_short_;  // views of features and numbers
+  Adjacency deps_, rdeps_;
+  std::vector<bool> chained_;      // whether deps_ starts with the previous node of the feature
   std::vector<std::size_t> rank_;  // tie-break key
 };
 

@@ -1,7 +1,8 @@
 #include "trellis/workspace.h"
 
 #include <exception>
-#include <thread>
+
+#include "util/spread_thread.h"
 
 namespace trellis {
 
@@ -26,7 +27,7 @@ Workspace::Workspace(const std::string& root, const EnvSelection& selection, con
     std::rethrow_exception(env_error);
   }
   std::exception_ptr files_error, alongside_error;
-  std::thread files([&] {
+  SpreadThread files([&] {
     try {
       load_files();
     } catch (...) {

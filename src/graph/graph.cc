@@ -23,21 +23,24 @@ std::string_view without_leading_zeros(std::string_view number) {
 
 }  // namespace
 
+std::size_t Graph::ShortKeyHash::operator()(const ShortKey& k) const {
+  std::hash<std::string_view> h;
+  return h(k.first) * 31 + h(k.second);
+}
+
 Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations), serial_(next_serial()) {
   std::size_t n = migrations.size();
-  deps_.resize(n);
-  rdeps_.resize(n);
-  required_.resize(n);
   by_id_.reserve(n);
   by_short_.reserve(n);
-  for (Node i = 0; i < n; ++i) {
-    by_id_.emplace(migrations[i].id, i);
-    by_short_.emplace(number_key(migrations[i].feature, migrations[i].number), i);
-  }
-  // Rank by number value, then id. The numbers without leading zeros are computed once:
-  // by value, a shorter one is smaller, and equal lengths compare as text.
+  // The numbers without leading zeros: by value, a shorter one is smaller, and equal
+  // lengths compare as text.
   std::vector<std::string_view> value(n);
-  for (Node i = 0; i < n; ++i) value[i] = without_leading_zeros(migrations[i].number);
+  for (Node i = 0; i < n; ++i) {
+    value[i] = without_leading_zeros(migrations[i].number);
+    by_id_.emplace(migrations[i].id, i);
+    by_short_.emplace(ShortKey{migrations[i].feature, value[i]}, i);
+  }
+  // Rank by number value, then id.
   std::vector<Node> order(n);
   for (Node i = 0; i < n; ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](Node a, Node b) {
@@ -53,52 +56,68 @@ Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations
   check_cycles();
 }
 
+std::optional<Node> Graph::find_short(std::string_view feature, std::string_view number) const {
+  auto it = by_short_.find(ShortKey{feature, without_leading_zeros(number)});
+  if (it == by_short_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<Node> Graph::find(std::string_view id) const {
   if (auto it = by_id_.find(id); it != by_id_.end()) return it->second;
   auto ref = parse_id(id);
   if (!ref || !ref->slug.empty()) return std::nullopt;
-  if (auto it = by_short_.find(number_key(ref->feature, ref->number)); it != by_short_.end()) {
-    return it->second;
-  }
-  return std::nullopt;
+  return find_short(ref->feature, ref->number);
 }
 
 void Graph::link(std::vector<std::string>& problems) {
   const auto& ms = *migrations_;
-  for (Node i = 0; i < ms.size(); ++i) {
+  std::size_t n = ms.size();
+  chained_.assign(n, false);
+  deps_.offsets.reserve(n + 1);
+  deps_.targets.reserve(n);
+  for (Node i = 0; i < n; ++i) {
     const Migration& m = ms[i];
-    if (i > 0 && ms[i - 1].feature == m.feature) deps_[i].push_back(i - 1);
+    std::size_t first = deps_.targets.size();
+    if (i > 0 && ms[i - 1].feature == m.feature) {
+      deps_.targets.push_back(i - 1);
+      chained_[i] = true;
+    }
     for (const auto& req : m.requirements) {
-      std::string where = m.path + ":" + std::to_string(req.line) + ": requires '" + req.id + "'";
+      auto problem = [&](const std::string& what) {
+        problems.push_back(m.path + ":" + std::to_string(req.line) + ": requires '" + req.id + "'" + what);
+      };
       auto ref = parse_id(req.id);
-      auto target = ref ? by_short_.find(number_key(ref->feature, ref->number)) : by_short_.end();
-      if (target == by_short_.end()) {
-        problems.push_back(where + ", which does not exist");
+      auto target = ref ? find_short(ref->feature, ref->number) : std::nullopt;
+      if (!target) {
+        problem(", which does not exist");
         continue;
       }
-      Node t = target->second;
+      Node t = *target;
       if (!ref->slug.empty() && ref->slug != ms[t].slug) {
-        problems.push_back(where + ", but that migration is '" + ms[t].id + "'");
+        problem(", but that migration is '" + ms[t].id + "'");
         continue;
       }
       if (t == i) {
-        problems.push_back(where + ", which is itself");
+        problem(", which is itself");
         continue;
       }
       if (ms[t].feature == m.feature) {
-        if (compare_numbers(ms[t].number, m.number) > 0) {
-          problems.push_back(where + ", a later migration of its own feature");
-        }
+        if (compare_numbers(ms[t].number, m.number) > 0) problem(", a later migration of its own feature");
         continue;  // an earlier one of the same feature is implied by the chain
       }
-      if (std::find(deps_[i].begin(), deps_[i].end(), t) == deps_[i].end()) {
-        deps_[i].push_back(t);
-        required_[i].push_back(t);
-      }
+      auto mine = deps_.targets.begin() + static_cast<std::ptrdiff_t>(first);
+      if (std::find(mine, deps_.targets.end(), t) == deps_.targets.end()) deps_.targets.push_back(t);
     }
+    deps_.offsets.push_back(deps_.targets.size());
   }
-  for (Node i = 0; i < ms.size(); ++i) {
-    for (Node d : deps_[i]) rdeps_[d].push_back(i);
+  // The reverse edges, grouped by target, each group in node order.
+  rdeps_.offsets.assign(n + 1, 0);
+  for (Node d : deps_.targets) ++rdeps_.offsets[d + 1];
+  for (Node i = 0; i < n; ++i) rdeps_.offsets[i + 1] += rdeps_.offsets[i];
+  rdeps_.targets.resize(deps_.targets.size());
+  std::vector<std::size_t> fill(rdeps_.offsets.begin(), rdeps_.offsets.end() - 1);
+  for (Node i = 0; i < n; ++i) {
+    for (Node d : deps_.of(i)) rdeps_.targets[fill[d]++] = i;
   }
 }
 
@@ -109,20 +128,22 @@ void Graph::check_cycles() const {
   std::vector<Node> cycle;
   // Iterative DFS following dependency edges, from nodes in (feature, number) order, so the
   // same files always give the same cycle.
+  std::vector<std::pair<Node, std::size_t>> work;
   for (Node root = 0; root < n; ++root) {
     if (color[root] != 0 || !cycle.empty()) continue;
-    std::vector<std::pair<Node, std::size_t>> work{{root, 0}};
+    work.assign(1, {root, 0});
     color[root] = 1;
     stack.push_back(root);
     while (!work.empty() && cycle.empty()) {
       auto& [node, next] = work.back();
-      if (next == deps_[node].size()) {
+      std::span<const Node> deps = deps_.of(node);
+      if (next == deps.size()) {
         color[node] = 2;
         stack.pop_back();
         work.pop_back();
         continue;
       }
-      Node d = deps_[node][next++];
+      Node d = deps[next++];
       if (color[d] == 1) {
         auto it = std::find(stack.begin(), stack.end(), d);
         cycle.assign(it, stack.end());
@@ -173,14 +194,13 @@ std::vector<std::string> Graph::features() const {
   return out;
 }
 
-static std::vector<bool> closure(const std::vector<std::vector<Node>>& edges,
-                                 const std::vector<Node>& from) {
-  std::vector<bool> seen(edges.size(), false);
+std::vector<bool> Graph::closure(const Adjacency& edges, const std::vector<Node>& from) const {
+  std::vector<bool> seen(size(), false);
   std::vector<Node> work(from.begin(), from.end());
   while (!work.empty()) {
     Node n = work.back();
     work.pop_back();
-    for (Node e : edges[n]) {
+    for (Node e : edges.of(n)) {
       if (!seen[e]) {
         seen[e] = true;
         work.push_back(e);
@@ -201,7 +221,7 @@ std::vector<Node> Graph::topo_order(const std::vector<bool>& include) const {
   std::priority_queue<Node, std::vector<Node>, decltype(later)> ready(later);
   for (Node i = 0; i < n; ++i) {
     if (!include[i]) continue;
-    for (Node d : deps_[i]) waiting[i] += include[d] ? 1 : 0;
+    for (Node d : deps_.of(i)) waiting[i] += include[d] ? 1 : 0;
     if (waiting[i] == 0) ready.push(i);
   }
   std::vector<Node> out;
@@ -209,7 +229,7 @@ std::vector<Node> Graph::topo_order(const std::vector<bool>& include) const {
     Node i = ready.top();
     ready.pop();
     out.push_back(i);
-    for (Node r : rdeps_[i]) {
+    for (Node r : rdeps_.of(i)) {
       if (include[r] && --waiting[r] == 0) ready.push(r);
     }
   }

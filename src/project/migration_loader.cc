@@ -36,7 +36,7 @@ void reset_to_header(Migration& m) {
 }
 
 // Parses the cached content of `rec` when the file is unchanged; false when it must be read.
-bool parse_cached(const FileCache& cache, const Directory& dir, const std::string& name,
+bool parse_cached(const FileCache& cache, const Directory& dir, std::string_view name,
                   FileCache::Record& rec, Migration& m, Diagnostics& diag) {
   if (!dir.stamp(name, &rec.stamp)) return false;
   const FileCache::Entry* hit = cache.find(m.path, rec.stamp);
@@ -55,7 +55,7 @@ bool parse_cached(const FileCache& cache, const Directory& dir, const std::strin
 
 // Fills `m` from the file `name`; with a cache, also `rec` (which then refers to m's path
 // and checksum).
-void load_file(const Directory& dir, const std::string& name, const FileCache* cache, Migration& m,
+void load_file(const Directory& dir, std::string_view name, const FileCache* cache, Migration& m,
                FileCache::Record* rec, Diagnostics& diag) {
   if (!cache) {
     parse_migration(dir.read(name), m, diag);
@@ -92,7 +92,7 @@ void list_directory(const Directory& dir, const FileCache* cache, DirListing& ou
 }
 
 struct NamedFile {
-  std::string name;
+  std::string_view name;  // in the directory's listing
   FileName parts;
 };
 
@@ -121,7 +121,7 @@ std::vector<NamedFile> migration_files(const std::vector<EntryView>& entries, co
                             ": file name must be NNNN_slug.sql (digits, '_', then letters, digits, '_' or '-')");
       continue;
     }
-    out.push_back({std::string(name), std::move(*parsed)});
+    out.push_back({name, std::move(*parsed)});
   }
   auto by_number = [](const NamedFile& a, const NamedFile& b) {
     return compare_numbers(a.parts.number, b.parts.number) < 0;
@@ -148,7 +148,8 @@ void load_feature(const std::string& feature, const FileCache* cache, FeatureSlo
     m.number = std::move(file.parts.number);
     m.slug = std::move(file.parts.slug);
     m.id = feature + "/" + m.number + "_" + m.slug;
-    m.path = slot.listing.path + "/" + file.name;
+    m.path.reserve(slot.listing.path.size() + 1 + file.name.size());
+    m.path.append(slot.listing.path).append("/").append(file.name);
     load_file(*slot.dir, file.name, cache, m, cache ? &records[slot.first + k] : nullptr, slot.diag);
   }
 }

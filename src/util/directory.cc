@@ -70,6 +70,29 @@ bool read_fd(int fd, std::string* out, FileStamp* stamp) {
   return true;
 }
 
+// A name as the kernel wants it, NUL-terminated: copied on the stack when short.
+class CName {
+ public:
+  explicit CName(std::string_view name) {
+    if (name.size() < sizeof(buffer_)) {
+      std::memcpy(buffer_, name.data(), name.size());
+      buffer_[name.size()] = '\0';
+      text_ = buffer_;
+    } else {
+      long_.assign(name);
+      text_ = long_.c_str();
+    }
+  }
+  CName(const CName&) = delete;
+  CName& operator=(const CName&) = delete;
+  const char* c_str() const { return text_; }
+
+ private:
+  char buffer_[256];
+  std::string long_;
+  const char* text_;
+};
+
 }  // namespace
 
 Directory::Directory(const std::string& path) : Directory(AT_FDCWD, path, path) {}
@@ -110,18 +133,18 @@ std::vector<Directory::Entry> Directory::entries() const {
   return out;
 }
 
-std::string Directory::read(const std::string& name, FileStamp* stamp) const {
-  int fd = ::openat(fd_, name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(path_ + "/" + name, "cannot read", errno);
+std::string Directory::read(std::string_view name, FileStamp* stamp) const {
+  int fd = ::openat(fd_, CName(name).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(path_ + "/" + std::string(name), "cannot read", errno);
   FileCloser closer(fd);
   std::string out;
-  if (!read_fd(fd, &out, stamp)) fail(path_ + "/" + name, "cannot read", errno);
+  if (!read_fd(fd, &out, stamp)) fail(path_ + "/" + std::string(name), "cannot read", errno);
   return out;
 }
 
-bool Directory::stamp(const std::string& name, FileStamp* out) const {
+bool Directory::stamp(std::string_view name, FileStamp* out) const {
   struct stat st {};
-  if (::fstatat(fd_, name.c_str(), &st, 0) != 0) return false;
+  if (::fstatat(fd_, CName(name).c_str(), &st, 0) != 0) return false;
   *out = stamp_of(st);
   return true;
 }

@@ -51,10 +51,10 @@ class Directory {
   bool own_stamp(FileStamp* out) const;
   // The whole content of the regular file `name`; throws Error(kIo) naming it. With
   // `stamp`, also the file's stamp as it was just before reading.
-  std::string read(const std::string& name, FileStamp* stamp = nullptr) const;
+  std::string read(std::string_view name, FileStamp* stamp = nullptr) const;
   // The stamp of `name` (following symbolic links, as read does), without opening it.
   // False when it cannot be had (then read() tells why).
-  bool stamp(const std::string& name, FileStamp* out) const;
+  bool stamp(std::string_view name, FileStamp* out) const;
 
  private:
   Directory(int parent_fd, std::string path, const std::string& name);

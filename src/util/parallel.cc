@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <thread>
 #include <vector>
+
+#include "util/spread_thread.h"
 
 namespace trellis {
 
@@ -23,10 +26,10 @@ void parallel_for(std::size_t count, const std::function<void(std::size_t)>& job
       }
     }
   };
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  std::vector<std::unique_ptr<SpreadThread>> helpers;
+  for (std::size_t t = 1; t < threads; ++t) helpers.push_back(std::make_unique<SpreadThread>(work));
   work();
-  for (auto& h : helpers) h.join();
+  for (auto& h : helpers) h->join();
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }

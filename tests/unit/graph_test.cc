@@ -19,6 +19,8 @@ std::string error_of(const std::vector<Migration>& ms) {
   return "";
 }
 
+std::vector<Node> as_vector(std::span<const Node> nodes) { return {nodes.begin(), nodes.end()}; }
+
 std::vector<std::string> order_ids(const Graph& g) {
   std::vector<std::string> ids;
   for (Node n : g.topo_order(std::vector<bool>(g.size(), true))) ids.push_back(g.at(n).id);
@@ -29,8 +31,12 @@ TEST(Graph, ChainsAndRequires) {
   std::vector<Migration> ms = {mig("billing/0001_a", {"core/0002"}), mig("billing/0002_b"),
                                mig("core/0001_x"), mig("core/0002_y")};
   Graph g(ms);
-  EXPECT_EQ(g.dependencies(1), (std::vector<Node>{0}));
-  EXPECT_EQ(g.dependencies(0), (std::vector<Node>{3}));
+  EXPECT_EQ(as_vector(g.dependencies(1)), (std::vector<Node>{0}));
+  EXPECT_EQ(as_vector(g.dependencies(0)), (std::vector<Node>{3}));
+  EXPECT_EQ(as_vector(g.dependents(3)), (std::vector<Node>{0}));
+  EXPECT_EQ(as_vector(g.dependents(0)), (std::vector<Node>{1}));
+  EXPECT_EQ(as_vector(g.required(0)), (std::vector<Node>{3}));
+  EXPECT_TRUE(g.required(1).empty()) << "the chain edge is not a require";
   EXPECT_TRUE(g.depends_on(1, 2));
   EXPECT_FALSE(g.depends_on(2, 1));
   EXPECT_EQ(order_ids(g), (std::vector<std::string>{"core/0001_x", "core/0002_y", "billing/0001_a", "billing/0002_b"}));
