@@ -231,10 +231,17 @@ std::vector<Migration> load_migrations_with(const Config& config, FileCache* cac
   std::vector<FeatureSlot> slots(entries.size());
   std::vector<std::size_t> features;
   classify_root(config, entries, slots, features);
-  parallel_for(features.size(), [&](std::size_t k) {
-    std::size_t i = features[k];
-    list_feature(root, config.migrations_dir, std::string(entries[i].name), cache, slots[i]);
-  });
+  // Listing from the cache costs an open and an fstat per directory: less than starting a
+  // thread. When the migrations directory itself had changed, the others are listed in
+  // parallel.
+  unsigned listing_threads = root_listing.listing.from_cache ? 1 : 0;
+  parallel_for(
+      features.size(),
+      [&](std::size_t k) {
+        std::size_t i = features[k];
+        list_feature(root, config.migrations_dir, std::string(entries[i].name), cache, slots[i]);
+      },
+      listing_threads);
   std::size_t total = 0;
   for (auto& slot : slots) {
     slot.first = total;
