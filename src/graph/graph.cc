@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <limits>
 #include <queue>
 
 #include "project/ids.h"
@@ -19,6 +21,16 @@ std::uint64_t next_serial() {
 std::string_view without_leading_zeros(std::string_view number) {
   auto i = number.find_first_not_of('0');
   return i == std::string_view::npos ? std::string_view{} : number.substr(i);
+}
+
+constexpr std::uint64_t kTooLong = std::numeric_limits<std::uint64_t>::max();
+
+// A number without leading zeros as an integer; kTooLong past 19 digits.
+std::uint64_t as_integer(std::string_view digits) {
+  if (digits.size() > 19) return kTooLong;
+  std::uint64_t v = 0;
+  for (char c : digits) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  return v;
 }
 
 }  // namespace
@@ -40,12 +52,18 @@ Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations
     by_id_.emplace(migrations[i].id, i);
     by_short_.emplace(ShortKey{migrations[i].feature, value[i]}, i);
   }
-  // Rank by number value, then id.
+  // Rank by number value, then id. Values of up to 19 digits are compared as integers;
+  // longer ones (all greater) as text of equal length.
+  std::vector<std::uint64_t> integer(n);
+  for (Node i = 0; i < n; ++i) integer[i] = as_integer(value[i]);
   std::vector<Node> order(n);
   for (Node i = 0; i < n; ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](Node a, Node b) {
-    if (value[a].size() != value[b].size()) return value[a].size() < value[b].size();
-    if (int c = value[a].compare(value[b]); c != 0) return c < 0;
+    if (integer[a] != integer[b]) return integer[a] < integer[b];
+    if (integer[a] == kTooLong) {
+      if (value[a].size() != value[b].size()) return value[a].size() < value[b].size();
+      if (int c = value[a].compare(value[b]); c != 0) return c < 0;
+    }
     return migrations[a].id < migrations[b].id;
   });
   rank_.resize(n);

@@ -49,6 +49,19 @@ TEST(Graph, DeterministicTieBreakByNumberThenId) {
   EXPECT_EQ(order_ids(g), (std::vector<std::string>{"a/0001_x", "b/0001_x", "b/0002_x", "a/0003_x"}));
 }
 
+// Independent features interleave by number value, whatever the width: leading zeros
+// do not count, and numbers past 19 digits (beyond 64-bit integers) still compare.
+TEST(Graph, NumbersOfAnyWidthOrderByValue) {
+  std::vector<Migration> ms = {mig("a/000000000000000000000000002_x"), mig("b/0000000000000000000001_x"),
+                               mig("c/99999999999999999999_x"), mig("d/9999999999999999999_x"),
+                               mig("e/100000000000000000000_x"), mig("f/20261120093000_x")};
+  Graph g(ms);
+  EXPECT_EQ(order_ids(g),
+            (std::vector<std::string>{"b/0000000000000000000001_x", "a/000000000000000000000000002_x",
+                                      "f/20261120093000_x", "d/9999999999999999999_x", "c/99999999999999999999_x",
+                                      "e/100000000000000000000_x"}));
+}
+
 TEST(Graph, CycleIsReportedCanonically) {
   std::vector<Migration> ms = {mig("a/0001_x", {"b/0001"}), mig("b/0001_y", {"c/0001"}), mig("c/0001_z", {"a/0001"})};
   EXPECT_EQ(error_of(ms), "dependency cycle: a/0001_x -> b/0001_y -> c/0001_z -> a/0001_x");
