@@ -71,24 +71,24 @@ void load_file(const Directory& dir, std::string_view name, const FileCache* cac
 }
 
 // A directory's entries: the cached ones when its stamp is the recorded one, else listed.
-struct DirListing {
+struct Listed {
   std::string path;  // relative to the project root
   std::vector<Directory::Entry> owned;  // when listed
-  FileCache::Listing listing;           // views into `path`, and `owned` or the cache
+  FileCache::Listing view;              // views into `path`, and `owned` or the cache
 };
 
-void list_directory(const Directory& dir, const FileCache* cache, DirListing& out) {
-  out.listing.path = out.path;
-  if (cache && dir.own_stamp(&out.listing.stamp)) {
-    if (const auto* hit = cache->find_listing(out.path, out.listing.stamp)) {
-      out.listing.entries = *hit;
-      out.listing.from_cache = true;
+void list_directory(const Directory& dir, const FileCache* cache, Listed& out) {
+  out.view.path = out.path;
+  if (cache && dir.own_stamp(&out.view.stamp)) {
+    if (const auto* hit = cache->find_listing(out.path, out.view.stamp)) {
+      out.view.entries = *hit;
+      out.view.from_cache = true;
       return;
     }
   }
   out.owned = dir.entries();
-  out.listing.entries.reserve(out.owned.size());
-  for (const auto& e : out.owned) out.listing.entries.push_back({e.name, e.directory});
+  out.view.entries.reserve(out.owned.size());
+  for (const auto& e : out.owned) out.view.entries.push_back({e.name, e.directory});
 }
 
 struct NamedFile {
@@ -100,7 +100,7 @@ struct NamedFile {
 // messages about an entry that is not one.
 struct FeatureSlot {
   std::unique_ptr<Directory> dir;
-  DirListing listing;
+  Listed listed;
   std::vector<NamedFile> files;  // in number order
   std::size_t first = 0;         // of its migrations in the project's list
   Diagnostics diag;
@@ -133,9 +133,9 @@ std::vector<NamedFile> migration_files(const std::vector<EntryView>& entries, co
 void list_feature(const Directory& root, const std::string& rel_dir, const std::string& feature,
                   const FileCache* cache, FeatureSlot& slot) {
   slot.dir = std::make_unique<Directory>(root, feature);
-  slot.listing.path = rel_dir + "/" + feature;
-  list_directory(*slot.dir, cache, slot.listing);
-  slot.files = migration_files(slot.listing.listing.entries, slot.listing.path, slot.diag);
+  slot.listed.path = rel_dir + "/" + feature;
+  list_directory(*slot.dir, cache, slot.listed);
+  slot.files = migration_files(slot.listed.view.entries, slot.listed.path, slot.diag);
 }
 
 // Parses the slot's files into `out[slot.first …]`, and with a cache fills `records` alike.
@@ -148,8 +148,8 @@ void load_feature(const std::string& feature, const FileCache* cache, FeatureSlo
     m.number = std::move(file.parts.number);
     m.slug = std::move(file.parts.slug);
     m.id = feature + "/" + m.number + "_" + m.slug;
-    m.path.reserve(slot.listing.path.size() + 1 + file.name.size());
-    m.path.append(slot.listing.path).append("/").append(file.name);
+    m.path.reserve(slot.listed.path.size() + 1 + file.name.size());
+    m.path.append(slot.listed.path).append("/").append(file.name);
     load_file(*slot.dir, file.name, cache, m, cache ? &records[slot.first + k] : nullptr, slot.diag);
   }
 }
@@ -168,6 +168,25 @@ void check_duplicate_numbers(const std::vector<Migration>& all, Diagnostics& dia
                             "' (also " + a.path + ")");
     }
   }
+}
+
+// Sizes the project's list of migrations once, then every feature parses its files into
+// its own part of it, in parallel. With a cache, `records` gets one per migration.
+std::vector<Migration> parse_features(const std::vector<EntryView>& entries, const std::vector<std::size_t>& features,
+                                      const FileCache* cache, std::vector<FeatureSlot>& slots,
+                                      std::vector<FileCache::Record>& records) {
+  std::size_t total = 0;
+  for (auto& slot : slots) {
+    slot.first = total;
+    total += slot.files.size();
+  }
+  std::vector<Migration> all(total);
+  records.resize(cache ? total : 0);
+  parallel_for(features.size(), [&](std::size_t k) {
+    std::size_t i = features[k];
+    load_feature(std::string(entries[i].name), cache, slots[i], all, records);
+  });
+  return all;
 }
 
 // Sorts the root's entries into feature directories (in `features`) and messages.
@@ -191,11 +210,11 @@ void classify_root(const Config& config, const std::vector<EntryView>& entries, 
   }
 }
 
-void save_cache(FileCache& cache, const DirListing& root, const std::vector<FeatureSlot>& slots,
+void save_cache(FileCache& cache, const Listed& root, const std::vector<FeatureSlot>& slots,
                 const std::vector<FileCache::Record>& records) {
-  std::vector<const FileCache::Listing*> listings{&root.listing};
+  std::vector<const FileCache::Listing*> listings{&root.view};
   for (const auto& slot : slots) {
-    if (slot.dir) listings.push_back(&slot.listing.listing);
+    if (slot.dir) listings.push_back(&slot.listed.view);
   }
   std::vector<const FileCache::Record*> recs;
   recs.reserve(records.size());
@@ -219,41 +238,30 @@ std::vector<Migration> load_migrations_with(const Config& config, FileCache* cac
                                         config.root,
                 "create it, or set [project] migrations in trellis.toml");
   }
-  // One slot per entry of the migrations directory, in name order. Feature directories
-  // are listed in parallel, then the list of migrations is sized once and every feature
-  // parses its files into its own part of it, in parallel again (most of the time goes to
-  // the kernel): the result and the order of the messages are those of a serial load.
+  // One slot per entry of the migrations directory, in name order. The feature
+  // directories are listed, the list of migrations is sized once, and every feature
+  // parses its files into its own part of it, in parallel (most of the time goes to the
+  // kernel): the result and the order of the messages are those of a serial load.
   Directory root(dir.string());
-  DirListing root_listing;
-  root_listing.path = config.migrations_dir;
-  list_directory(root, cache, root_listing);
-  const std::vector<EntryView>& entries = root_listing.listing.entries;
+  Listed root_listed;
+  root_listed.path = config.migrations_dir;
+  list_directory(root, cache, root_listed);
+  const std::vector<EntryView>& entries = root_listed.view.entries;
   std::vector<FeatureSlot> slots(entries.size());
   std::vector<std::size_t> features;
   classify_root(config, entries, slots, features);
   // Listing from the cache costs an open and an fstat per directory: less than starting a
-  // thread. When the migrations directory itself had changed, the others are listed in
-  // parallel.
-  unsigned listing_threads = root_listing.listing.from_cache ? 1 : 0;
+  // thread. When the migrations directory itself had changed, they are listed in parallel.
   parallel_for(
       features.size(),
       [&](std::size_t k) {
         std::size_t i = features[k];
         list_feature(root, config.migrations_dir, std::string(entries[i].name), cache, slots[i]);
       },
-      listing_threads);
-  std::size_t total = 0;
-  for (auto& slot : slots) {
-    slot.first = total;
-    total += slot.files.size();
-  }
-  std::vector<Migration> all(total);
-  std::vector<FileCache::Record> records(cache ? total : 0);
-  parallel_for(features.size(), [&](std::size_t k) {
-    std::size_t i = features[k];
-    load_feature(std::string(entries[i].name), cache, slots[i], all, records);
-  });
-  if (cache) save_cache(*cache, root_listing, slots, records);
+      root_listed.view.from_cache ? 1 : 0);
+  std::vector<FileCache::Record> records;
+  std::vector<Migration> all = parse_features(entries, features, cache, slots, records);
+  if (cache) save_cache(*cache, root_listed, slots, records);
   Diagnostics diag;
   for (const auto& slot : slots) diag.errors.insert(diag.errors.end(), slot.diag.errors.begin(), slot.diag.errors.end());
   check_duplicate_numbers(all, diag);
