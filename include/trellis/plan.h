@@ -20,8 +20,8 @@ class StateIndex {
   StateIndex() = default;
   explicit StateIndex(std::vector<StateRow> rows);
   // Movable, not copyable: the index keys are views of the rows' ids.
-  StateIndex(StateIndex&&) = default;
-  StateIndex& operator=(StateIndex&&) = default;
+  StateIndex(StateIndex&& other) noexcept;
+  StateIndex& operator=(StateIndex&& other) noexcept;
   StateIndex(const StateIndex&) = delete;
   StateIndex& operator=(const StateIndex&) = delete;
 
@@ -33,8 +33,10 @@ class StateIndex {
   // `top_applied[n]` the applied migration with the highest number in n's feature (none
   // when no migration of it is applied), `orphans` the rows of no node, sorted by id.
   // Resolved on the first call for a graph and kept, so that the planner, status and
-  // integrity checks read arrays instead of each looking every id up again. Not safe to
-  // call from several threads at once.
+  // integrity checks read arrays instead of each looking every id up again; a call for
+  // another graph resolves again into the same object, so a reference held from an
+  // earlier call then shows the new graph's. Not safe to call from several threads at
+  // once.
   struct ByNode {
     std::vector<const StateRow*> by_node;
     std::vector<std::optional<Node>> top_applied;
@@ -50,6 +52,7 @@ class StateIndex {
  private:
   std::vector<StateRow> rows_;
   std::unordered_map<std::string_view, std::size_t> by_id_;
+  void resolve_top_applied(const Graph& graph) const;
   mutable ByNode resolved_;
   mutable std::uint64_t resolved_for_ = 0;  // Graph::serial(), 0 for none
 };

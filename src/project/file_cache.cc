@@ -7,12 +7,13 @@
 #include "trellis/error.h"
 #include "util/binary_codec.h"
 #include "util/cache_file.h"
+#include "util/sha256.h"
 
 namespace trellis {
 namespace {
 
 constexpr std::string_view kMagic = "TRELLIS-FILES";
-constexpr std::uint64_t kFormat = 2;  // 2: directory listings too
+constexpr std::uint64_t kFormat = 3;  // 2: directory listings too; 3: with their digest
 constexpr const char* kFileName = "files.bin";
 
 void put(BinaryWriter& w, const FileStamp& s) {
@@ -53,6 +54,7 @@ void FileCache::load() {
   data_ = read_cache_file(dir_ + "/" + kFileName);
   BinaryReader r(data_);
   if (!r.header(kMagic, kFormat)) return;
+  std::size_t from = r.position();
   std::size_t dirs = r.count();
   listings_.resize(dirs);
   for (std::size_t k = 0; k < dirs && r.ok(); ++k) {
@@ -66,6 +68,8 @@ void FileCache::load() {
       e.directory = r.b();
     }
   }
+  std::string_view section = r.since(from);
+  if (r.ok() && r.bytes() != sha256_hex(section)) listings_.clear();  // damaged: list again
   std::size_t total = r.count();
   entries_.reserve(r.ok() ? total : 0);
   for (std::size_t k = 0; k < total && r.ok(); ++k) {
@@ -119,6 +123,7 @@ void FileCache::save(const std::vector<const Record*>& records, const std::vecto
     return;  // the cache holds exactly these
   }
   BinaryWriter w;
+  std::size_t from = w.size();
   w.u(dir_keep);
   for (const Listing* l : listings) {
     if (!l->from_cache && !settled(l->stamp)) continue;
@@ -130,6 +135,7 @@ void FileCache::save(const std::vector<const Record*>& records, const std::vecto
       w.b(e.directory);
     }
   }
+  w.bytes(sha256_hex(w.since(from)));
   w.u(keep);
   for (const Record* rec : records) {
     if (!rec->from_cache && !settled(rec->stamp)) continue;

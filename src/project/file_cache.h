@@ -17,6 +17,8 @@
 //
 // The checksum recorded with each entry is checked against the cached bytes as they are
 // parsed (the loader hashes them anyway), so a damaged cache is noticed and the file read.
+// The listings carry one SHA-256 of their part of the file: damaged, they are all
+// dropped (and the directories listed).
 // `trellis check` and TRELLIS_NO_CACHE=1 bypass the cache altogether.
 #pragma once
 

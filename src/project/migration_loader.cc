@@ -71,7 +71,12 @@ void load_file(const Directory& dir, std::string_view name, const FileCache* cac
 }
 
 // A directory's entries: the cached ones when its stamp is the recorded one, else listed.
+// Neither copied nor moved: `view` points into the object itself.
 struct Listed {
+  Listed() = default;
+  Listed(const Listed&) = delete;
+  Listed& operator=(const Listed&) = delete;
+
   std::string path;  // relative to the project root
   std::vector<Directory::Entry> owned;  // when listed
   FileCache::Listing view;              // views into `path`, and `owned` or the cache
@@ -241,7 +246,8 @@ std::vector<Migration> load_migrations_with(const Config& config, FileCache* cac
   // One slot per entry of the migrations directory, in name order. The feature
   // directories are listed, the list of migrations is sized once, and every feature
   // parses its files into its own part of it, in parallel (most of the time goes to the
-  // kernel): the result and the order of the messages are those of a serial load.
+  // kernel): the result and the order of the messages are those of a serial load. (Of
+  // two unreadable things, a directory is reported before a file in an earlier one.)
   Directory root(dir.string());
   Listed root_listed;
   root_listed.path = config.migrations_dir;

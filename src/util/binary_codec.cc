@@ -75,6 +75,12 @@ std::string_view BinaryReader::bytes() {
   return out;
 }
 
+bool BinaryReader::b() {
+  std::uint64_t v = u();
+  if (v > 1) fail();
+  return v == 1;
+}
+
 std::size_t BinaryReader::count() {
   std::uint64_t c = u();
   if (c > data_.size() - pos_) return fail();

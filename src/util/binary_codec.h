@@ -25,6 +25,11 @@ class BinaryWriter {
   // Bytes written in place (for long, unique strings such as file contents).
   void bytes(std::string_view v);
 
+  // Bytes written to the body so far, and the body from `from` on (for a digest of a
+  // section, which reads back as the same bytes).
+  std::size_t size() const { return body_.size(); }
+  std::string_view since(std::size_t from) const { return std::string_view(body_).substr(from); }
+
   // The whole file: magic, format, string table, body.
   std::string finish(std::string_view magic, std::uint64_t format);
 
@@ -39,6 +44,9 @@ class BinaryReader {
   explicit BinaryReader(std::string_view data) : data_(data) {}
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == data_.size(); }
+  // The data read since position `from` (see BinaryWriter::since).
+  std::size_t position() const { return pos_; }
+  std::string_view since(std::size_t from) const { return data_.substr(from, pos_ - from); }
 
   // Checks magic and format and reads the string table. False: not this cache's format.
   bool header(std::string_view magic, std::uint64_t format);
@@ -46,7 +54,7 @@ class BinaryReader {
   std::uint64_t u();
   std::int64_t i();
   int n() { return static_cast<int>(i()); }
-  bool b() { return u() != 0; }
+  bool b();  // 0 or 1; anything else is damage
   const std::string& s();
   // A view into the data given to the constructor.
   std::string_view bytes();

@@ -2,8 +2,12 @@
 
 #include <sched.h>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
-#include <system_error>
+#include <string>
+
+#include "trellis/error.h"
 
 namespace trellis {
 
@@ -35,11 +39,11 @@ SpreadThread::SpreadThread(std::function<void()> body) {
   if (start->widen) ::pthread_attr_setaffinity_np(&attr, sizeof(elsewhere), &elsewhere);
   int err = ::pthread_create(&thread_, &attr, run, start.get());
   ::pthread_attr_destroy(&attr);
-  if (err != 0 && start->widen) {  // the affinity was refused (CPUs gone offline...): start anywhere
+  if (err == EINVAL && start->widen) {  // the affinity was refused (CPUs gone offline...): start anywhere
     start->widen = false;
     err = ::pthread_create(&thread_, nullptr, run, start.get());
   }
-  if (err != 0) throw std::system_error(err, std::generic_category(), "cannot start a thread");
+  if (err != 0) throw Error(ErrorKind::kInternal, std::string("cannot start a thread: ") + std::strerror(err));
   start.release();  // owned by the thread now
   joinable_ = true;
 }

@@ -5,7 +5,7 @@
 // one of the two then waits until load balancing moves it (measured: 1 to 4 ms on a
 // 2-CPU machine, a fifth of a no-op `status`). A SpreadThread is created with an
 // affinity that leaves out its creator's current CPU, so it starts elsewhere at once, and
-// then widens its affinity back to every CPU the process may use, so the scheduler stays
+// then widens its affinity back to every CPU its creator may use, so the scheduler stays
 // free to move it. With a single CPU it is an ordinary thread.
 #pragma once
 
@@ -17,7 +17,8 @@ namespace trellis {
 
 class SpreadThread {
  public:
-  // Runs `body` on the new thread; `body` must not throw.
+  // Runs `body` on the new thread; `body` must not throw. Throws Error(kInternal) when no
+  // thread can be started.
   explicit SpreadThread(std::function<void()> body);
   ~SpreadThread();  // joins, if join() was not called
   SpreadThread(const SpreadThread&) = delete;

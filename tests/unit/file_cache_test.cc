@@ -177,6 +177,22 @@ TEST_F(FileCacheTest, DamagedContentIsNoticedByItsChecksum) {
   expect_same(load(kLater), load_migrations(load_config(dir_), FileCacheUse::kBypass));
 }
 
+// A listing has no checksum of its own to catch a damaged name (".sql" turned into ".sqm"
+// would hide a migration): the listings' digest does, and they are all listed again.
+TEST_F(FileCacheTest, DamagedListingIsNoticedByItsDigest) {
+  load(kLater);
+  std::string data = read_cache_file(cache_file());
+  auto at = data.find("0002_emails.sql");  // the listings come before the files
+  ASSERT_NE(at, std::string::npos);
+  data[at + 14] = 'm';
+  std::ofstream(cache_file(), std::ios::binary | std::ios::trunc) << data;
+  std::size_t hits = 0, listing_hits = 9;
+  auto warm = load(kLater, &hits, &listing_hits);
+  EXPECT_EQ(listing_hits, 0u);
+  EXPECT_EQ(hits, 3u) << "the files' entries are still good";
+  expect_same(warm, load_migrations(load_config(dir_), FileCacheUse::kBypass));
+}
+
 TEST_F(FileCacheTest, GarbageOrTruncatedCacheIsAnEmptyCache) {
   load(kLater);
   std::string data = read_cache_file(cache_file());
