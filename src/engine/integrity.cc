@@ -1,6 +1,5 @@
 #include "trellis/integrity.h"
 
-#include <algorithm>
 #include <optional>
 
 #include "trellis/error.h"
