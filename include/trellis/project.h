@@ -18,6 +18,10 @@ struct Settings {
   Millis statement_timeout{0};  // 0 = none
   int lock_retries = 5;
   Millis runner_lock_wait{60000};  // how long a second runner waits for the first
+  // PostgreSQL runner lock: "auto" (an advisory lock on a direct connection, a lease when a
+  // pooler or proxy is in between), "advisory" or "lease".
+  std::string runner_lock = "auto";
+  Millis lease_ttl{20000};  // a lease not renewed for this long may be taken over
 };
 
 struct Environment {

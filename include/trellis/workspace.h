@@ -12,6 +12,9 @@
 
 namespace trellis {
 
+// The driver options of an environment: the state schema and the runner lock settings.
+DriverOptions driver_options(const Config& config, const Environment& env);
+
 class Workspace {
  public:
   // Loads trellis.toml and every migration in `root`, selects the environment and builds

@@ -44,7 +44,7 @@ bool opening_creates(const std::string& url) {
 EarlyWork start_early(const Config& config, const Environment& env, OpenMode mode) {
   EarlyWork early;
   if (opening_creates(env.database)) return early;
-  early.driver = open_driver(env.database, mode, config.state_schema);
+  early.driver = open_driver(env.database, mode, driver_options(config, env));
   if (mode == OpenMode::kReadWrite) {
     try {
       early.driver->acquire_lock(Millis{0});

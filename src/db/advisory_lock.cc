@@ -31,12 +31,19 @@ std::int64_t advisory_key(std::string_view name) {
 }
 
 void acquire_advisory_lock(Connection& connection, std::int64_t key, Millis wait,
-                           const std::string& what) {
+                           const std::string& what, const LockWaitReport& on_wait) {
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + wait;
+  const auto start = Clock::now();
+  const auto deadline = start + wait;
+  auto next_report = start;
   Millis poll = kFirstPoll;
   while (!try_lock(connection, key)) {
     auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now());
+    if (on_wait && left > Millis(0) && Clock::now() >= next_report) {
+      on_wait(describe_lock_holder(connection, key),
+              std::chrono::duration_cast<Millis>(Clock::now() - start));
+      next_report = Clock::now() + Millis{5000};
+    }
     if (left <= Millis(0)) {
       throw Error(ErrorKind::kLock,
                   "could not get " + what + " on " + connection.target() + " within " +

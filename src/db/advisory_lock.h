@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "db/pg_connection.h"
+#include "trellis/driver.h"
 #include "trellis/duration.h"
 
 namespace trellis::pg {
@@ -17,8 +18,9 @@ std::int64_t advisory_key(std::string_view name);
 // Polls pg_try_advisory_lock(key) until it succeeds or `wait` has passed; then throws
 // Error(kLock) naming the session that holds it (pid, user, application, client, since).
 // `what` names the lock in messages ("the trellis runner lock of schema \"trellis\"").
+// `on_wait` (if set) hears of the holder when the lock is first found held, then every 5 s.
 void acquire_advisory_lock(Connection& connection, std::int64_t key, Millis wait,
-                           const std::string& what);
+                           const std::string& what, const LockWaitReport& on_wait);
 void release_advisory_lock(Connection& connection, std::int64_t key);
 
 // "pid 4242, user app, application trellis, client 10.0.0.7, connected since …", or

@@ -18,6 +18,11 @@ void Driver::record_and_commit(const StateRow& row, const HistoryEvent& event) {
   commit();
 }
 
+void Driver::record_guarded_and_commit(const StateRow& row, const HistoryEvent& event, RowGuard guard) {
+  record_guarded(row, event, guard);
+  commit();
+}
+
 std::int64_t Driver::execute_with(const Statement&, const std::vector<BoundParam>&) {
   unsupported(*this, "bound parameters");
 }

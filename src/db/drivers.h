@@ -14,6 +14,8 @@ std::unique_ptr<Driver> make_sqlite_driver(const std::string& path, OpenMode mod
 // `conninfo` is a postgres:// / postgresql:// URL or a libpq key-value string.
 // `state_schema` is the schema holding trellis' own tables.
 std::unique_ptr<Driver> make_postgres_driver(const std::string& conninfo, OpenMode mode,
+                                             const DriverOptions& options);
+std::unique_ptr<Driver> make_postgres_driver(const std::string& conninfo, OpenMode mode,
                                              const std::string& state_schema);
 
 }  // namespace trellis

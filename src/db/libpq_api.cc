@@ -68,6 +68,7 @@ LibPq load() {
   TRELLIS_RESOLVE(PQgetlength);
   TRELLIS_RESOLVE(PQgetvalue);
   TRELLIS_RESOLVE(PQhost);
+  TRELLIS_RESOLVE(PQhostaddr);
   TRELLIS_RESOLVE(PQnfields);
   TRELLIS_RESOLVE(PQntuples);
   TRELLIS_RESOLVE(PQpass);
@@ -75,6 +76,7 @@ LibPq load() {
   TRELLIS_RESOLVE(PQputCopyEnd);
   TRELLIS_RESOLVE(PQresultErrorField);
   TRELLIS_RESOLVE(PQresultStatus);
+  TRELLIS_RESOLVE(PQserverVersion);
   TRELLIS_RESOLVE(PQsetNoticeProcessor);
   TRELLIS_RESOLVE(PQstatus);
   TRELLIS_RESOLVE(PQtransactionStatus);

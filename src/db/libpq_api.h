@@ -33,6 +33,7 @@ struct LibPq {
   decltype(&::PQgetlength) PQgetlength;
   decltype(&::PQgetvalue) PQgetvalue;
   decltype(&::PQhost) PQhost;
+  decltype(&::PQhostaddr) PQhostaddr;
   decltype(&::PQnfields) PQnfields;
   decltype(&::PQntuples) PQntuples;
   decltype(&::PQpass) PQpass;
@@ -40,6 +41,7 @@ struct LibPq {
   decltype(&::PQputCopyEnd) PQputCopyEnd;
   decltype(&::PQresultErrorField) PQresultErrorField;
   decltype(&::PQresultStatus) PQresultStatus;
+  decltype(&::PQserverVersion) PQserverVersion;
   decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor;
   decltype(&::PQstatus) PQstatus;
   decltype(&::PQtransactionStatus) PQtransactionStatus;

@@ -99,6 +99,11 @@ Connection::Connection(const std::string& conninfo) : target_(mask_url(conninfo)
   pq.PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
 }
 
+std::string Connection::host() const { return or_empty(libpq().PQhost(conn_)); }
+std::string Connection::hostaddr() const { return or_empty(libpq().PQhostaddr(conn_)); }
+std::string Connection::port() const { return or_empty(libpq().PQport(conn_)); }
+int Connection::server_version() const { return libpq().PQserverVersion(conn_); }
+
 Connection::~Connection() {
   if (conn_ != nullptr) libpq().PQfinish(conn_);
 }

@@ -45,6 +45,13 @@ class Connection {
   std::string literal(std::string_view text) const;
   std::string identifier(std::string_view name) const;
 
+  // Where libpq connected: host (a socket directory for Unix sockets), the numeric
+  // address it reached ("" for a socket) and the port; and the server's version (150004).
+  std::string host() const;
+  std::string hostaddr() const;
+  std::string port() const;
+  int server_version() const;
+
   bool in_transaction() const;
   bool lost() const;
   std::int64_t round_trips() const { return round_trips_; }

@@ -68,7 +68,9 @@ Result find_for(Connection& connection, const ConcurrentBuild& build) {
       "SELECT n.nspname, c.relname FROM pg_index i "
       "JOIN pg_class c ON c.oid = i.indexrelid "
       "JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE NOT i.indisvalid ";
+      "WHERE NOT i.indisvalid "
+      "AND NOT EXISTS (SELECT 1 FROM pg_stat_progress_create_index p "
+      "                WHERE p.relid = i.indrelid AND p.index_relid IN (0, i.indexrelid)) ";
   std::string target = qualified(connection, build);
   switch (build.kind) {
     case ConcurrentBuild::Kind::kCreateIndex:

@@ -6,6 +6,7 @@
 #include "db/advisory_lock.h"
 #include "db/libpq_api.h"
 #include "db/pg_binary.h"
+#include "db/pg_lease.h"
 #include "trellis/error.h"
 
 namespace trellis::pg {
@@ -67,7 +68,7 @@ std::string StateTables::ddl() const {
       "  duration_ms bigint NOT NULL DEFAULT 0,\n"
       "  error text,\n"
       "  \"by\" text,\n"
-      "  tool_version text);";
+      "  tool_version text);\n" + Lease::ddl(s);
 }
 
 void StateTables::ensure() {
@@ -145,9 +146,9 @@ std::string StateTables::history_insert(const HistoryEvent& e) const {
          text_or_null(e.by) + ", " + text_or_null(e.tool_version) + ");";
 }
 
-std::string StateTables::record_sql(const StateRow& r, const HistoryEvent& event) const {
+std::string StateTables::row_insert(const StateRow& r) const {
   return "INSERT INTO " + quoted_schema_ +
-         ".migrations (id, feature, checksum, phase, status, started_at, finished_at,\n"
+         ".migrations AS m (id, feature, checksum, phase, status, started_at, finished_at,\n"
          "  duration_ms, error, applied_by, tool_version, statements_done)\n"
          "VALUES (" + connection_.literal(r.id) + ", " + connection_.literal(r.feature) + ", " +
          connection_.literal(r.checksum) + ", " + connection_.literal(r.phase) + ", '" +
@@ -162,8 +163,36 @@ std::string StateTables::record_sql(const StateRow& r, const HistoryEvent& event
          "  finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,\n"
          "  error = EXCLUDED.error, applied_by = EXCLUDED.applied_by,\n"
          "  tool_version = EXCLUDED.tool_version, statements_done = "
-         "EXCLUDED.statements_done;" +
+         "EXCLUDED.statements_done";
+}
+
+std::string StateTables::record_sql(const StateRow& r, const HistoryEvent& event) const {
+  return row_insert(r) + ";" +
          (event.action.empty() ? std::string() : "\n" + history_insert(event));
+}
+
+std::string StateTables::guarded_record_sql(const StateRow& r, const HistoryEvent& event,
+                                            int expected_done) const {
+  std::string condition = expected_done < 0
+                              ? "false"
+                              : "m.status <> 'applied' AND m.statements_done = " +
+                                    std::to_string(expected_done);
+  std::string body = row_insert(r) + "\n  WHERE " + condition +
+                     ";\nIF NOT FOUND THEN RAISE EXCEPTION USING ERRCODE = '" + kConflictState +
+                     "', MESSAGE = 'migration ' || " + connection_.literal(r.id) +
+                     " || ' was recorded by another runner meanwhile'; END IF;" +
+                     (event.action.empty() ? std::string() : "\n" + history_insert(event));
+  std::string tag = "$trellis$";
+  for (int n = 1; body.find(tag) != std::string::npos; ++n) tag = "$trellis" + std::to_string(n) + "$";
+  return "DO " + tag + " BEGIN\n" + body + "\nEND " + tag + ";";
+}
+
+std::string StateTables::describe_row(const std::string& id) {
+  Result r = connection_.exec_params(
+      "SELECT status || '|' || statements_done || '|' || coalesce(applied_by, '') FROM " +
+          quoted_schema_ + ".migrations WHERE id = $1",
+      {id});
+  return libpq().PQntuples(r.get()) == 0 ? "" : text_at(r, 0, 0);
 }
 
 std::string StateTables::forget_sql(const std::string& id, const HistoryEvent& event) const {

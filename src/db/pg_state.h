@@ -29,9 +29,19 @@ class StateTables {
   // transaction, part of the open transaction otherwise).
   std::string record_sql(const StateRow& row, const HistoryEvent& event) const;
   std::string forget_sql(const std::string& id, const HistoryEvent& event) const;
+  // record_sql() that only writes when the row is as `expected_done` says (RowGuard): a DO
+  // block that raises SQLSTATE kConflictState otherwise, so that the statement, and a
+  // COMMIT sent after it in the same message, fail.
+  std::string guarded_record_sql(const StateRow& row, const HistoryEvent& event,
+                                 int expected_done) const;
+  // "status|statements_done|applied_by" of a migration's row now ("" when there is none).
+  std::string describe_row(const std::string& id);
+
+  static constexpr const char* kConflictState = "TRLCF";
 
  private:
   std::string history_insert(const HistoryEvent& event) const;
+  std::string row_insert(const StateRow& row) const;
   std::string text_or_null(const std::string& text) const;
   std::string timestamp_or(const std::string& text, const std::string& fallback) const;
 

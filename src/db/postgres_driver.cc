@@ -15,10 +15,13 @@
 #include "db/libpq_api.h"
 #include "db/pg_checkpoints.h"
 #include "db/pg_connection.h"
+#include "db/pg_lease.h"
 #include "db/pg_leftovers.h"
 #include "db/pg_named_params.h"
+#include "db/pg_outside.h"
 #include "db/pg_split.h"
 #include "db/pg_state.h"
+#include "db/pg_traits.h"
 #include "trellis/error.h"
 
 namespace trellis {
@@ -42,12 +45,14 @@ std::string timeout_settings(const Timeouts& timeouts, const char* set) {
 
 class PostgresDriver final : public Driver {
  public:
-  PostgresDriver(const std::string& conninfo, OpenMode mode, std::string state_schema)
+  PostgresDriver(const std::string& conninfo, OpenMode mode, const DriverOptions& options)
       : mode_(mode),
-        schema_(std::move(state_schema)),
+        schema_(options.state_schema.empty() ? "trellis" : options.state_schema),
+        lock_mode_(options.runner_lock),
         connection_(conninfo),
         state_(connection_, schema_),
         checkpoints_(connection_, schema_),
+        lease_(conninfo, connection_, connection_.identifier(schema_), options.lease_ttl),
         lock_key_(pg::advisory_key("trellis runner " + schema_)) {}
 
   std::string_view dialect() const override { return "postgres"; }
@@ -61,12 +66,25 @@ class PostgresDriver final : public Driver {
   std::vector<StateRow> load_state() override { return state_.load_rows(); }
   std::vector<HistoryEvent> load_history() override { return state_.load_history(); }
 
-  void acquire_lock(Millis wait) override {
-    pg::acquire_advisory_lock(connection_, lock_key_, wait,
-                              "the trellis runner lock of schema \"" + schema_ + "\"");
+  void acquire_lock(Millis wait, const LockWaitReport& on_wait) override {
+    const std::string what = "the trellis runner lock of schema \"" + schema_ + "\"";
+    if (use_lease()) {
+      lease_.acquire(wait, on_wait, what);
+    } else {
+      pg::acquire_advisory_lock(connection_, lock_key_, wait, what, on_wait);
+      advisory_held_ = true;
+    }
   }
   void release_lock() override {
-    if (!connection_.lost()) pg::release_advisory_lock(connection_, lock_key_);
+    lease_.release();
+    if (advisory_held_ && !connection_.lost()) pg::release_advisory_lock(connection_, lock_key_);
+    advisory_held_ = false;
+  }
+  std::string lock_description() const override {
+    if (lock_mode_ == "auto" && pooled_) {
+      return "lease (the connection goes through a pooler or proxy, so no session lock)";
+    }
+    return lease_.held() || lock_mode_ == "lease" ? "lease" : "advisory lock";
   }
 
   void begin(const Timeouts& timeouts) override {
@@ -86,9 +104,11 @@ class PostgresDriver final : public Driver {
       // Remembered by the connection's state; nothing more to undo.
     }
   }
-  void set_session_timeouts(const Timeouts& timeouts) override {
+  bool set_session_timeouts(const Timeouts& timeouts) override {
+    if (pooled()) return false;  // a SET would stay on a pooled server connection
     std::string sql = timeout_settings(timeouts, "SET");
     if (!sql.empty()) connection_.exec(sql);
+    return true;
   }
 
   // Backfill bodies use :lo/:hi/:size, which the parser rejects: split a copy with "$1"
@@ -110,6 +130,9 @@ class PostgresDriver final : public Driver {
       cursor = end;
     }
     return statements;
+  }
+  StatementTraits traits(const Statement& statement) override {
+    return pg::statement_traits(statement.sql, connection_.server_version());
   }
   std::int64_t execute(const Statement& statement) override {
     pg::Result result = connection_.exec(statement.sql);
@@ -145,25 +168,31 @@ class PostgresDriver final : public Driver {
     return std::string(pq.PQgetvalue(result.get(), 0, 0));
   }
 
-  std::vector<std::string> clean_leftovers(const Statement& statement) override {
-    std::optional<pg::ConcurrentBuild> build = pg::concurrent_build_of(statement.sql);
-    if (!build) return {};
-    return pg::drop_leftovers(connection_, *build);
+  OutsideVerdict before_outside(const Statement& statement, bool may_have_run) override {
+    return pg::judge_outside(connection_, statement.sql, may_have_run);
   }
   std::vector<std::string> find_leftovers() override {
     return pg::list_invalid_indexes(connection_);
   }
 
   void record(const StateRow& row, const HistoryEvent& event) override {
-    connection_.exec(state_.record_sql(row, event));
+    write(row.id, lease_.fence_sql() + state_.record_sql(row, event));
   }
   // One simple-query message: if the bookkeeping fails, PostgreSQL skips the COMMIT after
   // it and the transaction stays open and aborted for the caller's rollback().
   void record_and_commit(const StateRow& row, const HistoryEvent& event) override {
-    connection_.exec(state_.record_sql(row, event) + "\nCOMMIT;");
+    write(row.id, lease_.fence_sql() + state_.record_sql(row, event) + "\nCOMMIT;");
+  }
+  void record_guarded(const StateRow& row, const HistoryEvent& event, RowGuard guard) override {
+    write(row.id, lease_.fence_sql() + state_.guarded_record_sql(row, event, guard.expected_done));
+  }
+  void record_guarded_and_commit(const StateRow& row, const HistoryEvent& event,
+                                 RowGuard guard) override {
+    write(row.id, lease_.fence_sql() + state_.guarded_record_sql(row, event, guard.expected_done) +
+                      "\nCOMMIT;");
   }
   void forget(const std::string& id, const HistoryEvent& event) override {
-    connection_.exec(state_.forget_sql(id, event));
+    write(id, lease_.fence_sql() + state_.forget_sql(id, event));
   }
 
   std::string render_begin(const Timeouts& timeouts) const override {
@@ -182,20 +211,86 @@ class PostgresDriver final : public Driver {
   std::int64_t round_trips() const { return connection_.round_trips(); }
 
  private:
+  // Whether something (a pooler, a proxy, a port mapping) stands between this runner and
+  // the server, so that a session is not this runner's own: libpq's end of the connection
+  // is not the server's end (socket directory and port, or address and port).
+  bool pooled() {
+    if (pooled_known_) return pooled_;
+    pg::Result r = connection_.exec(
+        "SELECT coalesce(host(inet_server_addr()), ''), coalesce(inet_server_port()::text, ''), "
+        "current_setting('port'), current_setting('unix_socket_directories')");
+    std::string host = connection_.host();
+    bool direct;
+    if (!host.empty() && host[0] == '/') {
+      std::string dirs = "," + pg::text_at(r, 0, 3) + ",";
+      std::string spaced;
+      for (char c : dirs) if (c != ' ') spaced += c;
+      direct = pg::text_at(r, 0, 0).empty() && pg::text_at(r, 0, 2) == connection_.port() &&
+               spaced.find("," + host + ",") != std::string::npos;
+    } else {
+      direct = pg::text_at(r, 0, 0) == connection_.hostaddr() &&
+               pg::text_at(r, 0, 1) == connection_.port();
+    }
+    pooled_ = !direct;
+    pooled_known_ = true;
+    return pooled_;
+  }
+  bool use_lease() { return lock_mode_ == "lease" || (lock_mode_ == "auto" && pooled()); }
+
+  // A bookkeeping write; a guard or fence that refuses it becomes Error(kLock) naming the
+  // migration, after the transaction is rolled back.
+  void write(const std::string& id, const std::string& sql) {
+    try {
+      connection_.exec(sql);
+    } catch (const SqlError& e) {
+      if (e.sqlstate() == pg::StateTables::kConflictState) {
+        rollback();
+        std::string now = state_.describe_row(id);
+        throw Error(ErrorKind::kLock,
+                    "migration " + id + " was recorded by another runner while this one was "
+                    "running it (its row now: " + (now.empty() ? "gone" : now) + "); this "
+                    "runner's uncommitted work on it was rolled back",
+                    "two runners worked on " + connection_.target() + " at once; the runner "
+                    "lock is not effective on this connection (runner_lock = \"" + lock_mode_ +
+                    "\"): through a pooler use runner_lock = \"lease\"");
+      }
+      if (e.sqlstate() == pg::Lease::kLostState) {
+        rollback();
+        throw Error(ErrorKind::kLock,
+                    "lost the runner lease on " + connection_.target() + " before recording " +
+                        id + ": it expired or another runner took it over; this runner's "
+                        "uncommitted work was rolled back",
+                    "a runner that stalls for longer than lease_ttl loses the lock; raise "
+                    "lease_ttl if the stall was expected, then apply again");
+      }
+      throw;
+    }
+  }
+
   OpenMode mode_;
   std::string schema_;
+  std::string lock_mode_;
   pg::Connection connection_;
   pg::StateTables state_;
   pg::Checkpoints checkpoints_;
+  pg::Lease lease_;
   std::int64_t lock_key_;
+  bool advisory_held_ = false;
+  bool pooled_known_ = false, pooled_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<Driver> make_postgres_driver(const std::string& conninfo, OpenMode mode,
+                                             const DriverOptions& options) {
+  return std::make_unique<PostgresDriver>(conninfo, mode, options);
+}
+
+std::unique_ptr<Driver> make_postgres_driver(const std::string& conninfo, OpenMode mode,
                                              const std::string& state_schema) {
-  return std::make_unique<PostgresDriver>(conninfo, mode,
-                                          state_schema.empty() ? "trellis" : state_schema);
+  DriverOptions options;
+  options.state_schema = state_schema;
+  return make_postgres_driver(conninfo, mode, options);
 }
 
 std::int64_t postgres_round_trips(const Driver& driver) {

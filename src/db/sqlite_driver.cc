@@ -12,6 +12,7 @@
 #include "db/drivers.h"
 #include "db/sqlite_checkpoints.h"
 #include "db/sql_text.h"
+#include "db/sqlite_traits.h"
 #include "db/state_sql.h"
 #include "trellis/error.h"
 #include "util/text.h"
@@ -26,7 +27,7 @@ class SqliteDriver final : public Driver {
   SqliteDriver(std::string path, OpenMode mode) : path_(std::move(path)), mode_(mode) { open(); }
   ~SqliteDriver() override {
     release_lock();
-    for (auto* s : {insert_row_, insert_event_, delete_row_}) sqlite3_finalize(s);
+    for (auto* s : {insert_row_, guarded_row_, insert_event_, delete_row_}) sqlite3_finalize(s);
     if (db_ != nullptr) sqlite3_close_v2(db_);
   }
 
@@ -85,8 +86,10 @@ class SqliteDriver final : public Driver {
   // One runner at a time: an exclusive flock() on the database file itself. SQLite uses
   // POSIX record locks, which are independent of flock() on Linux, so the two never
   // interfere; the kernel drops ours when the process dies.
-  void acquire_lock(Millis wait) override {
+  void acquire_lock(Millis wait, const LockWaitReport& on_wait) override {
     if (memory() || lock_fd_ >= 0) return;
+    const auto start = Clock::now();
+    auto next_report = start;
     lock_fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lock_fd_ < 0) throw Error(ErrorKind::kConnection, display_target() + ": cannot open for locking");
     auto deadline = Clock::now() + wait;
@@ -98,6 +101,11 @@ class SqliteDriver final : public Driver {
                     display_target() + ": another trellis run holds the migration lock (waited " +
                         format_duration(wait) + ")",
                     "wait for it to finish, or raise the wait with --lock-wait");
+      }
+      if (on_wait && Clock::now() >= next_report) {
+        on_wait("another trellis process (flock on " + path_ + ")",
+                std::chrono::duration_cast<Millis>(Clock::now() - start));
+        next_report = Clock::now() + std::chrono::seconds(5);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -119,11 +127,14 @@ class SqliteDriver final : public Driver {
     if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
 
-  void set_session_timeouts(const Timeouts& t) override {
+  bool set_session_timeouts(const Timeouts& t) override {
     Millis lock = t.lock_timeout.value_or(Millis{5000});
     sqlite3_busy_timeout(db_, static_cast<int>(lock.count()));
     statement_limit_ = t.statement_timeout.value_or(Millis{0});
+    return true;
   }
+  std::string lock_description() const override { return "file lock"; }
+  StatementTraits traits(const Statement& st) override { return sqlite_traits(st.sql); }
 
   std::vector<Statement> split(std::string_view sql, int first_line) override;
 
@@ -168,13 +179,30 @@ class SqliteDriver final : public Driver {
     return std::nullopt;
   }
 
-  std::vector<std::string> clean_leftovers(const Statement&) override { return {}; }
+  // VACUUM (the one statement SQLite cannot run in a transaction that a migration may hold)
+  // is harmless to repeat.
+  OutsideVerdict before_outside(const Statement&, bool) override { return {}; }
   std::vector<std::string> find_leftovers() override { return {}; }
 
   void record(const StateRow& row, const HistoryEvent& event) override {
     prepare_cached(insert_row_, kUpsertRow);
     bind_row(insert_row_, row);
     run_cached(insert_row_);
+    if (!event.action.empty()) append(event);
+  }
+
+  void record_guarded(const StateRow& row, const HistoryEvent& event, RowGuard guard) override {
+    prepare_cached(guarded_row_, kGuardedRow);
+    bind_row(guarded_row_, row);
+    sqlite3_bind_int(guarded_row_, 13, guard.expected_done);
+    run_cached(guarded_row_);
+    if (sqlite3_changes(db_) != 1) {
+      throw Error(ErrorKind::kLock,
+                  "migration " + row.id + " was recorded by another runner while this one was "
+                  "running it; this runner's uncommitted work on it was rolled back",
+                  "two runners worked on " + display_target() + " at once; is another "
+                  "process writing trellis_migrations without trellis' lock?");
+    }
     if (!event.action.empty()) append(event);
   }
 
@@ -200,6 +228,18 @@ class SqliteDriver final : public Driver {
       "INSERT OR REPLACE INTO trellis_migrations (id, feature, checksum, phase, status, started_at, "
       "finished_at, duration_ms, error, applied_by, tool_version, statements_done) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7,''), ?8, NULLIF(?9,''), ?10, ?11, ?12)";
+  // The upsert of kUpsertRow that writes only when the row is absent (?13 < 0) or not
+  // applied with statements_done = ?13 (RowGuard).
+  static constexpr const char* kGuardedRow =
+      "INSERT INTO trellis_migrations AS m (id, feature, checksum, phase, status, started_at, "
+      "finished_at, duration_ms, error, applied_by, tool_version, statements_done) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7,''), ?8, NULLIF(?9,''), ?10, ?11, ?12) "
+      "ON CONFLICT (id) DO UPDATE SET feature = excluded.feature, checksum = excluded.checksum, "
+      "phase = excluded.phase, status = excluded.status, started_at = excluded.started_at, "
+      "finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, "
+      "error = excluded.error, applied_by = excluded.applied_by, "
+      "tool_version = excluded.tool_version, statements_done = excluded.statements_done "
+      "WHERE ?13 >= 0 AND m.status <> 'applied' AND m.statements_done = ?13";
   static constexpr const char* kInsertEvent =
       "INSERT INTO trellis_history (id, action, checksum, at, duration_ms, error, by, tool_version) "
       "VALUES (?1, ?2, NULLIF(?3,''), ?4, ?5, NULLIF(?6,''), ?7, ?8)";
@@ -352,6 +392,7 @@ class SqliteDriver final : public Driver {
   Clock::time_point deadline_ = Clock::time_point::max();
   bool timed_out_ = false;
   sqlite3_stmt* insert_row_ = nullptr;
+  sqlite3_stmt* guarded_row_ = nullptr;
   sqlite3_stmt* insert_event_ = nullptr;
   sqlite3_stmt* delete_row_ = nullptr;
 };
@@ -367,7 +408,7 @@ std::vector<Statement> SqliteDriver::split(std::string_view sql, int first_line)
     std::size_t lead = skip_sql_trivia(text);
     if (lead < text.size()) {
       out.push_back(Statement{std::string(text), static_cast<int>(out.size()) + 1,
-                              line_at(sql, start + lead, first_line)});
+                              line_at(sql, start + lead, first_line), StatementTraits{}});
     }
     start = end;
   };

@@ -4,6 +4,7 @@
 
 #include "engine/bookkeeping.h"
 #include "engine/migration_runner.h"
+#include "engine/units.h"
 #include "trellis/error.h"
 #include "util/clock.h"
 
@@ -40,6 +41,8 @@ SplitPlan preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
     split.emplace_back();
     try {
       split.back() = driver.split(m.up.sql, m.up.first_line);
+      for (Statement& st : split.back()) st.traits = driver.traits(st);
+      if (!m.batch) units_of(m.path, m.tx, split.back(), problems);
     } catch (const Error& e) {
       std::string msg = e.what();
       // "line 12: syntax error …" -> "migrations/a/0001_x.sql:12: syntax error …"

@@ -18,6 +18,11 @@ std::int64_t elapsed_ms(SteadyClock::time_point since) {
   return std::chrono::duration_cast<Millis>(SteadyClock::now() - since).count();
 }
 
+void locate(StepOutcome& out, const Statement& st) {
+  out.statement = st.index;
+  out.line = st.line;
+}
+
 }  // namespace
 
 Millis MigrationRunner::backoff(int attempt) {
@@ -42,32 +47,65 @@ StepOutcome MigrationRunner::run(Node node, const Migration& m, const StateRow* 
                                  const std::vector<Statement>& statements) {
   StepOutcome out;
   out.node = node;
+  t0_ = SteadyClock::now();
   if (m.batch) return BackfillRunner(driver_, env_, observer_).run(m, previous, out);
-  if (m.tx == TxMode::kNone) return run_non_transactional(m, previous, statements, out);
-  return run_transactional(m, statements, out);
+  std::vector<std::string> problems;  // reported by preflight() before anything ran
+  std::vector<Unit> units = units_of(m.path, m.tx, statements, problems);
+  if (units.size() <= 1 && (units.empty() || !units[0].outside) && m.tx == TxMode::kTransactional) {
+    return run_single(m, previous, statements, out);
+  }
+  return run_units(m, previous, statements, units, out);
 }
 
-StepOutcome MigrationRunner::fail(const Migration& m, StepOutcome out, const std::string& started,
-                                  int done) {
-  StateRow row = state_row(m, RecordStatus::kFailed, started);
+StateRow MigrationRunner::progress_row(const Migration& m, const Progress& p, bool applied) const {
+  StateRow row = state_row(m, applied ? RecordStatus::kApplied : RecordStatus::kRunning, p.started);
+  row.statements_done = p.done;
+  if (applied) {
+    row.finished_at = now_iso8601();
+    row.duration_ms = elapsed_ms(t0_);
+  }
+  return row;
+}
+
+void MigrationRunner::bookkeep(const Migration& m, const StateRow& row, const HistoryEvent& event,
+                               int expected) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      driver_.begin(timeouts_for(m, env_));
+      driver_.record_guarded_and_commit(row, event, RowGuard{expected});
+      return;
+    } catch (const SqlError& e) {
+      driver_.rollback();
+      if (e.connection_lost()) throw;
+      if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
+      throw;
+    }
+  }
+}
+
+StepOutcome MigrationRunner::fail(const Migration& m, StepOutcome out, const Progress& p) {
+  out.duration_ms = elapsed_ms(t0_);
+  out.result = StepResult::kFailed;
+  StateRow row = state_row(m, RecordStatus::kFailed, p.started);
   row.finished_at = now_iso8601();
   row.duration_ms = out.duration_ms;
   row.error = describe_failure(out);
-  row.statements_done = done;
+  row.statements_done = p.done;
   HistoryEvent ev = history_event(m, "fail");
   ev.error = row.error;
   ev.duration_ms = out.duration_ms;
-  driver_.begin(Timeouts{});
-  driver_.record_and_commit(row, ev);
-  out.result = StepResult::kFailed;
+  try {
+    bookkeep(m, row, ev, p.expected);
+  } catch (const SqlError& e) {
+    if (e.connection_lost()) throw;
+    out.error += " (and the failure could not be recorded: " + std::string(e.what()) + ")";
+  }
   return out;
 }
 
-StepOutcome MigrationRunner::run_transactional(const Migration& m,
-                                               const std::vector<Statement>& statements,
-                                               StepOutcome out) {
-  std::string started = now_iso8601();
-  auto t0 = SteadyClock::now();
+StepOutcome MigrationRunner::run_single(const Migration& m, const StateRow* previous,
+                                        const std::vector<Statement>& statements, StepOutcome out) {
+  Progress p{now_iso8601(), 0, previous != nullptr ? previous->statements_done : -1};
   observer_.on_start(m, 0);
   Timeouts timeouts = timeouts_for(m, env_);
   for (int attempt = 0;; ++attempt) {
@@ -77,79 +115,157 @@ StepOutcome MigrationRunner::run_transactional(const Migration& m,
       driver_.begin(timeouts);
       for (const auto& st : statements) {
         current = &st;
-        driver_.execute(st);
+        if (executes(st)) driver_.execute(st);
       }
       current = nullptr;
-      StateRow row = state_row(m, RecordStatus::kApplied, started);
-      row.finished_at = now_iso8601();
-      row.duration_ms = out.duration_ms = elapsed_ms(t0);
-      row.statements_done = static_cast<int>(statements.size());
+      Progress finished = p;
+      finished.done = static_cast<int>(statements.size());
+      StateRow row = progress_row(m, finished, true);
+      out.duration_ms = row.duration_ms;
       HistoryEvent ev = history_event(m, "apply");
       ev.duration_ms = row.duration_ms;
-      driver_.record_and_commit(row, ev);
+      driver_.record_guarded_and_commit(row, ev, RowGuard{p.expected});
       out.result = StepResult::kApplied;
       return out;
     } catch (const SqlError& e) {
       driver_.rollback();
       if (e.connection_lost()) throw;
       if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
-      out.error = e.what();
+      out.error = current != nullptr ? e.what() : "recording it in trellis' state: " + std::string(e.what());
       if (e.lock_timeout()) out.error += " (gave up after " + std::to_string(attempt + 1) + " attempts)";
-      if (current != nullptr) {
-        out.statement = current->index;
-        out.line = current->line;
-      }
-      out.duration_ms = elapsed_ms(t0);
-      return fail(m, out, started, 0);
+      if (current != nullptr) locate(out, *current);
+      return fail(m, out, p);
     }
   }
 }
 
-StepOutcome MigrationRunner::run_non_transactional(const Migration& m, const StateRow* previous,
-                                                   const std::vector<Statement>& statements,
-                                                   StepOutcome out) {
-  std::string started = now_iso8601();
-  auto t0 = SteadyClock::now();
-  // Resume after the statements an interrupted or failed run finished, but only if the
-  // file is the one that run used; an edited file starts over.
-  int done = 0;
-  if (previous != nullptr && previous->checksum == m.checksum) done = previous->statements_done;
-  if (done > static_cast<int>(statements.size())) done = 0;
-  observer_.on_start(m, done);
-  StateRow row = state_row(m, RecordStatus::kRunning, started);
-  row.statements_done = done;
-  driver_.record(row, history_event(m, "start"));
-  Timeouts timeouts = timeouts_for(m, env_);
-  driver_.set_session_timeouts(timeouts);
-  for (std::size_t i = static_cast<std::size_t>(done); i < statements.size(); ++i) {
-    const Statement& st = statements[i];
-    for (int attempt = 0;; ++attempt) {
-      out.attempts = std::max(out.attempts, attempt + 1);
-      try {
-        for (const auto& note : driver_.clean_leftovers(st)) observer_.on_note(m, note);
-        driver_.execute(st);
-        break;
-      } catch (const SqlError& e) {
-        if (e.connection_lost()) throw;
-        if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
-        out.error = e.what();
-        out.statement = st.index;
-        out.line = st.line;
-        out.duration_ms = elapsed_ms(t0);
-        return fail(m, out, started, static_cast<int>(i));
-      }
-    }
-    row.statements_done = static_cast<int>(i + 1);
-    if (i + 1 < statements.size()) driver_.record(row, HistoryEvent{});  // progress only
+StepOutcome MigrationRunner::run_units(const Migration& m, const StateRow* previous,
+                                       const std::vector<Statement>& statements,
+                                       const std::vector<Unit>& units, StepOutcome out) {
+  // Resume after what an interrupted or failed run finished, but only if the file is the
+  // one that run used; an edited file starts over.
+  Progress p{now_iso8601(), 0, previous != nullptr ? previous->statements_done : -1};
+  bool resumed = previous != nullptr && previous->checksum == m.checksum &&
+                 previous->statements_done <= static_cast<int>(statements.size());
+  if (resumed) p.done = previous->statements_done;
+  observer_.on_start(m, p.done);
+  try {
+    bookkeep(m, progress_row(m, p, false), history_event(m, "start"), p.expected);
+  } catch (const SqlError& e) {
+    if (e.connection_lost()) throw;
+    out.error = "recording its start in trellis' state: " + std::string(e.what());
+    out.result = StepResult::kFailed;
+    out.duration_ms = elapsed_ms(t0_);
+    return out;  // nothing ran, and the state table cannot be written: nothing to record
   }
-  row.status = RecordStatus::kApplied;
-  row.finished_at = now_iso8601();
-  row.duration_ms = out.duration_ms = elapsed_ms(t0);
-  HistoryEvent ev = history_event(m, "apply");
-  ev.duration_ms = row.duration_ms;
-  driver_.record(row, ev);
+  p.expected = p.done;
+  const int resume_point = p.done;
+  bool recorded_applied = false;
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const Unit& unit = units[u];
+    if (static_cast<int>(unit.end) <= p.done) continue;
+    bool last = u + 1 == units.size();
+    recorded_applied = last;
+    bool ok = unit.outside
+                  ? run_outside(m, statements[unit.begin], resumed && static_cast<int>(unit.begin) == resume_point,
+                                last, p, out)
+                  : run_tx_unit(m, statements, unit, last, p, out);
+    if (!ok) return fail(m, out, p);
+  }
+  if (!recorded_applied) {  // nothing left to run: only the row was behind
+    bookkeep(m, progress_row(m, p, true), history_event(m, "apply"), p.expected);
+  }
+  out.duration_ms = elapsed_ms(t0_);
   out.result = StepResult::kApplied;
   return out;
+}
+
+bool MigrationRunner::run_tx_unit(const Migration& m, const std::vector<Statement>& statements,
+                                  const Unit& unit, bool last, Progress& p, StepOutcome& out) {
+  Timeouts timeouts = timeouts_for(m, env_);
+  for (int attempt = 0;; ++attempt) {
+    out.attempts = std::max(out.attempts, attempt + 1);
+    const Statement* current = nullptr;
+    try {
+      driver_.begin(timeouts);
+      for (std::size_t i = unit.begin; i < unit.end; ++i) {
+        current = &statements[i];
+        if (executes(*current)) driver_.execute(*current);
+      }
+      current = nullptr;
+      Progress next = p;
+      next.done = static_cast<int>(unit.end);
+      StateRow row = progress_row(m, next, last);
+      HistoryEvent ev = last ? history_event(m, "apply") : HistoryEvent{};
+      ev.duration_ms = row.duration_ms;
+      driver_.record_guarded_and_commit(row, ev, RowGuard{p.expected});
+      p.done = p.expected = next.done;
+      return true;
+    } catch (const SqlError& e) {
+      driver_.rollback();
+      if (e.connection_lost()) throw;
+      if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
+      out.error = current != nullptr ? e.what() : "recording progress in trellis' state: " + std::string(e.what());
+      if (e.lock_timeout()) out.error += " (gave up after " + std::to_string(attempt + 1) + " attempts)";
+      locate(out, current != nullptr ? *current : statements[unit.end - 1]);
+      return false;
+    }
+  }
+}
+
+bool MigrationRunner::run_outside(const Migration& m, const Statement& st, bool may_have_run,
+                                  bool last, Progress& p, StepOutcome& out) {
+  Timeouts timeouts = timeouts_for(m, env_);
+  for (int attempt = 0;; ++attempt) {
+    out.attempts = std::max(out.attempts, attempt + 1);
+    try {
+      OutsideVerdict verdict = driver_.before_outside(st, may_have_run || attempt > 0);
+      for (const auto& note : verdict.notes) observer_.on_note(m, note);
+      if (verdict.action == OutsideVerdict::Action::kCannotTell) {
+        out.error = "an interrupted run may have finished this statement, and Trellis cannot "
+                    "tell: " + verdict.detail;
+        locate(out, st);
+        return false;
+      }
+      if (verdict.action == OutsideVerdict::Action::kDone) {
+        observer_.on_note(m, "statement " + std::to_string(st.index) + " (line " +
+                                 std::to_string(st.line) + "): " + verdict.detail);
+      } else {
+        if (!driver_.set_session_timeouts(timeouts) && !warned_session_) {
+          warned_session_ = true;
+          observer_.on_note(m, "lock_timeout and statement_timeout cannot be set for a statement "
+                               "outside a transaction through a pooler: statement " +
+                               std::to_string(st.index) + " runs without them");
+        }
+        Statement run = st;
+        if (!verdict.instead.empty()) run.sql = verdict.instead;
+        driver_.execute(run);
+      }
+      break;
+    } catch (const SqlError& e) {
+      if (e.connection_lost()) throw;
+      if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
+      out.error = e.what();
+      locate(out, st);
+      return false;
+    }
+  }
+  Progress next = p;
+  next.done = st.index;
+  HistoryEvent ev = last ? history_event(m, "apply") : HistoryEvent{};
+  StateRow row = progress_row(m, next, last);
+  ev.duration_ms = row.duration_ms;
+  try {
+    bookkeep(m, row, ev, p.expected);
+  } catch (const SqlError& e) {
+    if (e.connection_lost()) throw;
+    out.error = "statement " + std::to_string(st.index) + " ran, but recording that in trellis' "
+                "state failed: " + std::string(e.what()) + "; the next apply judges it again";
+    locate(out, st);
+    return false;
+  }
+  p.done = p.expected = next.done;
+  return true;
 }
 
 }  // namespace trellis

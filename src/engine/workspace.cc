@@ -44,8 +44,16 @@ Workspace::Workspace(const std::string& root, const EnvSelection& selection, con
   if (alongside_error) std::rethrow_exception(alongside_error);
 }
 
+DriverOptions driver_options(const Config& config, const Environment& env) {
+  DriverOptions options;
+  options.state_schema = config.state_schema;
+  options.runner_lock = env.settings.runner_lock;
+  options.lease_ttl = env.settings.lease_ttl;
+  return options;
+}
+
 std::unique_ptr<Driver> Workspace::connect(OpenMode mode) const {
-  return open_driver(env_.database, mode, project_.config.state_schema);
+  return open_driver(env_.database, mode, driver_options(project_.config, env_));
 }
 
 }  // namespace trellis

@@ -64,6 +64,15 @@ class ConfigReader {
     if (k == "lock_timeout") s.lock_timeout = duration_of(node, k);
     else if (k == "statement_timeout") s.statement_timeout = duration_of(node, k);
     else if (k == "lock_wait") s.runner_lock_wait = duration_of(node, k);
+    else if (k == "lease_ttl") {
+      s.lease_ttl = duration_of(node, k);
+      if (s.lease_ttl < Millis{1000}) fail(node, "'lease_ttl' must be at least 1s");
+    } else if (k == "runner_lock") {
+      s.runner_lock = string_of(node, k);
+      if (s.runner_lock != "auto" && s.runner_lock != "advisory" && s.runner_lock != "lease") {
+        fail(node, "'runner_lock' must be \"auto\", \"advisory\" or \"lease\"");
+      }
+    }
     else if (k == "lock_retries") {
       if (!node.is_integer() || node.as_integer()->get() < 0) fail(node, "'lock_retries' must be a whole number >= 0");
       s.lock_retries = static_cast<int>(node.as_integer()->get());
@@ -78,7 +87,8 @@ class ConfigReader {
       std::string k(key.str());
       if (!read_setting(k, node, s)) {
         fail(node, "unknown key '" + k + "' in [" + where +
-                       "] (known: lock_timeout, statement_timeout, lock_retries, lock_wait)");
+                       "] (known: lock_timeout, statement_timeout, lock_retries, lock_wait, runner_lock, "
+                       "lease_ttl)");
       }
     }
   }
@@ -107,14 +117,15 @@ class ConfigReader {
       } else if (!is_setting_key(k)) {
         fail(node, "unknown key '" + k + "' in [env." + name +
                        "] (known: database, features, allow_contract, lock_timeout, "
-                       "statement_timeout, lock_retries, lock_wait)");
+                       "statement_timeout, lock_retries, lock_wait, runner_lock, lease_ttl)");
       }
     }
     c_.environments[name] = std::move(env);
   }
 
   static bool is_setting_key(const std::string& k) {
-    return k == "lock_timeout" || k == "statement_timeout" || k == "lock_retries" || k == "lock_wait";
+    return k == "lock_timeout" || k == "statement_timeout" || k == "lock_retries" || k == "lock_wait" ||
+           k == "runner_lock" || k == "lease_ttl";
   }
 
   void read_features(const toml::node& node, Environment& env) {

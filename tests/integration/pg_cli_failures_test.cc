@@ -44,7 +44,7 @@ std::string scalar(PgServer* server, const std::string& url, const std::string& 
 std::unique_ptr<trellis::Driver> hold_table(const std::string& url, const std::string& table) {
   auto holder = trellis::make_postgres_driver(url, trellis::OpenMode::kReadWrite, "trellis");
   holder->begin(trellis::Timeouts{});
-  holder->execute(trellis::Statement{"SELECT count(*) FROM " + table, 1, 1});
+  holder->execute(trellis::Statement{"SELECT count(*) FROM " + table, 1, 1, {}});
   return holder;
 }
 

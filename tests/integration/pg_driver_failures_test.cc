@@ -19,7 +19,12 @@ std::unique_ptr<Driver> open_pg(const std::string& url) {
   return make_postgres_driver(url, OpenMode::kReadWrite, "trellis");
 }
 
-Statement stmt(const std::string& sql) { return Statement{sql, 1, 1}; }
+Statement stmt(const std::string& sql) { return Statement{sql, 1, 1, {}}; }
+
+// What the driver cleans before a statement outside a transaction runs (a first attempt).
+std::vector<std::string> cleaned(Driver& driver, const Statement& statement) {
+  return driver.before_outside(statement, false).notes;
+}
 
 std::string socket_url(const PgServer& server, const std::string& db, int port,
                        const std::string& user) {
@@ -195,7 +200,7 @@ TEST(PgDriverFailures, FailedConcurrentIndexLeavesAnInvalidIndexThatIsCleaned) {
   driver->execute(stmt("INSERT INTO accounts VALUES (1, 'a@x'), (2, 'a@x')"));
   const Statement create =
       stmt("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix_email ON accounts (email)");
-  EXPECT_TRUE(driver->clean_leftovers(create).empty());
+  EXPECT_TRUE(cleaned(*driver, create).empty());
   try {
     driver->execute(create);
     FAIL() << "expected a unique violation";
@@ -207,10 +212,10 @@ TEST(PgDriverFailures, FailedConcurrentIndexLeavesAnInvalidIndexThatIsCleaned) {
                 "index public.ix_email (INVALID: left by an interrupted CREATE INDEX "
                 "CONCURRENTLY)"});
   // IF NOT EXISTS would now "succeed" on the invalid index: cleaning must come first.
-  EXPECT_TRUE(driver->clean_leftovers(stmt("CREATE INDEX CONCURRENTLY other ON accounts (id)"))
+  EXPECT_TRUE(cleaned(*driver, stmt("CREATE INDEX CONCURRENTLY other ON accounts (id)"))
                   .empty());
   driver->execute(stmt("DELETE FROM accounts WHERE id = 2"));
-  EXPECT_EQ(driver->clean_leftovers(create),
+  EXPECT_EQ(cleaned(*driver, create),
             std::vector<std::string>{"dropped INVALID index public.ix_email left by an "
                                      "interrupted CREATE INDEX CONCURRENTLY"});
   EXPECT_TRUE(driver->find_leftovers().empty());
@@ -218,7 +223,7 @@ TEST(PgDriverFailures, FailedConcurrentIndexLeavesAnInvalidIndexThatIsCleaned) {
   EXPECT_EQ(driver->query_scalar("SELECT indisvalid FROM pg_index "
                                  "WHERE indexrelid = 'ix_email'::regclass"),
             "t");
-  EXPECT_TRUE(driver->clean_leftovers(create).empty());  // a valid index is left alone
+  EXPECT_TRUE(cleaned(*driver, create).empty());  // a valid index is left alone
 }
 
 TEST(PgDriverFailures, LeftoverInAnotherSchemaIsFoundAndCleaned) {
@@ -232,7 +237,7 @@ TEST(PgDriverFailures, LeftoverInAnotherSchemaIsFoundAndCleaned) {
   EXPECT_EQ(driver->find_leftovers(),
             std::vector<std::string>{
                 "index app.ix_v (INVALID: left by an interrupted CREATE INDEX CONCURRENTLY)"});
-  EXPECT_EQ(driver->clean_leftovers(create).size(), 1u);
+  EXPECT_EQ(cleaned(*driver, create).size(), 1u);
   EXPECT_EQ(driver->query_scalar("SELECT to_regclass('app.ix_v')"), std::nullopt);
 }
 
@@ -248,14 +253,14 @@ TEST(PgDriverFailures, ReindexConcurrentlyLeftoversAreCleaned) {
   EXPECT_EQ(driver->find_leftovers(),
             std::vector<std::string>{
                 "index public.ix_v_ccnew (INVALID: left by an interrupted REINDEX CONCURRENTLY)"});
-  EXPECT_TRUE(driver->clean_leftovers(stmt("REINDEX INDEX CONCURRENTLY other_ix")).empty());
-  EXPECT_EQ(driver->clean_leftovers(stmt("REINDEX INDEX CONCURRENTLY ix_v")),
+  EXPECT_TRUE(cleaned(*driver, stmt("REINDEX INDEX CONCURRENTLY other_ix")).empty());
+  EXPECT_EQ(cleaned(*driver, stmt("REINDEX INDEX CONCURRENTLY ix_v")),
             std::vector<std::string>{"dropped INVALID index public.ix_v_ccnew left by an "
                                      "interrupted REINDEX CONCURRENTLY"});
   EXPECT_THROW(driver->execute(stmt("CREATE UNIQUE INDEX CONCURRENTLY ix_v_ccnew ON t (v)")),
                SqlError);
-  EXPECT_TRUE(driver->clean_leftovers(stmt("REINDEX INDEX ix_v")).empty());  // not concurrent
-  EXPECT_EQ(driver->clean_leftovers(stmt("REINDEX TABLE CONCURRENTLY t")).size(), 1u);
+  EXPECT_TRUE(cleaned(*driver, stmt("REINDEX INDEX ix_v")).empty());  // not concurrent
+  EXPECT_EQ(cleaned(*driver, stmt("REINDEX TABLE CONCURRENTLY t")).size(), 1u);
   EXPECT_TRUE(driver->find_leftovers().empty());
   EXPECT_EQ(driver->query_scalar("SELECT indisvalid FROM pg_index "
                                  "WHERE indexrelid = 'ix_v'::regclass"),

@@ -21,7 +21,7 @@ std::unique_ptr<Driver> open_pg(const std::string& url, OpenMode mode = OpenMode
   return make_postgres_driver(url, mode, schema);
 }
 
-Statement stmt(const std::string& sql) { return Statement{sql, 1, 1}; }
+Statement stmt(const std::string& sql) { return Statement{sql, 1, 1, {}}; }
 
 StateRow sample_row() {
   StateRow row;

@@ -31,7 +31,8 @@ class FaultDriver : public Driver {
   void ensure_state() override { inner_->ensure_state(); }
   std::vector<StateRow> load_state() override { return inner_->load_state(); }
   std::vector<HistoryEvent> load_history() override { return inner_->load_history(); }
-  void acquire_lock(Millis wait) override { inner_->acquire_lock(wait); }
+  void acquire_lock(Millis wait, const LockWaitReport& r) override { inner_->acquire_lock(wait, r); }
+  std::string lock_description() const override { return inner_->lock_description(); }
   void release_lock() override { inner_->release_lock(); }
   void begin(const Timeouts& t) override {
     ++begins_;
@@ -39,7 +40,8 @@ class FaultDriver : public Driver {
   }
   void commit() override { inner_->commit(); }
   void rollback() override { inner_->rollback(); }
-  void set_session_timeouts(const Timeouts& t) override { inner_->set_session_timeouts(t); }
+  bool set_session_timeouts(const Timeouts& t) override { return inner_->set_session_timeouts(t); }
+  StatementTraits traits(const Statement& s) override { return inner_->traits(s); }
   std::vector<Statement> split(std::string_view sql, int first_line) override {
     return inner_->split(sql, first_line);
   }
@@ -61,9 +63,14 @@ class FaultDriver : public Driver {
     return inner_->execute(s);
   }
   std::optional<std::string> query_scalar(const std::string& sql) override { return inner_->query_scalar(sql); }
-  std::vector<std::string> clean_leftovers(const Statement& s) override { return inner_->clean_leftovers(s); }
+  OutsideVerdict before_outside(const Statement& s, bool may_have_run) override {
+    return inner_->before_outside(s, may_have_run);
+  }
   std::vector<std::string> find_leftovers() override { return inner_->find_leftovers(); }
   void record(const StateRow& row, const HistoryEvent& e) override { inner_->record(row, e); }
+  void record_guarded(const StateRow& row, const HistoryEvent& e, RowGuard g) override {
+    inner_->record_guarded(row, e, g);
+  }
   void forget(const std::string& id, const HistoryEvent& e) override { inner_->forget(id, e); }
   std::string render_state_ddl() const override { return inner_->render_state_ddl(); }
   std::string render_begin(const Timeouts& t) const override { return inner_->render_begin(t); }
