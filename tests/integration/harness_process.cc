@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -20,7 +21,12 @@ namespace trellis_test {
 
 // ---- processes ----------------------------------------------------------------------------
 
-std::string trellis_binary() { return TRELLIS_BINARY; }
+// TRELLIS_TEST_BINARY runs the tests against another build (e.g. an older one, to see a
+// new test fail there).
+std::string trellis_binary() {
+  const char* other = std::getenv("TRELLIS_TEST_BINARY");
+  return other != nullptr && *other != '\0' ? other : TRELLIS_BINARY;
+}
 
 std::string RunResult::describe() const {
   std::ostringstream text;

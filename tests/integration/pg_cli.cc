@@ -15,6 +15,8 @@
 namespace fs = std::filesystem;
 
 namespace trellis_test {
+
+std::string trellis_binary();  // harness_process.cc
 namespace {
 
 std::string read_all(const std::string& path) {
@@ -60,7 +62,7 @@ pid_t CliProject::start(const std::vector<std::string>& args, int slot) const {
   int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   dup2(out_fd, 1);
   dup2(err_fd, 2);
-  std::vector<std::string> argv = {TRELLIS_BINARY, "-C", dir_, "-e", "pg", "--no-color"};
+  std::vector<std::string> argv = {trellis_binary(), "-C", dir_, "-e", "pg", "--no-color"};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> raw;
   for (std::string& a : argv) raw.push_back(a.data());

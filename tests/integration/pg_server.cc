@@ -117,6 +117,7 @@ struct Cleanup {
   std::string dir;
   RunAs run_as;
   bool armed = false;
+  bool bouncer = false;  // a pgbouncer with its pid file in dir
 };
 
 Cleanup& cleanup_state() {
@@ -128,6 +129,11 @@ void stop_server() {
   Cleanup& c = cleanup_state();
   if (!c.armed || getpid() != c.owner) return;
   c.armed = false;
+  if (c.bouncer) {
+    std::ifstream pidfile(c.dir + "/pgbouncer.pid");
+    pid_t pid = 0;
+    if (pidfile >> pid && pid > 0) kill(pid, SIGTERM);
+  }
   run({c.pg_ctl, "-D", c.data, "-m", "immediate", "-w", "stop"}, c.run_as, "/dev/null");
   std::error_code ec;
   fs::remove_all(c.dir, ec);
@@ -257,6 +263,64 @@ std::vector<std::string> PgServer::query(const std::string& url, const std::stri
     rows.push_back(row);
   }
   return rows;
+}
+
+bool PgServer::restart(std::string* why) {
+  Cleanup& c = cleanup_state();
+  std::string log = dir_ + "/restart.log";
+  if (run({c.pg_ctl, "-D", c.data, "-m", "immediate", "-w", "-t", "60", "-l",
+           dir_ + "/server.log", "restart"}, c.run_as, log) != 0) {
+    *why = "pg_ctl restart failed:\n" + tail_of(log);
+    return false;
+  }
+  return true;
+}
+
+std::string PgServer::through_bouncer(const std::string& database_url, int pool_size,
+                                      std::string* why) {
+  Cleanup& c = cleanup_state();
+  if (bouncer_port_ == 0) {
+    const char* binary = "/usr/sbin/pgbouncer";
+    if (access(binary, X_OK) != 0) {
+      *why = "pgbouncer is not installed (Debian package pgbouncer)";
+      return "";
+    }
+    const int port = port_ + 1000;
+    std::ofstream(dir_ + "/userlist.txt") << "\"" << user_ << "\" \"\"\n";
+    std::ofstream(dir_ + "/pgbouncer.ini")
+        << "[databases]\n* = host=" << dir_ << " port=" << port_ << "\n"
+        << "[pgbouncer]\nlisten_addr =\nlisten_port = " << port << "\nunix_socket_dir = " << dir_
+        << "\nauth_type = trust\nauth_file = " << dir_ << "/userlist.txt\n"
+        << "pool_mode = transaction\ndefault_pool_size = " << pool_size
+        << "\nmax_client_conn = 500\nserver_reset_query =\n"
+        << "ignore_startup_parameters = extra_float_digits,options\n"
+        << "logfile = " << dir_ << "/pgbouncer.log\npidfile = " << dir_ << "/pgbouncer.pid\n";
+    if (c.run_as.switch_user) {
+      for (const char* f : {"/userlist.txt", "/pgbouncer.ini"}) {
+        if (chown((dir_ + f).c_str(), c.run_as.uid, c.run_as.gid) != 0) {
+          *why = "cannot give the pgbouncer files to the postgres user";
+          return "";
+        }
+      }
+    }
+    if (run({binary, "-d", dir_ + "/pgbouncer.ini"}, c.run_as, dir_ + "/pgbouncer.out") != 0) {
+      *why = "pgbouncer did not start:\n" + tail_of(dir_ + "/pgbouncer.out") +
+             tail_of(dir_ + "/pgbouncer.log");
+      return "";
+    }
+    c.bouncer = true;
+    std::string socket = dir_ + "/.s.PGSQL." + std::to_string(port);
+    for (int i = 0; i < 100 && access(socket.c_str(), F_OK) != 0; ++i) usleep(50000);
+    bouncer_port_ = port;
+  }
+  std::string url = database_url;
+  std::string from = "&port=" + std::to_string(port_);
+  std::size_t at = url.find(from);
+  if (at == std::string::npos) {
+    *why = "not a URL of this server: " + database_url;
+    return "";
+  }
+  return url.replace(at, from.size(), "&port=" + std::to_string(bouncer_port_));
 }
 
 const std::string& PgServer::socket_dir() const { return dir_; }

@@ -31,6 +31,14 @@ class PgServer {
   // Runs `sql` on the database at `url`; returns rows, columns joined by '|'.
   // Throws std::runtime_error on error.
   std::vector<std::string> query(const std::string& url, const std::string& sql);
+  // Restarts the server with an immediate (crash-like) stop: every session is cut off.
+  // Returns false (with the reason in *why) if it did not come back.
+  bool restart(std::string* why);
+  // Starts (once) a PgBouncer in front of this server, pool_mode = transaction with
+  // default_pool_size = `pool_size`, on a Unix socket only; returns the URL of database
+  // `name` through it, or "" with the reason in *why (pgbouncer not installed, …).
+  std::string through_bouncer(const std::string& database_url, int pool_size, std::string* why);
+
   // Directory of the Unix socket, port, and the superuser name.
   const std::string& socket_dir() const;
   int port() const;
@@ -44,6 +52,7 @@ class PgServer {
   std::string bindir_;    // initdb, pg_ctl
   std::string user_ = "postgres";
   int port_ = 5432;
+  int bouncer_port_ = 0;  // 0 until started
   int databases_ = 0;
 };
 

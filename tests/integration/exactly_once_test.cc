@@ -1,0 +1,168 @@
+// exactly_once_test.cc — a statement of a non-transactional migration runs exactly once,
+// also when the runner is killed, its backend terminated or the server restarted in the
+// middle of it (issue 10 §1). Ordinary statements commit together with their progress;
+// CREATE INDEX CONCURRENTLY is judged from the database's state on resume.
+#include <signal.h>
+
+#include <thread>
+
+#include "harness.h"
+#include "pg_lock_holder.h"
+#include "pg_server.h"
+
+namespace trellis_test {
+namespace {
+
+class PgExactlyOnce : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = PgServer::get();
+    if (server_ == nullptr) {
+      if (postgres_required()) FAIL() << "PostgreSQL required: " << PgServer::reason();
+      GTEST_SKIP() << "PostgreSQL unavailable: " << PgServer::reason();
+    }
+    db_ = make_db("postgres", project_.root(), "db");
+    project_.write("trellis.toml", "[defaults]\nlock_timeout = \"1s\"\nlock_retries = 1\n"
+                                   "[env.dev]\ndatabase = \"" + db_->url() + "\"\n");
+    db_->query("CREATE TABLE t (a int)");
+    db_->query("INSERT INTO t SELECT generate_series(1, 5000)");
+    db_->query("CREATE TABLE ledger (v text)");
+  }
+
+  std::string scalar(const std::string& sql) {
+    auto rows = db_->query(sql);
+    return rows.empty() ? "" : rows[0];
+  }
+  // Waits until trellis' backend runs a statement containing `text` (e.g. waiting on a lock).
+  bool wait_for_backend(Child& child, const std::string& text) {
+    return child.wait_until([&] { return !backend_pid(text).empty(); }, milliseconds(15000));
+  }
+  std::string backend_pid(const std::string& text) {
+    return scalar("SELECT coalesce(min(pid)::text, '') FROM pg_stat_activity WHERE datname = "
+                  "current_database() AND application_name = 'trellis' AND query LIKE '%" +
+                  text + "%' AND state = 'active'");
+  }
+  bool wait_index_valid(const std::string& index) {
+    for (int i = 0; i < 300; ++i) {
+      if (scalar("SELECT coalesce((SELECT indisvalid::text FROM pg_index WHERE indexrelid = "
+                 "to_regclass('" + index + "')), '')") == "true") {
+        return true;
+      }
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    return false;
+  }
+  int index_count() { return std::stoi(scalar("SELECT count(*) FROM pg_index WHERE indrelid = 't'::regclass")); }
+
+  PgServer* server_ = nullptr;
+  Project project_;
+  std::unique_ptr<TestDb> db_;
+};
+
+const char* kNamedIndex =
+    "-- transaction: false\n-- lock-timeout: 10s\n-- +up\nCREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n"
+    "INSERT INTO ledger VALUES ('after');\n";
+
+// The measured failure: PostgreSQL finishes the build after the client died; every later
+// apply ran it again and failed with "relation t_a_idx already exists".
+TEST_F(PgExactlyOnce, ConcurrentIndexFinishedAfterAKillIsNotBuiltAgain) {
+  project_.write_migration("ix", "0001_index.sql", kNamedIndex);
+  {
+    LockHolder holder(db_->url(), "LOCK TABLE t IN ROW EXCLUSIVE MODE", milliseconds(1500));
+    Child runner(project_.options({"apply"}));
+    ASSERT_TRUE(wait_for_backend(runner, "CREATE INDEX CONCURRENTLY")) << runner.finish(milliseconds(1000)).describe();
+    runner.kill_now(SIGKILL);
+    ASSERT_EQ(runner.finish(milliseconds(5000)).signal, SIGKILL);
+  }
+  ASSERT_TRUE(wait_index_valid("t_a_idx")) << "the server did not finish the build";
+  RunResult next = project_.run({"apply"});
+  EXPECT_EQ(next.exit_code, 0) << next.describe();
+  EXPECT_NE(next.out.find("exists, is valid and has the statement's definition"), std::string::npos)
+      << next.describe();
+  EXPECT_EQ(db_->applied_ids(), std::vector<std::string>{"ix/0001_index"});
+  EXPECT_EQ(scalar("SELECT count(*) FROM ledger"), "1");
+  EXPECT_EQ(index_count(), 1);
+}
+
+TEST_F(PgExactlyOnce, UnnamedConcurrentIndexFinishedAfterAKillIsNotBuiltTwice) {
+  project_.write_migration("ix", "0001_index.sql",
+                           "-- transaction: false\n-- lock-timeout: 10s\n-- +up\n"
+                           "CREATE INDEX CONCURRENTLY ON t (a) WHERE a > 10;\n");
+  {
+    LockHolder holder(db_->url(), "LOCK TABLE t IN ROW EXCLUSIVE MODE", milliseconds(1500));
+    Child runner(project_.options({"apply"}));
+    ASSERT_TRUE(wait_for_backend(runner, "CREATE INDEX CONCURRENTLY")) << runner.finish(milliseconds(1000)).describe();
+    runner.kill_now(SIGKILL);
+    ASSERT_EQ(runner.finish(milliseconds(5000)).signal, SIGKILL);
+  }
+  ASSERT_TRUE(wait_index_valid("t_a_idx"));
+  RunResult next = project_.run({"apply"});
+  EXPECT_EQ(next.exit_code, 0) << next.describe();
+  EXPECT_EQ(index_count(), 1) << "the index was built a second time";
+}
+
+// A valid index of the same name but another definition is not taken for the statement's.
+TEST_F(PgExactlyOnce, ValidIndexOfAnotherDefinitionIsNotTakenAsDone) {
+  project_.write_migration("ix", "0001_index.sql", kNamedIndex);
+  RunResult first = project_.run({"apply"});  // creates the state tables
+  ASSERT_EQ(first.exit_code, 0) << first.describe();
+  // Pretend an interrupted run: progress 0, and a same-named index on another column.
+  db_->query("UPDATE trellis.migrations SET status = 'running', statements_done = 0");
+  db_->query("DROP INDEX t_a_idx");
+  db_->query("ALTER TABLE t ADD COLUMN b int");
+  db_->query("CREATE INDEX t_a_idx ON t (b)");
+  RunResult next = project_.run({"apply"});
+  EXPECT_EQ(next.exit_code, 1) << next.describe();
+  EXPECT_NE(next.out.find("is defined as `CREATE INDEX t_a_idx ON public.t USING btree (b)`"),
+            std::string::npos) << next.describe();
+  EXPECT_EQ(scalar("SELECT count(*) FROM ledger"), "1") << "nothing after it may run";
+}
+
+// The measured failure: an INSERT committed before its progress row was written (the
+// write waited behind a user's lock on trellis.migrations); the next apply ran it again.
+TEST_F(PgExactlyOnce, StatementCommittedBeforeItsProgressIsNeverRunTwice) {
+  project_.write_migration("led", "0001_rows.sql",
+                           "-- transaction: false\n-- +up\n"
+                           "INSERT INTO ledger SELECT 'x' FROM pg_sleep(1.5);\n"
+                           "INSERT INTO ledger VALUES ('y');\n");
+  {
+    Child runner(project_.options({"apply"}));
+    ASSERT_TRUE(wait_for_backend(runner, "pg_sleep")) << runner.finish(milliseconds(1000)).describe();
+    LockHolder holder(db_->url(), "LOCK TABLE trellis.migrations IN SHARE MODE", milliseconds(2500));
+    std::this_thread::sleep_for(milliseconds(1800));
+    runner.kill_now(SIGKILL);
+    ASSERT_EQ(runner.finish(milliseconds(5000)).signal, SIGKILL);
+  }
+  RunResult next = project_.run({"apply"});
+  EXPECT_EQ(next.exit_code, 0) << next.describe();
+  EXPECT_EQ(db_->query("SELECT v, count(*) FROM ledger GROUP BY v ORDER BY v"),
+            (std::vector<std::string>{"x|1", "y|1"}));
+}
+
+// Without the kill: trellis' own write times out behind the user's lock, the migration
+// fails naming itself, and what it ran was rolled back with it.
+TEST_F(PgExactlyOnce, ProgressWriteBehindAUserLockFailsTheMigrationWithoutDuplicates) {
+  project_.write_migration("led", "0001_rows.sql",
+                           "-- transaction: false\n-- +up\n"
+                           "INSERT INTO ledger SELECT 'x' FROM pg_sleep(0.5);\n"
+                           "INSERT INTO ledger VALUES ('y');\n");
+  project_.write_migration("other", "0001_t.sql", "-- +up\nCREATE TABLE other_t (id int);\n");
+  ASSERT_EQ(project_.run({"apply", "--feature", "other"}).exit_code, 0);
+  {
+    Child runner(project_.options({"apply"}));
+    ASSERT_TRUE(wait_for_backend(runner, "pg_sleep")) << runner.finish(milliseconds(1000)).describe();
+    LockHolder holder(db_->url(), "LOCK TABLE trellis.migrations IN SHARE MODE", milliseconds(8000));
+    RunResult locked = runner.finish(milliseconds(20000));
+    EXPECT_EQ(locked.exit_code, 1) << locked.describe();
+    EXPECT_NE((locked.out + locked.err).find("led/0001_rows"), std::string::npos) << locked.describe();
+    EXPECT_NE((locked.out + locked.err).find("lock timeout"), std::string::npos) << locked.describe();
+    EXPECT_EQ(scalar("SELECT count(*) FROM ledger"), "0") << "the insert committed without its progress";
+  }
+  RunResult next = project_.run({"apply"});
+  EXPECT_EQ(next.exit_code, 0) << next.describe();
+  EXPECT_EQ(db_->query("SELECT v, count(*) FROM ledger GROUP BY v ORDER BY v"),
+            (std::vector<std::string>{"x|1", "y|1"}));
+}
+
+}  // namespace
+}  // namespace trellis_test
