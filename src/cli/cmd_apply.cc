@@ -121,6 +121,8 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
     out.line(out.paint(Style::kBold, "Applying " + std::to_string(plan.steps.size()) + " migration(s)") +
              " to " + ws.env().name + " (" + driver->display_target() + ")");
   }
+  std::string lock = driver->lock_description();
+  if (!f.json && lock.rfind("lease", 0) == 0) out.line("Runner lock: " + lock);
   PrintingObserver observer(f.json);
   ApplyOptions options;
   options.on_failure = f.fail_fast ? FailurePolicy::kFailFast : FailurePolicy::kIsolate;

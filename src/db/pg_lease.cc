@@ -31,7 +31,7 @@ constexpr Millis kReportEvery{5000};
 Lease::Lease(std::string conninfo, Connection& main, std::string quoted_schema, Millis ttl)
     : conninfo_(std::move(conninfo)), main_(main), schema_(std::move(quoted_schema)), ttl_(ttl) {}
 
-Lease::~Lease() { stop_heartbeat(); }
+Lease::~Lease() { release(); }
 
 std::string Lease::ddl(const std::string& s) {
   return "CREATE TABLE IF NOT EXISTS " + s + ".runner_lease (\n"
