@@ -50,7 +50,8 @@ const std::vector<RuleInfo>& lint_rules() {
       {"drop-not-null", S::kError, C::kBreaking, "DROP NOT NULL outside a contract migration"},
       // Correctness.
       {"concurrently-in-transaction", S::kError, C::kCorrectness, "CONCURRENTLY inside a transactional migration", R::kPostgresOnly},
-      {"transaction-nesting", S::kError, C::kCorrectness, "BEGIN/COMMIT/ROLLBACK inside a migration"},
+      {"transaction-nesting", S::kError, C::kCorrectness, "ROLLBACK or two-phase commit inside a migration"},
+      {"chunked-migration", S::kWarning, C::kCorrectness, "COMMIT splits a migration into chunks that commit on their own"},
       {"ban-cascade", S::kError, C::kCorrectness, "DROP/TRUNCATE ... CASCADE", R::kPostgresOnly},
       {"ban-drop-database", S::kError, C::kCorrectness, "DROP DATABASE", R::kPostgresOnly},
       {"enum-add-value-in-transaction", S::kWarning, C::kCorrectness, "ALTER TYPE ... ADD VALUE inside a transaction", R::kPostgresOnly},

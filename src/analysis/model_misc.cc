@@ -74,12 +74,17 @@ void cluster(const Json& stmt, Builder& b) {
       .only_existing_table = true;
 }
 
+// What apply does with these (src/engine/units.h): COMMIT ends a chunk that commits on its
+// own with its progress; ROLLBACK and two-phase commit are refused before anything runs.
 void transaction(const Json& stmt, Builder& b) {
   std::string kind = str(stmt, "kind");
-  if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START" || kind == "TRANS_STMT_COMMIT" ||
-      kind == "TRANS_STMT_ROLLBACK") {
-    b.hazard("transaction-nesting", "", "the migration controls its own transaction; Trellis already runs it in one (or none with `-- transaction: false`) and records it in the same transaction",
-             "remove BEGIN/COMMIT; use `-- transaction: false` for statements that must run outside a transaction");
+  if (kind == "TRANS_STMT_COMMIT") {
+    b.hazard("chunked-migration", "", "COMMIT splits the migration into chunks that commit on their own: if a later chunk fails, the earlier ones stay applied (Trellis records each chunk and the next apply resumes after the last committed one)",
+             "keep it if the migration must commit in steps; otherwise remove the COMMIT so the migration is all or nothing");
+  } else if (kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE" ||
+             kind == "TRANS_STMT_COMMIT_PREPARED" || kind == "TRANS_STMT_ROLLBACK_PREPARED") {
+    b.hazard("transaction-nesting", "", "the migration ends its own transaction with ROLLBACK or a two-phase commit statement, which would undo or detach Trellis' bookkeeping; apply refuses it",
+             "remove it: a failing statement already rolls its transaction back");
   }
 }
 

@@ -85,6 +85,11 @@ void MigrationRunner::bookkeep(const Migration& m, const StateRow& row, const Hi
 
 StepOutcome MigrationRunner::fail(const Migration& m, StepOutcome out, const Progress& p) {
   out.duration_ms = elapsed_ms(t0_);
+  if (p.done > 0) {
+    out.error += "\n(statements 1-" + std::to_string(p.done) + " are committed and stay; the "
+                 "next apply resumes after them if the file is unchanged, and an edited file "
+                 "starts over from statement 1)";
+  }
   out.result = StepResult::kFailed;
   StateRow row = state_row(m, RecordStatus::kFailed, p.started);
   row.finished_at = now_iso8601();
