@@ -97,7 +97,15 @@ nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outc
 int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   auto driver = connected(ws, early, OpenMode::kReadWrite);
   if (!early.locked) {
-    driver->acquire_lock(lock_wait_of(f, ws.env()));
+    Millis wait = lock_wait_of(f, ws.env());
+    driver->acquire_lock(wait, [&](const std::string& holder, Millis waited) {
+      if (f.json) return;
+      Output::get().line(waited < Millis{1000}
+                             ? "Waiting up to " + format_duration(wait) + " for the runner lock, held by " + holder
+                             : "Still waiting for the runner lock (" + format_duration(waited) + " of " +
+                                   format_duration(wait) + "), held by " + holder);
+      std::fflush(stdout);  // seen while waiting, also in a log
+    });
     early.state.reset();  // read before the lock: read again
   }
   driver->ensure_state();  // changes nothing when the tables exist, so early rows hold
