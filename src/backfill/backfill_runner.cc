@@ -55,7 +55,7 @@ StepOutcome BackfillRunner::run(const Migration& m, const StateRow* previous, St
   remaining_at_start_ = estimate_remaining(driver_, *m.batch, cp_.last_key, cp_.rows_done);
   cp_.status = BackfillStatus::kRunning;
   cp_.error.clear();
-  driver_.begin(Timeouts{});
+  driver_.begin(timeouts_for(m, env_));  // bookkeeping never waits longer than a batch
   driver_.record(state_row(m, RecordStatus::kRunning, started_), history_event(m, "start"));
   driver_.save_checkpoint(cp_);
   driver_.commit();
@@ -199,7 +199,7 @@ StepOutcome BackfillRunner::failed(const Migration& m, StepOutcome out, const st
   HistoryEvent ev = history_event(m, "fail");
   ev.error = where;
   ev.duration_ms = out.duration_ms;
-  driver_.begin(Timeouts{});
+  driver_.begin(timeouts_for(m, env_));  // bookkeeping never waits longer than a batch
   driver_.record(row, ev);
   if (!cp_.id.empty()) {
     cp_.status = BackfillStatus::kFailed;

@@ -154,7 +154,13 @@ class PostgresDriver final : public Driver {
     const char* tuples = pg::libpq().PQcmdTuples(result.get());
     return tuples == nullptr || *tuples == '\0' ? 0 : std::stoll(tuples);
   }
-  void save_checkpoint(const BackfillCheckpoint& c) override { checkpoints_.save(c); }
+  // Fenced like every bookkeeping write (the backfill runner saves inside the batch's
+  // transaction, so the batch cannot commit once the lease is lost).
+  void save_checkpoint(const BackfillCheckpoint& c) override {
+    std::string fence = lease_.fence_sql();
+    if (!fence.empty()) write(c.id, fence);
+    checkpoints_.save(c);
+  }
   std::vector<BackfillCheckpoint> load_checkpoints() override { return checkpoints_.load(); }
   bool request_pause(const std::string& id, PauseRequest request) override {
     return checkpoints_.request_pause(id, request);
