@@ -210,7 +210,9 @@ class SqliteDriver final : public Driver {
     explicit Stmt(sqlite3_stmt* s) : s_(s) {}
     Stmt(sqlite3* db, const std::string& sql) {
       if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s_, nullptr) != SQLITE_OK) {
-        sqlite_file::throw_if_file_fault(db, sqlite3_extended_errcode(db), sqlite3_db_filename(db, "main"));
+        if (db != nullptr) {  // null: reading a database that does not exist
+          sqlite_file::throw_if_file_fault(db, sqlite3_extended_errcode(db), sqlite3_db_filename(db, "main"));
+        }
         throw SqlError(sqlite3_errmsg(db), "SQLITE_ERROR", false, false);
       }
     }
