@@ -36,29 +36,34 @@ class SqliteFaultsTest : public ::testing::Test {
 
 // kill -9 in the middle of a transactional migration that changed more pages than
 // SQLite's page cache holds: the changed pages were written to the file already, and the
-// journal holding the originals is "hot". Reading commands roll it back (as SQLite does
-// for any writer) and report the state as it was before the killed transaction.
-TEST_F(SqliteFaultsTest, ReadingCommandsWorkAfterAKilledWriter) {
-  RunResult first = project_.run({"apply"});
+// journal holding the originals is "hot".
+void kill_writer_leaving_hot_journal(const Project& project, TestDb& db, const std::string& db_path) {
+  RunResult first = project.run({"apply"});
   ASSERT_EQ(first.exit_code, 0) << first.describe();
-  std::uintmax_t before = std::filesystem::file_size(db_path());
-  project_.write_migration(
+  std::uintmax_t before = std::filesystem::file_size(db_path);
+  project.write_migration(
       "core", "0002_slow.sql",
       migration("", "CREATE TABLE half_done (id integer, v text);\n"
                     "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < 20000) "
                     "INSERT INTO half_done SELECT x, printf('%.500d', x) FROM s;\n" +
                         slow_statement("sqlite", 3.0)));
-  Child runner(project_.options({"apply"}));
-  ASSERT_TRUE(wait_for_slow_statement(runner, *db_)) << runner.finish(milliseconds(1000)).describe();
-  ASSERT_TRUE(runner.wait_until([&] { return std::filesystem::file_size(db_path()) > before + 4'000'000; },
+  Child runner(project.options({"apply"}));
+  ASSERT_TRUE(wait_for_slow_statement(runner, db)) << runner.finish(milliseconds(1000)).describe();
+  ASSERT_TRUE(runner.wait_until([&] { return std::filesystem::file_size(db_path) > before + 4'000'000; },
                                 milliseconds(5000)))
       << "the migration's pages never reached the file\n" << runner.finish(milliseconds(1000)).describe();
   std::this_thread::sleep_for(milliseconds(300));
   runner.kill_now(SIGKILL);
   RunResult killed = runner.finish(milliseconds(10000));
   ASSERT_EQ(killed.signal, SIGKILL) << killed.describe();
-  ASSERT_TRUE(file_exists(db_path() + "-journal")) << "no hot journal left behind";
+  ASSERT_TRUE(file_exists(db_path + "-journal")) << "no hot journal left behind";
+}
 
+// Reading commands roll the hot journal back (as SQLite does for any writer) and report
+// the state as it was before the killed transaction.
+TEST_F(SqliteFaultsTest, ReadingCommandsWorkAfterAKilledWriter) {
+  kill_writer_leaving_hot_journal(project_, *db_, db_path());
+  if (HasFatalFailure()) return;
   // No harness query before these: it would roll the journal back itself.
   for (const char* command : {"status", "plan", "history", "check"}) {
     RunResult r = project_.run({command});
@@ -74,6 +79,26 @@ TEST_F(SqliteFaultsTest, ReadingCommandsWorkAfterAKilledWriter) {
   RunResult next = project_.run({"apply"});
   EXPECT_EQ(next.exit_code, 0) << next.describe();
   EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"core/0001_init", "core/0002_slow"}));
+}
+
+// A user who may read the file but not write it cannot roll the journal back: exit 3
+// saying so, and the journal stays for a user who can.
+TEST_F(SqliteFaultsTest, HotJournalWithoutWriteAccessIsExplained) {
+  if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "needs setpriv";
+  kill_writer_leaving_hot_journal(project_, *db_, db_path());
+  if (HasFatalFailure()) return;
+  chmod(project_.root().c_str(), 0755);
+  RunOptions options = project_.options({"status"});
+  options.prefix = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  options.env["TRELLIS_NO_CACHE"] = "1";
+  RunResult r = run_process(options);
+  chmod(project_.root().c_str(), 0700);
+  expect_unavailable(r, "left " + db_path() + "-journal behind");
+  EXPECT_NE(r.err.find("needs write access"), std::string::npos) << r.describe();
+  EXPECT_TRUE(file_exists(db_path() + "-journal"));
+  RunResult as_owner = project_.run({"status"});
+  EXPECT_EQ(as_owner.exit_code, 0) << as_owner.describe();
+  EXPECT_FALSE(file_exists(db_path() + "-journal"));
 }
 
 TEST_F(SqliteFaultsTest, NotADatabase) {
