@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
 
 #include "cli/apply_observer.h"
@@ -123,6 +124,16 @@ std::optional<Decision> decide(Driver& driver, const Workspace& ws, const StateI
   return Decision{std::move(plan), std::move(split)};
 }
 
+// " (2 unreleased-feature, 1 contract-not-allowed; 'trellis plan' lists them)", or "".
+std::string held_reasons(const Plan& plan) {
+  if (plan.held.empty()) return "";
+  std::map<std::string, int> by_reason;
+  for (const Held& h : plan.held) ++by_reason[hold_reason_id(h.reason)];
+  std::vector<std::string> parts;
+  for (const auto& [reason, n] : by_reason) parts.push_back(std::to_string(n) + " " + reason);
+  return " (" + join(parts, ", ") + "; 'trellis plan' lists them)";
+}
+
 int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis lock_wait) {
   // Everything that can refuse the run is decided before anything is written or created:
   // a SQLite file that does not exist yet reads as empty through a read-only driver.
@@ -144,7 +155,7 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis loc
   if (plan.steps.empty() && !f.json) {
     out.line("Nothing to apply in " + ws.env().name + " (" + driver->display_target() + "): " +
              std::to_string(state.rows().size()) + " migration(s) recorded, " +
-             std::to_string(plan.held.size()) + " held back");
+             std::to_string(plan.held.size()) + " held back" + held_reasons(plan));
     driver.reset();  // closed cleanly (and the lock released); the rest need not be freed
     exit_now(0);
   }

@@ -106,6 +106,10 @@ TEST_P(UntouchedTest, UnreachableTargetNamesTheReason) {
   RunResult core = project_.run({"apply", "--to", "core/0001_init"});
   EXPECT_EQ(core.exit_code, 0) << core.describe();
   EXPECT_EQ(db_->applied_ids(), std::vector<std::string>{"core/0001_init"});
+  // With nothing left to apply, what is held back is counted by reason.
+  RunResult nothing = project_.run({"apply"});
+  EXPECT_EQ(nothing.exit_code, 0) << nothing.describe();
+  EXPECT_NE(nothing.out.find("2 held back (2 unreleased-feature;"), std::string::npos) << nothing.describe();
 }
 
 TRELLIS_BACKENDS(UntouchedTest);
