@@ -5,6 +5,7 @@
 
 #include "trellis/error.h"
 #include "trellis/plan.h"
+#include "util/text.h"
 
 namespace trellis {
 namespace {
@@ -37,14 +38,14 @@ class Planner {
     std::vector<bool> in_to(n_, true);
     if (!o_.to.empty()) {
       auto to = g_.find(o_.to);
-      if (!to) throw Error(ErrorKind::kUsage, "--to: no migration '" + o_.to + "'");
+      if (!to) throw Error(ErrorKind::kUsage, "--to: no migration '" + o_.to + "'" + guess(o_.to, all_ids()));
       to_node_ = to;
       in_to = g_.ancestors({*to});
       in_to[*to] = true;
     }
     for (const auto& f : o_.features) {
       if (g_.feature_nodes(f).empty()) {
-        throw Error(ErrorKind::kUsage, "--feature: no feature '" + f + "' in this project");
+        throw Error(ErrorKind::kUsage, "--feature: no feature '" + f + "' in this project" + guess(f, g_.features()));
       }
     }
     std::vector<Node> targets;
@@ -55,6 +56,17 @@ class Planner {
     }
     auto deps = g_.ancestors(targets);
     for (Node i = 0; i < n_; ++i) needed_[i] = !applied_[i] && (target_[i] || deps[i]);
+  }
+
+  static std::string guess(const std::string& word, const std::vector<std::string>& names) {
+    std::string best = closest_name(word, names);
+    return best.empty() ? "" : "; did you mean \"" + best + "\"?";
+  }
+
+  std::vector<std::string> all_ids() const {
+    std::vector<std::string> ids;
+    for (Node i = 0; i < n_; ++i) ids.push_back(g_.at(i).id);
+    return ids;
   }
 
   // --with-dependencies: the unapplied migrations of unreleased features that a released,

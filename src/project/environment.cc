@@ -102,8 +102,12 @@ Environment select_environment(const Config& config, const EnvSelection& selecti
   } else {
     auto it = config.environments.find(name);
     if (it == config.environments.end()) {
-      throw Error(ErrorKind::kConfig,
-                  "unknown environment '" + name + "' (environments: " + env_list(config) + ")");
+      std::vector<std::string> names;
+      for (const auto& [known, e] : config.environments) names.push_back(known);
+      std::string best = closest_name(name, names);
+      throw Error(ErrorKind::kConfig, "unknown environment '" + name + "'" +
+                                          (best.empty() ? "" : "; did you mean \"" + best + "\"?") +
+                                          " (environments: " + env_list(config) + ")");
     }
     env = it->second;
   }

@@ -56,6 +56,9 @@ TEST_P(UntouchedTest, UnknownTargetOfApply) {
 
 TEST_P(UntouchedTest, UnknownFeatureOfApply) {
   expect_refused({"apply", "--feature", "nosuch"}, "nosuch");
+  expect_refused({"apply", "--feature", "serach"}, "did you mean \"search\"?");
+  expect_refused({"apply", "--to", "core/0001_int"}, "did you mean \"core/0001_init\"?");
+  expect_refused({"-e", "deb", "apply"}, "did you mean \"dev\"?");
 }
 
 TEST_P(UntouchedTest, UnknownIdOfRollback) {
