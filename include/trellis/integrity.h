@@ -24,6 +24,15 @@ struct Finding {
 // an applied one of their own feature, failed and interrupted migrations.
 std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& state);
 
+// Release lists (`features = [...]` of any environment in trellis.toml) naming a feature
+// that has no migrations directory: errors of kind "unknown-feature", with the nearest
+// feature name as a suggestion.
+std::vector<Finding> release_list_findings(const Config& config, const Graph& graph);
+
+// `trellis check`'s view: a failed or interrupted migration needs a person, so those
+// findings become errors.
+void failures_as_errors(std::vector<Finding>& findings);
+
 // Throws Error(kPlan) listing every applied migration whose file changed since, with the
 // way out: revert the file or `trellis accept` it. Runs before anything is applied.
 void refuse_edited(const Graph& graph, const StateIndex& state);

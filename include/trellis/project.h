@@ -30,6 +30,8 @@ struct Environment {
   int database_line = 0;            // line of `database` in trellis.toml
   bool all_features = true;
   std::set<std::string> features;   // when !all_features
+  // Each name of the release list as written, with its line in trellis.toml (for `check`).
+  std::vector<std::pair<std::string, int>> feature_lines;
   bool allow_contract = false;
   Settings settings;
 
@@ -48,6 +50,7 @@ struct Config {
   std::string migrations_dir = "migrations";
   std::string state_schema = "trellis";
   std::string default_env;
+  int default_env_line = 0;         // its line in trellis.toml
   Settings defaults;
   // As written in trellis.toml: `database` not yet interpolated, settings merged over
   // [defaults]. select_environment() resolves one of them.

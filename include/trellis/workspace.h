@@ -41,6 +41,13 @@ class Workspace {
   // Opens the environment's database. Read-only opens never create anything.
   std::unique_ptr<Driver> connect(OpenMode mode) const;
 
+  // For a writing command, once everything that can refuse it (ids, options, the plan)
+  // was decided on a read-only connection, so that a refused run creates nothing: opens
+  // for writing (creating a SQLite file), takes the runner lock (waiting up to
+  // `lock_wait`) and creates trellis' tables if missing. The caller then reads the state
+  // again and decides again, since another runner may have changed it meanwhile.
+  std::unique_ptr<Driver> connect_to_write(Millis lock_wait) const;
+
  private:
   Project project_;
   Environment env_;

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <optional>
 
 #include "cli/apply_observer.h"
@@ -17,11 +19,15 @@ struct ApplyFlags {
   std::string lock_wait;
 };
 
-Millis lock_wait_of(const ApplyFlags& f, const Environment& env) {
-  if (f.lock_wait.empty()) return env.settings.runner_lock_wait;
-  auto d = parse_duration(f.lock_wait);
-  if (!d) throw Error(ErrorKind::kUsage, "--lock-wait: bad duration '" + f.lock_wait + "' (e.g. 30s)");
-  return *d;
+// Validated before the workspace loads: a bad value is refused before anything connects.
+std::optional<Millis> parse_lock_wait(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto d = parse_duration(text);
+  if (!d) {
+    throw Error(ErrorKind::kUsage, "--lock-wait: bad duration '" + text + "'",
+                "write it with a unit: \"30s\", \"500ms\", \"2min\", or 0 for no wait");
+  }
+  return d;
 }
 
 // What apply does while the migration files load. It writes nothing, so bad files still
@@ -94,34 +100,69 @@ nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outc
   return {{"results", results}, {"applied", applied}, {"failed", failed}, {"blocked", blocked}};
 }
 
-int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
-  auto driver = connected(ws, early, OpenMode::kReadWrite);
-  if (!early.locked) {
-    Millis wait = lock_wait_of(f, ws.env());
-    driver->acquire_lock(wait, [&](const std::string& holder, Millis waited) {
-      if (f.json) return;
-      Output::get().line(waited < Millis{1000}
-                             ? "Waiting up to " + format_duration(wait) + " for the runner lock, held by " + holder
-                             : "Still waiting for the runner lock (" + format_duration(waited) + " of " +
-                                   format_duration(wait) + "), held by " + holder);
-      std::fflush(stdout);  // seen while waiting, also in a log
-    });
-    early.state.reset();  // read before the lock: read again
-  }
-  driver->ensure_state();  // changes nothing when the tables exist, so early rows hold
-  StateIndex state = state_of(*driver, early);
+// What apply runs: the plan for a state, refused (nullopt after printing why: exit 2) on
+// plan errors, and refused by Error on edited files or statements that do not parse.
+struct Decision {
+  Plan plan;
+  SplitPlan split;
+};
+
+std::optional<Decision> decide(Driver& driver, const Workspace& ws, const StateIndex& state,
+                               const ApplyFlags& f, const Decision* before = nullptr) {
   Plan plan = make_plan(ws.graph(), ws.env(), state, f.plan);
   if (!plan.errors.empty()) {
     print_plan_errors(plan);
-    return static_cast<int>(ExitCode::kBadInput);
+    return std::nullopt;
   }
   refuse_edited(ws.graph(), state);
-  SplitPlan split = preflight(*driver, ws, plan);
+  auto same_steps = [&] {
+    return std::equal(plan.steps.begin(), plan.steps.end(), before->plan.steps.begin(),
+                      before->plan.steps.end(), [](const Step& a, const Step& b) { return a.node == b.node; });
+  };
+  if (before != nullptr && same_steps()) return Decision{std::move(plan), before->split};
+  SplitPlan split = preflight(driver, ws, plan);
+  return Decision{std::move(plan), std::move(split)};
+}
+
+// " (2 unreleased-feature, 1 contract-not-allowed; 'trellis plan' lists them)", or "".
+std::string held_reasons(const Plan& plan) {
+  if (plan.held.empty()) return "";
+  std::map<std::string, int> by_reason;
+  for (const Held& h : plan.held) ++by_reason[hold_reason_id(h.reason)];
+  std::vector<std::string> parts;
+  for (const auto& [reason, n] : by_reason) parts.push_back(std::to_string(n) + " " + reason);
+  return " (" + join(parts, ", ") + "; 'trellis plan' lists them)";
+}
+
+int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis lock_wait) {
+  // Everything that can refuse the run is decided before anything is written or created:
+  // a SQLite file that does not exist yet reads as empty through a read-only driver.
+  bool writable = early.driver != nullptr;
+  auto driver = connected(ws, early, OpenMode::kReadOnly);
+  StateIndex state = state_of(*driver, early);
+  std::optional<Decision> decision = decide(*driver, ws, state, f);
+  if (!decision) return static_cast<int>(ExitCode::kBadInput);
+  if (!writable) driver = ws.connect(OpenMode::kReadWrite);
+  if (!early.locked) {
+    driver->acquire_lock(lock_wait, [&](const std::string& holder, Millis waited) {
+      if (f.json) return;
+      Output::get().line(waited < Millis{1000}
+                             ? "Waiting up to " + format_duration(lock_wait) + " for the runner lock, held by " + holder
+                             : "Still waiting for the runner lock (" + format_duration(waited) + " of " +
+                                   format_duration(lock_wait) + "), held by " + holder);
+      std::fflush(stdout);  // seen while waiting, also in a log
+    });
+    state = StateIndex(driver->load_state());  // read before the lock: read and decide again
+    decision = decide(*driver, ws, state, f, &*decision);
+    if (!decision) return static_cast<int>(ExitCode::kBadInput);
+  }
+  driver->ensure_state();  // changes nothing when the tables exist, so the rows read hold
+  const Plan& plan = decision->plan;
   const Output& out = Output::get();
   if (plan.steps.empty() && !f.json) {
     out.line("Nothing to apply in " + ws.env().name + " (" + driver->display_target() + "): " +
              std::to_string(state.rows().size()) + " migration(s) recorded, " +
-             std::to_string(plan.held.size()) + " held back");
+             std::to_string(plan.held.size()) + " held back" + held_reasons(plan));
     driver.reset();  // closed cleanly (and the lock released); the rest need not be freed
     exit_now(0);
   }
@@ -134,7 +175,7 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   PrintingObserver observer(f.json);
   ApplyOptions options;
   options.on_failure = f.fail_fast ? FailurePolicy::kFailFast : FailurePolicy::kIsolate;
-  auto outcomes = run_plan(*driver, ws, plan, split, options, observer);
+  auto outcomes = run_plan(*driver, ws, plan, decision->split, options, observer);
   driver->release_lock();
   if (f.json) out.json(results_json(ws.graph(), outcomes));
   else if (!outcomes.empty()) print_summary(ws.graph(), outcomes, "applied");
@@ -157,6 +198,7 @@ Runner setup_apply(CLI::App& sub, const Globals& g) {
       ->type_name("DURATION");
   sub.add_flag("--json", f->json, "Machine-readable results (see docs/json.md)");
   return [&g, f]() {
+    std::optional<Millis> lock_wait = parse_lock_wait(f->lock_wait);
     bool read_only = f->dry_run || f->sql;
     OpenMode mode = read_only ? OpenMode::kReadOnly : OpenMode::kReadWrite;
     EarlyWork early;
@@ -164,7 +206,7 @@ Runner setup_apply(CLI::App& sub, const Globals& g) {
       early = start_early(config, env, mode);
     });
     if (read_only) return preview(ws, early, *f);
-    return apply(ws, early, *f);
+    return apply(ws, early, *f, lock_wait.value_or(ws.env().settings.runner_lock_wait));
   };
 }
 

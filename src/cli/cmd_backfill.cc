@@ -104,16 +104,16 @@ int pause(const Workspace& ws, const BackfillFlags& f) {
 }
 
 int resume(const Workspace& ws, const BackfillFlags& f) {
-  const Migration& m = backfill_migration(ws, f.id);
-  auto driver = ws.connect(OpenMode::kReadWrite);
-  driver->ensure_state();
-  driver->request_pause(m.id, PauseRequest::kResume);
   Millis wait = ws.env().settings.runner_lock_wait;
   if (!f.lock_wait.empty()) {
     auto d = parse_duration(f.lock_wait);
     if (!d) throw Error(ErrorKind::kUsage, "--lock-wait: bad duration '" + f.lock_wait + "' (e.g. 30s)");
     wait = *d;
   }
+  const Migration& m = backfill_migration(ws, f.id);
+  auto driver = ws.connect(OpenMode::kReadWrite);
+  driver->ensure_state();
+  driver->request_pause(m.id, PauseRequest::kResume);
   driver->acquire_lock(wait);
   StateIndex state(driver->load_state());
   const Output& out = Output::get();

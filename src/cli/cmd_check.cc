@@ -15,7 +15,9 @@ std::vector<Finding> check_findings(const Workspace& ws, bool offline, LintScope
     auto driver = ws.connect(OpenMode::kReadOnly);
     state = StateIndex(driver->load_state());
   }
-  auto findings = integrity_findings(ws.graph(), state);
+  auto findings = release_list_findings(ws.project().config, ws.graph());
+  for (auto& f : integrity_findings(ws.graph(), state)) findings.push_back(std::move(f));
+  failures_as_errors(findings);
   Plan plan = make_plan(ws.graph(), ws.env(), state, PlanOptions{});
   for (const auto& e : plan.errors) {
     findings.push_back({"plan", Severity::kError, "", "", 0, e.message + " (" + e.hint + ")"});
@@ -40,6 +42,7 @@ Runner setup_check(CLI::App& sub, const Globals& g) {
       "ids, dangling requires and cycles (exit 2). With a database, check also compares it with "
       "the files: edited applied migrations (checksums), applied migrations whose file is gone, "
       "pending migrations numbered below applied ones, failed or interrupted migrations. Always: "
+      "release lists (features = [...]) naming a feature that does not exist; "
       "cross-feature conflicts between independent features (kind \"conflict\"). Exit 1 on errors. "
       "check always reads and hashes every file, never trusting the file cache in .trellis/.");
   return [&g, json, offline, with_lint]() {

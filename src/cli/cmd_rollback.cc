@@ -22,13 +22,15 @@ Runner setup_rollback(CLI::App& sub, const Globals& g) {
     Workspace ws = g.workspace();
     const Output& out = Output::get();
     bool preview = f->dry_run || f->sql;
-    auto driver = ws.connect(preview ? OpenMode::kReadOnly : OpenMode::kReadWrite);
-    if (!preview) {
-      driver->acquire_lock(ws.env().settings.runner_lock_wait);
-      driver->ensure_state();
-    }
+    // Decided on a read-only connection first: a refused rollback creates nothing.
+    auto driver = ws.connect(OpenMode::kReadOnly);
     StateIndex state(driver->load_state());
     RollbackPlan plan = plan_rollback(ws.graph(), state, f->target, f->to);
+    if (!preview) {
+      driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
+      state = StateIndex(driver->load_state());
+      plan = plan_rollback(ws.graph(), state, f->target, f->to);
+    }
     if (f->sql) {
       std::fputs(render_rollback_sql(*driver, ws, plan).c_str(), stdout);
       return 0;

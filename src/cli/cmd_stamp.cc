@@ -18,14 +18,14 @@ Runner setup_stamp(CLI::App& sub, const Globals& g) {
   return [&g, ids, all, json, dry]() {
     if (ids->empty() == !*all) throw Error(ErrorKind::kUsage, "stamp needs migration ids or --all (not both)");
     Workspace ws = g.workspace();
-    auto driver = ws.connect(*dry ? OpenMode::kReadOnly : OpenMode::kReadWrite);
+    // Decided on a read-only connection first: a refused stamp creates nothing.
+    auto driver = ws.connect(OpenMode::kReadOnly);
+    auto nodes = plan_stamp(ws, StateIndex(driver->load_state()), *ids, *all);
     if (!*dry) {
-      driver->acquire_lock(ws.env().settings.runner_lock_wait);
-      driver->ensure_state();
+      driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
+      nodes = plan_stamp(ws, StateIndex(driver->load_state()), *ids, *all);
+      run_stamp(*driver, ws, nodes);
     }
-    StateIndex state(driver->load_state());
-    auto nodes = plan_stamp(ws, state, *ids, *all);
-    if (!*dry) run_stamp(*driver, ws, nodes);
     const Output& out = Output::get();
     if (*json) {
       nlohmann::json arr = nlohmann::json::array();
@@ -51,9 +51,9 @@ Runner setup_accept(CLI::App& sub, const Globals& g) {
   return [&g, ids, all]() {
     if (ids->empty() == !*all) throw Error(ErrorKind::kUsage, "accept needs migration ids or --all (not both)");
     Workspace ws = g.workspace();
-    auto driver = ws.connect(OpenMode::kReadWrite);
-    driver->acquire_lock(ws.env().settings.runner_lock_wait);
-    driver->ensure_state();
+    auto driver = ws.connect(OpenMode::kReadOnly);  // decided read-only first, as stamp
+    plan_accept(ws, StateIndex(driver->load_state()), *ids, *all);
+    driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
     StateIndex state(driver->load_state());
     auto nodes = plan_accept(ws, state, *ids, *all);
     run_accept(*driver, ws, state, nodes);

@@ -11,6 +11,7 @@
 
 #include "db/drivers.h"
 #include "db/sqlite_checkpoints.h"
+#include "db/sqlite_file.h"
 #include "db/sql_text.h"
 #include "db/sqlite_traits.h"
 #include "db/state_sql.h"
@@ -249,6 +250,9 @@ class SqliteDriver final : public Driver {
     explicit Stmt(sqlite3_stmt* s) : s_(s) {}
     Stmt(sqlite3* db, const std::string& sql) {
       if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s_, nullptr) != SQLITE_OK) {
+        if (db != nullptr) {  // null: reading a database that does not exist
+          sqlite_file::throw_if_file_fault(db, sqlite3_extended_errcode(db), sqlite3_db_filename(db, "main"));
+        }
         throw SqlError(sqlite3_errmsg(db), "SQLITE_ERROR", false, false);
       }
     }
@@ -280,19 +284,11 @@ class SqliteDriver final : public Driver {
   }
 
   void open() {
-    if (mode_ == OpenMode::kReadOnly && !memory() && !std::filesystem::exists(path_)) {
+    db_ = sqlite_file::open(path_, mode_);
+    if (db_ == nullptr) {
       absent_ = true;  // reading a database that does not exist yet: no state, nothing applied
       return;
     }
-    int flags = mode_ == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
-                                             : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    if (sqlite3_open_v2(path_.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-      std::string msg = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-      throw Error(ErrorKind::kConnection, "cannot open database sqlite:" + path_ + ": " + msg,
-                  "check that the directory exists and is writable");
-    }
-    sqlite3_extended_result_codes(db_, 1);
-    sqlite3_busy_timeout(db_, 5000);
     sqlite3_progress_handler(db_, 10000, &SqliteDriver::on_progress, this);
   }
 
@@ -316,6 +312,7 @@ class SqliteDriver final : public Driver {
   int step(sqlite3_stmt* s, const char* what) {
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      sqlite_file::throw_if_file_fault(db_, rc, path_);
       throw Error(ErrorKind::kState, display_target() + ": " + what + ": " + sqlite3_errmsg(db_));
     }
     return rc;

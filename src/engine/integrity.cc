@@ -1,8 +1,10 @@
 #include "trellis/integrity.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "trellis/error.h"
+#include "util/text.h"
 
 namespace trellis {
 
@@ -53,6 +55,29 @@ std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& st
     }
   }
   return out;
+}
+
+std::vector<Finding> release_list_findings(const Config& config, const Graph& graph) {
+  std::vector<Finding> out;
+  std::vector<std::string> features = graph.features();
+  for (const auto& [name, env] : config.environments) {
+    for (const auto& [feature, line] : env.feature_lines) {
+      if (std::find(features.begin(), features.end(), feature) != features.end()) continue;
+      std::string guess = closest_name(feature, features);
+      out.push_back({"unknown-feature", Severity::kError, "", config.config_path, line,
+                     config.config_path + ":" + std::to_string(line) + ": environment '" + name +
+                         "' releases feature '" + feature + "', which does not exist" +
+                         (guess.empty() ? " (no migration files in " + config.migrations_dir + "/" + feature + "/)"
+                                        : "; did you mean \"" + guess + "\"?")});
+    }
+  }
+  return out;
+}
+
+void failures_as_errors(std::vector<Finding>& findings) {
+  for (auto& f : findings) {
+    if (f.kind == "failed" || f.kind == "interrupted") f.severity = Severity::kError;
+  }
 }
 
 }  // namespace trellis

@@ -5,6 +5,7 @@
 
 #include "trellis/error.h"
 #include "trellis/plan.h"
+#include "util/text.h"
 
 namespace trellis {
 namespace {
@@ -22,6 +23,7 @@ class Planner {
     pull_unreleased_dependencies();
     Plan plan;
     for (Node i : g_.topo_order(needed_)) decide(i, plan);
+    refuse_unreachable_targets(plan);
     for (Node i = 0; i < n_; ++i) {
       if (!applied_[i] && !needed_[i]) {
         plan.held.push_back({i, HoldReason::kNotSelected, "not selected by --feature/--to"});
@@ -36,13 +38,14 @@ class Planner {
     std::vector<bool> in_to(n_, true);
     if (!o_.to.empty()) {
       auto to = g_.find(o_.to);
-      if (!to) throw Error(ErrorKind::kUsage, "--to: no migration '" + o_.to + "'");
+      if (!to) throw Error(ErrorKind::kUsage, "--to: no migration '" + o_.to + "'" + guess(o_.to, all_ids()));
+      to_node_ = to;
       in_to = g_.ancestors({*to});
       in_to[*to] = true;
     }
     for (const auto& f : o_.features) {
       if (g_.feature_nodes(f).empty()) {
-        throw Error(ErrorKind::kUsage, "--feature: no feature '" + f + "' in this project");
+        throw Error(ErrorKind::kUsage, "--feature: no feature '" + f + "' in this project" + guess(f, g_.features()));
       }
     }
     std::vector<Node> targets;
@@ -53,6 +56,17 @@ class Planner {
     }
     auto deps = g_.ancestors(targets);
     for (Node i = 0; i < n_; ++i) needed_[i] = !applied_[i] && (target_[i] || deps[i]);
+  }
+
+  static std::string guess(const std::string& word, const std::vector<std::string>& names) {
+    std::string best = closest_name(word, names);
+    return best.empty() ? "" : "; did you mean \"" + best + "\"?";
+  }
+
+  std::vector<std::string> all_ids() const {
+    std::vector<std::string> ids;
+    for (Node i = 0; i < n_; ++i) ids.push_back(g_.at(i).id);
+    return ids;
   }
 
   // --with-dependencies: the unapplied migrations of unreleased features that a released,
@@ -112,12 +126,47 @@ class Planner {
     plan.steps.push_back({i, pulled_[i] || !target_[i]});
   }
 
+  // An explicitly asked-for target that is held back is an error naming why (exit 2),
+  // not an empty plan: the --to migration, or a --feature that is not released here.
+  void refuse_unreachable_targets(Plan& plan) const {
+    for (const Held& h : plan.held) {
+      const Migration& m = g_.at(h.node);
+      if (to_node_ && h.node == *to_node_) {
+        plan.errors.push_back({"--to " + m.id + " cannot be reached: held back (" +
+                                   hold_reason_id(h.reason) + "): " + h.detail,
+                               hint_for(h.reason, m.feature)});
+      }
+    }
+    for (const auto& f : o_.features) {
+      if (env_.releases(f)) continue;
+      bool held = std::any_of(plan.held.begin(), plan.held.end(), [&](const Held& h) {
+        return h.reason == HoldReason::kUnreleasedFeature && g_.at(h.node).feature == f;
+      });
+      if (held) {
+        plan.errors.push_back({"--feature " + f + ": feature '" + f + "' is not released in " + env_.name,
+                               hint_for(HoldReason::kUnreleasedFeature, f)});
+      }
+    }
+  }
+
+  std::string hint_for(HoldReason r, const std::string& feature) const {
+    switch (r) {
+      case HoldReason::kUnreleasedFeature:
+        return "add \"" + feature + "\" to features of [env." + env_.name + "] in trellis.toml to release it";
+      case HoldReason::kContractNotAllowed:
+        return "pass --contract, or set allow_contract = true in [env." + env_.name + "]";
+      default:
+        return "run 'trellis plan' to see what is held back and why; nothing was applied";
+    }
+  }
+
   const Graph& g_;
   const Environment& env_;
   const PlanOptions& o_;
   std::size_t n_;
   std::vector<bool> applied_, target_, needed_, pulled_, held_;
   std::vector<HoldReason> held_reason_;
+  std::optional<Node> to_node_;  // --to
   const std::vector<std::optional<Node>>& top_applied_;  // see StateIndex::ByNode
 };
 

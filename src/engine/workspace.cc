@@ -56,4 +56,11 @@ std::unique_ptr<Driver> Workspace::connect(OpenMode mode) const {
   return open_driver(env_.database, mode, driver_options(project_.config, env_));
 }
 
+std::unique_ptr<Driver> Workspace::connect_to_write(Millis lock_wait) const {
+  auto driver = connect(OpenMode::kReadWrite);
+  driver->acquire_lock(lock_wait);
+  driver->ensure_state();
+  return driver;
+}
+
 }  // namespace trellis

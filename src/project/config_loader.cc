@@ -2,6 +2,7 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "trellis/error.h"
 #include "trellis/project.h"
@@ -48,16 +49,36 @@ class ConfigReader {
       std::string k(key.str());
       if (k == "migrations") c_.migrations_dir = string_of(node, k);
       else if (k == "state_schema") c_.state_schema = string_of(node, k);
-      else if (k == "default_env") c_.default_env = string_of(node, k);
+      else if (k == "default_env") {
+        c_.default_env = string_of(node, k);
+        c_.default_env_line = node.source().begin.line;
+      }
       else fail(node, "unknown key '" + k + "' in [project] (known: migrations, state_schema, default_env)");
     }
   }
 
+  // One rule for every duration setting: a string with its unit ("250ms", "3s", "2min",
+  // "1h"), or 0 / "0" for none. Any other bare number is refused, quoted or not: 5 could
+  // mean seconds or milliseconds.
   Millis duration_of(const toml::node& node, const std::string& name) {
-    if (node.is_integer()) return Millis{node.as_integer()->get() * 1000};
-    auto d = parse_duration(string_of(node, name));
-    if (!d) fail(node, "'" + name + "' is not a duration (e.g. \"500ms\", \"3s\", \"2min\", \"0\")");
+    std::string text;
+    if (node.is_integer()) text = std::to_string(node.as_integer()->get());
+    else if (node.is_floating_point()) text = format_number(node.as_floating_point()->get());
+    else text = string_of(node, name);
+    if (text == "0") return Millis{0};
+    if (!text.empty() && text.find_first_not_of("0123456789.") == std::string::npos) {
+      fail(node, "'" + name + "' needs a unit: write \"" + text + "s\" or \"" + text +
+                     "ms\" (only 0 may go without one, meaning none)");
+    }
+    auto d = parse_duration(text);
+    if (!d) fail(node, "'" + name + "' is not a duration (e.g. \"500ms\", \"3s\", \"2min\", \"1h\", or 0 for none)");
     return *d;
+  }
+
+  static std::string format_number(double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
   }
 
   bool read_setting(const std::string& k, const toml::node& node, Settings& s) {
@@ -135,7 +156,10 @@ class ConfigReader {
     }
     if (!node.is_array()) fail(node, "'features' must be \"all\" or a list of feature names");
     env.all_features = false;
-    for (auto&& item : *node.as_array()) env.features.insert(string_of(item, "features"));
+    for (auto&& item : *node.as_array()) {
+      env.features.insert(string_of(item, "features"));
+      env.feature_lines.emplace_back(item.as_string()->get(), item.source().begin.line);
+    }
   }
 
   void read_lint(const toml::table& t) {
@@ -163,6 +187,19 @@ class ConfigReader {
   std::vector<std::pair<std::string, const toml::table*>> pending_overrides_;
 };
 
+void check_default_env(const Config& c) {
+  if (c.default_env.empty() || c.environments.count(c.default_env) > 0) return;
+  std::vector<std::string> names;
+  for (const auto& [name, env] : c.environments) names.push_back(name);
+  std::string guess = closest_name(c.default_env, names);
+  throw Error(ErrorKind::kConfig,
+              std::string(kConfigFile) + ":" + std::to_string(c.default_env_line) + ": default_env '" +
+                  c.default_env + "' is not an environment" +
+                  (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") + " (environments: " +
+                  (names.empty() ? "none defined" : join(names, ", ")) + ")",
+              "define [env." + c.default_env + "], or set default_env to one of the environments");
+}
+
 }  // namespace
 
 Config load_config(const std::string& root) {
@@ -186,6 +223,7 @@ Config load_config(const std::string& root) {
   ConfigReader reader(config);
   reader.read(root_table);
   reader.merge_overrides();
+  check_default_env(config);
   return config;
 }
 

@@ -75,6 +75,19 @@ int edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::string closest_name(std::string_view word, const std::vector<std::string>& names) {
+  std::string best;
+  int best_distance = std::min<int>(3, static_cast<int>(word.size()));
+  for (const auto& name : names) {
+    int d = edit_distance(word, name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = name;
+    }
+  }
+  return best;
+}
+
 std::string read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(ErrorKind::kIo, path + ": cannot read: " + std::strerror(errno));

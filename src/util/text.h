@@ -21,6 +21,9 @@ int line_at(std::string_view text, std::size_t offset, int first_line);
 
 // Levenshtein distance, for "did you mean" suggestions.
 int edit_distance(std::string_view a, std::string_view b);
+// The name of `names` nearest to `word` (at most 2 edits away, and fewer than its length),
+// or "" when none is near enough to be worth suggesting.
+std::string closest_name(std::string_view word, const std::vector<std::string>& names);
 
 // Reads a whole file; throws Error(kIo) naming it.
 std::string read_file(const std::string& path);

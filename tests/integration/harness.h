@@ -46,6 +46,7 @@ bool file_exists(const std::string& path);
 
 struct RunOptions {
   std::vector<std::string> args;                // after the binary name
+  std::vector<std::string> prefix;              // a command to run the binary with (setpriv …)
   std::string cwd;                              // empty: the current directory
   std::map<std::string, std::string> env;       // set in the child
   std::vector<std::string> unset_env;           // removed from the child's environment

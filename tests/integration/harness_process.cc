@@ -70,7 +70,8 @@ void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOC
 
 Child::Child(const RunOptions& options)
     : started_(std::chrono::steady_clock::now()), default_timeout_(options.timeout) {
-  std::vector<std::string> argv_strings{trellis_binary()};
+  std::vector<std::string> argv_strings = options.prefix;
+  argv_strings.push_back(trellis_binary());
   argv_strings.insert(argv_strings.end(), options.args.begin(), options.args.end());
   std::vector<std::string> env_strings = child_environment(options);
   std::vector<char*> argv = c_strings(argv_strings);
@@ -196,7 +197,8 @@ RunResult run_process(const RunOptions& options) {
 RunResult run_in_pty(const RunOptions& options) {
   RunOptions with_term = options;
   with_term.env.emplace("TERM", "xterm");
-  std::vector<std::string> argv_strings{trellis_binary()};
+  std::vector<std::string> argv_strings = options.prefix;
+  argv_strings.push_back(trellis_binary());
   argv_strings.insert(argv_strings.end(), options.args.begin(), options.args.end());
   std::vector<std::string> env_strings = child_environment(with_term);
   std::vector<char*> argv = c_strings(argv_strings);

@@ -81,7 +81,33 @@ TEST_F(ConfigTest, UnknownKeyAndBadTypesNameTheLine) {
   EXPECT_EQ(error_loading(), "trellis.toml:3: 'features' must be \"all\" or a list of feature names");
   write("[defaults]\nlock_timeout = \"soon\"\n");
   EXPECT_EQ(error_loading(),
-            "trellis.toml:2: 'lock_timeout' is not a duration (e.g. \"500ms\", \"3s\", \"2min\", \"0\")");
+            "trellis.toml:2: 'lock_timeout' is not a duration (e.g. \"500ms\", \"3s\", \"2min\", \"1h\", "
+            "or 0 for none)");
+}
+
+TEST_F(ConfigTest, DurationsNeedAUnitExceptZero) {
+  write("[defaults]\nlock_timeout = 5\n");
+  EXPECT_EQ(error_loading(), "trellis.toml:2: 'lock_timeout' needs a unit: write \"5s\" or \"5ms\" (only 0 may "
+                             "go without one, meaning none)");
+  write("[defaults]\nlock_wait = \"5\"\n");
+  EXPECT_EQ(error_loading().rfind("trellis.toml:2: 'lock_wait' needs a unit", 0), 0u) << error_loading();
+  write("[env.dev]\ndatabase = \"sqlite:x\"\nstatement_timeout = 2.5\n");
+  EXPECT_EQ(error_loading().rfind("trellis.toml:3: 'statement_timeout' needs a unit: write \"2.5s\"", 0), 0u)
+      << error_loading();
+  write("[defaults]\nlock_timeout = 0\nstatement_timeout = \"0\"\nlock_wait = \"1.5s\"\n");
+  Config c = load_config(dir_);
+  EXPECT_EQ(c.defaults.lock_timeout, Millis{0});
+  EXPECT_EQ(c.defaults.statement_timeout, Millis{0});
+  EXPECT_EQ(c.defaults.runner_lock_wait, Millis{1500});
+}
+
+TEST_F(ConfigTest, DefaultEnvMustNameAnEnvironment) {
+  write("[project]\ndefault_env = \"prod\"\n[env.dev]\ndatabase = \"sqlite:x\"\n[env.production]\n"
+        "database = \"sqlite:y\"\n");
+  EXPECT_EQ(error_loading(), "trellis.toml:2: default_env 'prod' is not an environment (environments: dev, production)");
+  write("[project]\ndefault_env = \"dve\"\n[env.dev]\ndatabase = \"sqlite:x\"\n");
+  EXPECT_EQ(error_loading(),
+            "trellis.toml:2: default_env 'dve' is not an environment; did you mean \"dev\"? (environments: dev)");
 }
 
 TEST_F(ConfigTest, TomlSyntaxErrorHasLine) {
