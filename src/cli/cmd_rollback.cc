@@ -14,6 +14,7 @@ namespace {
 // INDEX CONCURRENTLY, …) would fail when it runs: refused before anything runs, as lint
 // reports it.
 void refuse_unrunnable_downs(const Workspace& ws, const StateIndex& state, const RollbackPlan& plan) {
+  if (dialect_of_url(ws.env().database) != Dialect::kPostgres) return;  // no CONCURRENTLY
   std::vector<std::string> ids;
   for (Node n : plan.order) ids.push_back(ws.graph().at(n).id);
   LintSession session(ws.project(), ws.graph(), dialect_of_url(ws.env().database), &state);
