@@ -51,6 +51,12 @@ LintReport lint_downs(const std::vector<Migration>& migrations, const LintOption
     std::vector<Migration> one{as_down(m)};
     for (auto& f : lint(one, own, analysis).findings) {
       if (!applies_to_downs(f.rule)) continue;
+      // A down's locks are warnings unless [lint] sets the rule's severity: an undo is
+      // run rarely, by hand, and its DROP INDEX has no safer form inside a transaction.
+      if (find_rule(f.rule)->category == RuleCategory::kLock && !options.severity.count(f.rule) &&
+          f.severity == LintSeverity::kError) {
+        f.severity = LintSeverity::kWarning;
+      }
       f.message = "down section: " + f.message;
       for (std::string* text : {&f.message, &f.help}) {  // the directive that sets the down's mode
         auto at = text->find("-- transaction: false");

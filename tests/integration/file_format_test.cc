@@ -142,6 +142,9 @@ TEST_P(FileFormatTest, UpWithoutSqlIsARecordedNoOp) {
   ASSERT_EQ(created.exit_code, 0) << created.describe();
   RunResult status = project_.run({"status"});
   EXPECT_EQ(status.exit_code, 0) << status.describe();
+  RunResult plan = project_.run({"plan"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.describe();
+  EXPECT_NE(plan.out.find("no SQL: only recorded"), std::string::npos) << plan.describe();
   RunResult apply = project_.run({"apply"});
   ASSERT_EQ(apply.exit_code, 0) << apply.describe();
   EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"billing/0001_invoices", "core/0001_init",
