@@ -1,4 +1,5 @@
 #include "project/ids.h"
+#include "trellis/scaffold.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,13 @@ TEST(Ids, SlugsMayContainDotsBetweenOtherCharacters) {
     EXPECT_FALSE(parse_file_name(bad)) << bad;
   }
   EXPECT_TRUE(parse_file_name("0001_Add-Users_v2.sql"));
+}
+
+TEST(Ids, NewKeepsDotsBetweenLettersOrDigits) {
+  EXPECT_EQ(slugify("2.0.0 schema"), "2.0.0_schema");
+  EXPECT_EQ(slugify("v1. final."), "v1_final");
+  EXPECT_EQ(slugify("..a..b"), "a.b");
+  EXPECT_TRUE(parse_file_name("0001_" + slugify("release 2.0.0!") + ".sql"));
 }
 
 }  // namespace
