@@ -187,7 +187,7 @@ std::string render_rollback_sql(Driver& driver, const Workspace& ws, const Rollb
     bool tx = m.down_tx == TxMode::kTransactional;
     sql += "-- rollback " + m.id + " (" + m.path + ")\n";
     if (tx) sql += driver.render_begin(timeouts_for(m, ws.env())) + std::string("\n");
-    else sql += "-- transaction: down=false (each statement runs on its own)\n";
+    else sql += "-- the down runs outside a transaction (each statement on its own)\n";
     if (m.noop_down()) sql += "-- nothing to undo: the down section has no SQL\n";
     for (const auto& st : driver.split(m.down.sql, m.down.first_line)) {
       std::string text(trim(st.sql));
