@@ -95,6 +95,16 @@ LintReport lint(const std::vector<Migration>& migrations, const LintOptions& opt
                 const AnalysisLookup& analysis = {},
                 const std::vector<std::string>& only = {});
 
+// The down sections of `migrations` (those with SQL), each linted on its own as a section
+// that runs with the down's transaction mode (a CREATE INDEX CONCURRENTLY in a
+// transactional down is an error, as in an up): the correctness and meta rules, the lock
+// rules (as warnings unless [lint] sets their severity), not the breaking rules (a down exists to take away what its up added), the hygiene rules
+// (it restores earlier definitions, whatever their types) or conflicts. Messages start
+// with "down section: ". `only` and `analysis` as for lint(); `analysis` is asked about a
+// migration whose section is the down and whose checksum is the file's + ":down".
+LintReport lint_downs(const std::vector<Migration>& migrations, const LintOptions& options,
+                      const AnalysisLookup& analysis = {}, const std::vector<std::string>& only = {});
+
 // ---- formatters ----
 enum class LintFormat { kText, kJson, kSarif, kGithub };
 // Parses "text" | "json" | "sarif" | "github"; throws Error(kUsage) otherwise.

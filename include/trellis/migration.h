@@ -22,6 +22,7 @@ struct Section {
   bool present = false;
   std::string sql;
   int first_line = 0;
+  bool has_sql = false;  // anything but blanks and comments: an up without SQL is a no-op
 };
 
 // `-- requires: core/0002_users` — as written, with the line it was written on.
@@ -61,18 +62,21 @@ struct Migration {
 
   std::vector<Requirement> requirements;  // `-- requires:` (any feature)
   Phase phase = Phase::kExpand;
-  TxMode tx = TxMode::kTransactional;
+  TxMode tx = TxMode::kTransactional;       // the up section's (`transaction: false` or up=false)
+  TxMode down_tx = TxMode::kTransactional;  // the down section's (`transaction: false` or down=false)
   std::optional<Millis> lock_timeout;
   std::optional<Millis> statement_timeout;
   std::vector<LintAllow> lint_allows;
   std::optional<BatchSpec> batch;
 
   Section up;
-  Section down;                // !present when forward-only
+  Section down;                // !present when there is no `-- +down`
   bool irreversible = false;   // `-- +down irreversible`, or no down section at all
   int down_marker_line = 0;
 
   bool reversible() const { return down.present && !irreversible; }
+  // A down of only comments, or `-- +down noop`: rolling back only forgets the record.
+  bool noop_down() const { return reversible() && !down.has_sql; }
   // "<feature>/<NNNN>": the short form accepted wherever an id is.
   std::string short_id() const { return feature + "/" + number; }
 };

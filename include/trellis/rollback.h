@@ -19,9 +19,22 @@ struct RollbackPlan {
 RollbackPlan plan_rollback(const Graph& graph, const StateIndex& state, const std::string& target,
                            const std::string& to);
 
-// Runs the down sections; stops at the first failure (later ones depend on it).
+// Splits every down section of `plan` with the database's parser before anything runs:
+// a down that cannot be split is bad input, Error(kParse) naming each file and line, and
+// nothing is rolled back. Returns the statements, one list per migration of the plan.
+SplitPlan preflight_rollback(Driver& driver, const Workspace& ws, const RollbackPlan& plan);
+
+// "line 12: msg" from Driver::split -> "path:12: msg (down section)".
+std::string located_split_error(const Migration& m, const std::string& message);
+
+// Runs the down sections (`split` from preflight_rollback), each in a transaction unless
+// its migration says `transaction: false` or `down=false`. A down that fails is rolled
+// back (when transactional) and recorded: the migration stays applied, its row carries
+// "rollback failed: …" (status shows it) and history a "rollback-failed" event. Stops at
+// the first failure: the migrations after it come back as kNotRun ("not attempted"). One
+// outcome per migration of the plan, in its order; kApplied means rolled back.
 std::vector<StepOutcome> run_rollback(Driver& driver, const Workspace& ws, const RollbackPlan& plan,
-                                      ApplyObserver& observer);
+                                      const SplitPlan& split, const StateIndex& state, ApplyObserver& observer);
 
 // The SQL rollback would run, for --sql.
 std::string render_rollback_sql(Driver& driver, const Workspace& ws, const RollbackPlan& plan);

@@ -1,13 +1,34 @@
+#include <cstdlib>
+
 #include "cli/commands.h"
 #include "cli/lint_view.h"
 #include "cli/output.h"
 #include "cli/plan_view.h"
+#include "db/pg_named_params.h"
+#include "db/pg_split.h"
 #include "trellis/error.h"
+#include "trellis/rollback.h"
 
 namespace trellis::cli {
 namespace {
 
 enum class LintScope { kConflictsOnly, kAllRules };
+
+// Down sections that PostgreSQL's parser cannot split, with file and line: rollback would
+// refuse them before running anything. (SQLite's splitter accepts any text.)
+void add_down_parse_findings(const Workspace& ws, std::vector<Finding>& findings) {
+  if (dialect_of_url(ws.env().database) != Dialect::kPostgres) return;
+  for (const auto& m : ws.project().migrations) {
+    if (!m.reversible() || !m.down.has_sql) continue;
+    try {
+      pg::split_statements(pg::mask_named_params(m.down.sql), m.down.first_line);
+    } catch (const Error& e) {
+      std::string message = e.what();
+      int line = message.rfind("line ", 0) == 0 ? std::atoi(message.c_str() + 5) : m.down.first_line;
+      findings.push_back({"parse", Severity::kError, m.id, m.path, line, located_split_error(m, message)});
+    }
+  }
+}
 
 std::vector<Finding> check_findings(const Workspace& ws, bool offline, LintScope scope) {
   StateIndex state;
@@ -22,8 +43,10 @@ std::vector<Finding> check_findings(const Workspace& ws, bool offline, LintScope
   for (const auto& e : plan.errors) {
     findings.push_back({"plan", Severity::kError, "", "", 0, e.message + " (" + e.hint + ")"});
   }
+  add_down_parse_findings(ws, findings);
   LintSession session(ws.project(), ws.graph(), dialect_of_url(ws.env().database), &state);
-  for (auto& f : lint_check_findings(session.run(), scope == LintScope::kAllRules)) findings.push_back(std::move(f));
+  LintReport report = scope == LintScope::kAllRules ? session.run_with_downs() : session.run();
+  for (auto& f : lint_check_findings(report, scope == LintScope::kAllRules)) findings.push_back(std::move(f));
   session.save_cache();
   return findings;
 }
@@ -39,7 +62,8 @@ Runner setup_check(CLI::App& sub, const Globals& g) {
   sub.add_flag("--offline", *offline, "Check the files only; do not read the database");
   sub.footer(
       "Loading the project already checks every file: directives, duplicate numbers, malformed "
-      "ids, dangling requires and cycles (exit 2). With a database, check also compares it with "
+      "ids, dangling requires and cycles (exit 2). Down sections that PostgreSQL cannot parse (kind "
+      "\"parse\"). With a database, check also compares it with "
       "the files: edited applied migrations (checksums), applied migrations whose file is gone, "
       "pending migrations numbered below applied ones, failed or interrupted migrations. Always: "
       "release lists (features = [...]) naming a feature that does not exist; "

@@ -79,7 +79,8 @@ Runner setup_lint(CLI::App& sub, const Globals& g) {
   sub.add_option("--format", *format, "text, json, sarif (code scanning) or github (workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
   sub.footer(
-      "Zero-downtime rules on each statement and cross-feature conflicts; rules and severities are "
+      "Zero-downtime rules on each statement and cross-feature conflicts; down sections get the "
+      "lock and correctness rules. Rules and severities are "
       "in docs/lint-rules.md, adjustable in trellis.toml [lint] and per file with "
       "`-- lint-allow: RULE \"reason\"`. Exit 1 when there are errors.");
   sub.add_flag("--offline", *offline,
@@ -100,7 +101,7 @@ Runner setup_lint(CLI::App& sub, const Globals& g) {
     if (ws && !*offline) state = read_state(*ws);
     Dialect dialect = ws ? dialect_of_url(ws->env().database) : Dialect::kPostgres;
     LintSession session(project, graph, dialect, state ? &*state : nullptr);
-    LintReport report = session.run(only);
+    LintReport report = session.run_with_downs(only);
     session.save_cache();
     Output::get().line(without_final_newline(format_report(report, parse_lint_format(*format))));
     return static_cast<int>(report.ok() ? ExitCode::kOk : ExitCode::kFailed);

@@ -1,6 +1,8 @@
 #include "cli/lint_view.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <tuple>
 #include <unordered_map>
 
 #include "cli/output.h"
@@ -45,6 +47,23 @@ LintReport LintSession::run(const std::vector<std::string>& only) {
   Impl* impl = impl_.get();
   return lint(impl->project.migrations, impl->options,
               [impl](const Migration& m) -> const MigrationAnalysis& { return impl->cache.get(m); }, only);
+}
+
+LintReport LintSession::run_downs(const std::vector<std::string>& only) {
+  Impl* impl = impl_.get();
+  return lint_downs(impl->project.migrations, impl->options,
+                    [impl](const Migration& m) -> const MigrationAnalysis& { return impl->cache.get(m); }, only);
+}
+
+LintReport LintSession::run_with_downs(const std::vector<std::string>& only) {
+  LintReport report = run(only);
+  LintReport downs = run_downs(only);
+  if (downs.findings.empty()) return report;
+  for (auto& f : downs.findings) report.findings.push_back(std::move(f));
+  std::stable_sort(report.findings.begin(), report.findings.end(), [](const LintFinding& a, const LintFinding& b) {
+    return std::tie(a.file, a.line, a.col, a.rule) < std::tie(b.file, b.line, b.col, b.rule);
+  });
+  return report;
 }
 
 const MigrationAnalysis& LintSession::analysis(const Migration& m) { return impl_->cache.get(m); }

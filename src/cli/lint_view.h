@@ -27,6 +27,10 @@ class LintSession {
 
   // Lints every migration; `only` restricts whose findings are reported (ids).
   LintReport run(const std::vector<std::string>& only = {});
+  // run() and the down sections' findings (lint_downs), sorted together.
+  LintReport run_with_downs(const std::vector<std::string>& only = {});
+  // The down sections' findings only.
+  LintReport run_downs(const std::vector<std::string>& only);
   const MigrationAnalysis& analysis(const Migration& m);
   // Writes the cache; a read-only checkout still lints, so failures are ignored.
   void save_cache();

@@ -62,6 +62,7 @@ void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint) {
     auto req = required_ids(g, s.node);
     if (!req.empty()) notes = "requires " + join(req, ", ");
     if (m.tx == TxMode::kNone) notes += std::string(notes.empty() ? "" : "; ") + "non-transactional";
+    if (!m.up.has_sql && !m.batch) notes += std::string(notes.empty() ? "" : "; ") + "no SQL: only recorded";
     if (s.pulled_in) notes += std::string(notes.empty() ? "" : "; ") + "pulled in as a dependency";
     std::vector<std::string> row{std::to_string(++i) + ".", out.paint(Style::kCyan, m.id), phase_name(m.phase)};
     if (const MigrationLintSummary* summary = summary_of(lint, m.id)) {

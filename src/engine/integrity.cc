@@ -33,6 +33,10 @@ std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& st
                        m.id + " was applied with checksum " + short_checksum(row->checksum) +
                            " but its file now has " + short_checksum(m.checksum)});
       }
+      if (!row->error.empty()) {  // a rollback that failed: the migration is still applied
+        out.push_back({"rollback-failed", Severity::kWarning, m.id, m.path, 0,
+                       m.id + " is still applied: " + row->error});
+      }
     } else if (row->status == RecordStatus::kFailed) {
       out.push_back({"failed", Severity::kWarning, m.id, m.path, 0, m.id + " failed: " + row->error});
     } else {

@@ -5,6 +5,7 @@
 
 #include "engine/bookkeeping.h"
 #include "trellis/error.h"
+#include "util/clock.h"
 #include "util/text.h"
 
 namespace trellis {
@@ -61,52 +62,120 @@ RollbackPlan plan_rollback(const Graph& g, const StateIndex& state, const std::s
   if (!forward_only.empty()) {
     throw Error(ErrorKind::kPlan,
                 "cannot roll back: forward-only migration(s) in the set: " + join(forward_only, ", "),
-                "they have no '-- +down' section (or '-- +down irreversible'); write a new migration "
-                "that undoes them instead");
+                "they have no '-- +down' section, or say '-- +down irreversible' (the one way to mark a "
+                "migration forward-only); write a new migration that undoes them instead. A down of only "
+                "comments, or '-- +down noop', means there is nothing to undo");
   }
   return plan;
 }
 
-std::vector<StepOutcome> run_rollback(Driver& driver, const Workspace& ws, const RollbackPlan& plan,
-                                      ApplyObserver& observer) {
-  std::vector<StepOutcome> out;
+SplitPlan preflight_rollback(Driver& driver, const Workspace& ws, const RollbackPlan& plan) {
+  std::vector<std::string> problems;
+  SplitPlan split;
+  split.reserve(plan.order.size());
   for (Node n : plan.order) {
     const Migration& m = ws.graph().at(n);
-    StepOutcome o;
-    o.node = n;
-    o.attempts = 1;
-    observer.on_start(m, 0);
-    auto t0 = std::chrono::steady_clock::now();
-    bool tx = m.tx == TxMode::kTransactional;
-    const Statement* current = nullptr;
+    split.emplace_back();
     try {
-      auto statements = driver.split(m.down.sql, m.down.first_line);
-      Timeouts t = timeouts_for(m, ws.env());
-      if (tx) driver.begin(t);
-      else driver.set_session_timeouts(t);
-      for (const auto& st : statements) {
-        current = &st;
-        driver.execute(st);
-      }
-      HistoryEvent ev = history_event(m, "rollback");
-      ev.duration_ms = since_ms(t0);
-      driver.forget(m.id, ev);
-      if (tx) driver.commit();
-      o.result = StepResult::kApplied;
-    } catch (const SqlError& e) {
-      driver.rollback();
-      if (e.connection_lost()) throw;
-      o.result = StepResult::kFailed;
-      o.error = e.what();
-      if (current != nullptr) {
-        o.statement = current->index;
-        o.line = current->line;
-      }
+      split.back() = driver.split(m.down.sql, m.down.first_line);
+    } catch (const Error& e) {
+      problems.push_back(located_split_error(m, e.what()));
     }
-    o.duration_ms = since_ms(t0);
-    observer.on_done(m, o);
-    out.push_back(o);
-    if (o.result == StepResult::kFailed) break;
+  }
+  if (!problems.empty()) {
+    throw Error(ErrorKind::kParse, join(problems, "\n"), "nothing was rolled back; fix the down section(s) and run rollback again");
+  }
+  return split;
+}
+
+std::string located_split_error(const Migration& m, const std::string& message) {
+  // "line 12: syntax error …" -> "migrations/a/0001_x.sql:12: syntax error … (down section)"
+  std::size_t colon = message.find(": ");
+  if (message.rfind("line ", 0) == 0 && colon != std::string::npos) {
+    return m.path + ":" + message.substr(5, colon - 5) + ": " + message.substr(colon + 2) + " (down section)";
+  }
+  return m.path + ": " + message + " (down section)";
+}
+
+namespace {
+
+// The migration stays applied; its row carries the error (status shows it), history a
+// "rollback-failed" event.
+void record_rollback_failure(Driver& driver, const Migration& m, const StateRow* row_before, const StepOutcome& o,
+                             bool transactional) {
+  StateRow row = row_before ? *row_before : state_row(m, RecordStatus::kApplied, now_iso8601());
+  std::string error = "rollback failed: " + describe_failure(o);
+  if (!transactional && o.statement > 1) {
+    error += " (the down runs outside a transaction: its first " + std::to_string(o.statement - 1) +
+             " statement(s) are done)";
+  }
+  row.error = error;
+  HistoryEvent ev = history_event(m, "rollback-failed");
+  ev.error = error;
+  ev.duration_ms = o.duration_ms;
+  driver.begin(Timeouts{});
+  driver.record_and_commit(row, ev);
+}
+
+StepOutcome roll_back_one(Driver& driver, const Workspace& ws, Node n, const std::vector<Statement>& statements,
+                          const StateIndex& state, ApplyObserver& observer) {
+  const Migration& m = ws.graph().at(n);
+  StepOutcome o;
+  o.node = n;
+  o.attempts = 1;
+  observer.on_start(m, 0);
+  if (m.noop_down()) observer.on_note(m, "nothing to undo (its down section has no SQL): only the record goes");
+  auto t0 = std::chrono::steady_clock::now();
+  bool tx = m.down_tx == TxMode::kTransactional;
+  const Statement* current = nullptr;
+  try {
+    Timeouts t = timeouts_for(m, ws.env());
+    if (tx) driver.begin(t);
+    else driver.set_session_timeouts(t);
+    for (const auto& st : statements) {
+      current = &st;
+      driver.execute(st);
+    }
+    current = nullptr;
+    HistoryEvent ev = history_event(m, "rollback");
+    ev.duration_ms = since_ms(t0);
+    driver.forget(m.id, ev);
+    if (tx) driver.commit();
+    o.result = StepResult::kApplied;
+  } catch (const SqlError& e) {
+    driver.rollback();
+    if (e.connection_lost()) throw;
+    o.result = StepResult::kFailed;
+    o.error = e.what();
+    if (current != nullptr) {
+      o.statement = current->index;
+      o.line = current->line;
+    }
+  }
+  o.duration_ms = since_ms(t0);
+  if (o.result == StepResult::kFailed) record_rollback_failure(driver, m, state.find(m.id), o, tx);
+  return o;
+}
+
+}  // namespace
+
+std::vector<StepOutcome> run_rollback(Driver& driver, const Workspace& ws, const RollbackPlan& plan,
+                                      const SplitPlan& split, const StateIndex& state, ApplyObserver& observer) {
+  std::vector<StepOutcome> out;
+  std::string failed;
+  for (std::size_t i = 0; i < plan.order.size(); ++i) {
+    Node n = plan.order[i];
+    if (!failed.empty()) {
+      StepOutcome skipped;
+      skipped.node = n;
+      skipped.result = StepResult::kNotRun;
+      skipped.error = "not attempted: the rollback stopped at " + failed;
+      out.push_back(std::move(skipped));
+      continue;
+    }
+    out.push_back(roll_back_one(driver, ws, n, split.at(i), state, observer));
+    observer.on_done(ws.graph().at(n), out.back());
+    if (out.back().result == StepResult::kFailed) failed = ws.graph().at(n).id;
   }
   return out;
 }
@@ -115,9 +184,11 @@ std::string render_rollback_sql(Driver& driver, const Workspace& ws, const Rollb
   std::string sql;
   for (Node n : plan.order) {
     const Migration& m = ws.graph().at(n);
-    bool tx = m.tx == TxMode::kTransactional;
+    bool tx = m.down_tx == TxMode::kTransactional;
     sql += "-- rollback " + m.id + " (" + m.path + ")\n";
     if (tx) sql += driver.render_begin(timeouts_for(m, ws.env())) + std::string("\n");
+    else sql += "-- the down runs outside a transaction (each statement on its own)\n";
+    if (m.noop_down()) sql += "-- nothing to undo: the down section has no SQL\n";
     for (const auto& st : driver.split(m.down.sql, m.down.first_line)) {
       std::string text(trim(st.sql));
       sql += text + (text.empty() || text.back() != ';' ? ";\n" : "\n");

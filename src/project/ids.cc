@@ -5,10 +5,16 @@
 namespace trellis {
 namespace {
 
+// ASCII letters, digits, '_', '-' and '.'; a '.' only between two other characters (a
+// version like "2.0.0", never "x.", ".x" or "x..y", which read as file or path syntax).
 bool is_slug(std::string_view s) {
-  if (s.empty()) return false;
+  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+  char previous = 0;
   for (char c : s) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+    bool ascii_alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!(ascii_alnum || c == '_' || c == '-' || c == '.')) return false;
+    if (c == '.' && previous == '.') return false;
+    previous = c;
   }
   return true;
 }

@@ -15,8 +15,13 @@ struct FileName {
   std::string number;  // digits, as written
   std::string slug;
 };
-// "0002_add_users.sql" -> {"0002", "add_users"}; nullopt if malformed.
+// "0002_add_users.sql" -> {"0002", "add_users"}; nullopt if malformed. A slug is ASCII
+// letters, digits, '_', '-' and '.' (not first, not last, never two in a row): what file
+// names, shell arguments, `requires:` lists (split at ',') and the database keep as is.
+// kSlugRule says so in messages.
 std::optional<FileName> parse_file_name(std::string_view name);
+inline constexpr const char* kSlugRule =
+    "ASCII letters, digits, '_', '-' and '.' (a '.' not first, not last, never two in a row)";
 
 struct IdRef {
   std::string feature;

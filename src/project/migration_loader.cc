@@ -123,7 +123,7 @@ std::vector<NamedFile> migration_files(const std::vector<EntryView>& entries, co
     auto parsed = parse_file_name(name);
     if (!parsed) {
       diag.errors.push_back(rel + "/" + std::string(name) +
-                            ": file name must be NNNN_slug.sql (digits, '_', then letters, digits, '_' or '-')");
+                            ": file name must be NNNN_slug.sql: digits, '_', then a slug of " + kSlugRule);
       continue;
     }
     out.push_back({name, std::move(*parsed)});

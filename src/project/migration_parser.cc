@@ -1,12 +1,15 @@
 #include "project/migration_parser.h"
 
 #include <cctype>
+#include <cstdio>
 #include <set>
 
 #include "project/batch_spec.h"
 #include "project/ids.h"
+#include "project/sql_lexer.h"
 #include "util/sha256.h"
 #include "util/text.h"
+#include "util/utf8.h"
 
 namespace trellis {
 namespace {
@@ -24,7 +27,10 @@ class Parser {
       : content_(content), m_(m), diag_(diag) {}
 
   void run() {
-    m_.checksum = sha256_hex(content_);
+    m_.checksum = sha256_hex(content_);  // of the file's bytes, a byte order mark included
+    if (starts_with(content_, kUtf8Bom)) content_.remove_prefix(kUtf8Bom.size());
+    if (!readable_text()) return;
+    lex_ = lex_line_comments(content_);
     std::size_t pos = 0;
     int number = 1;
     while (pos <= content_.size()) {
@@ -45,11 +51,57 @@ class Parser {
   }
   void error_at_file(const std::string& message) { diag_.errors.push_back(m_.path + ": " + message); }
 
+  // The text is UTF-8 without NUL bytes (SQLite and libpg_query read a NUL as the end of
+  // the text, PostgreSQL rejects bytes that are not UTF-8); else the first bad byte is
+  // reported and nothing more is parsed.
+  bool readable_text() {
+    std::size_t bad = first_bad_utf8(content_);
+    if (bad == std::string_view::npos) return true;
+    std::size_t begin = content_.rfind('\n', bad);
+    begin = begin == std::string_view::npos ? 0 : begin + 1;
+    std::size_t end = std::min(content_.find('\n', bad), content_.size());
+    std::string shown;  // the line, each bad byte shown as '?'
+    for (std::string_view rest = content_.substr(begin, end - begin); !rest.empty();) {
+      std::size_t k = std::min(first_bad_utf8(rest), rest.size());
+      shown.append(rest.substr(0, k));
+      if (k < rest.size()) shown += '?';
+      rest.remove_prefix(std::min(k + 1, rest.size()));
+    }
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(content_[bad]));
+    std::string message = content_[bad] == '\0'
+        ? "NUL byte (0x00): a migration file is text and must not contain NUL bytes"
+        : std::string("byte ") + hex + " is not UTF-8: a migration file must be UTF-8 text (save it as UTF-8)";
+    error(Line{shown, line_at(content_, bad, 1)}, static_cast<int>(bad - begin) + 1, message);
+    return false;
+  }
+
+  // Whether a `--` comment starts at `offset` as the first token of its line (offsets are
+  // asked for in increasing order).
+  bool line_comment_at(std::size_t offset) {
+    const auto& starts = lex_.line_comments;
+    while (next_comment_ < starts.size() && starts[next_comment_] < offset) ++next_comment_;
+    return next_comment_ < starts.size() && starts[next_comment_] == offset;
+  }
+
+  // A line that reads like a marker is one only when it is an SQL comment: inside a
+  // string, a quoted identifier, a dollar-quoted body or a /* comment it is SQL text.
   void on_line(const Line& line, std::size_t begin, std::size_t end) {
     std::string_view t = trim(line.text);
     if (starts_with(t, "-- +") || starts_with(t, "--+")) {
-      on_marker(line, t, begin, end);
-      return;
+      auto offset = static_cast<std::size_t>(t.data() - content_.data());
+      if (line_comment_at(offset)) {
+        on_marker(line, t, begin, end);
+        return;
+      }
+      if (lex_.unterminated < offset && !reported_unterminated_) {
+        reported_unterminated_ = true;
+        int col = static_cast<int>(offset - begin) + 1;
+        error(line, col, "'" + std::string(t) + "' is not a section marker: it is inside the " +
+                             lex_.unterminated_kind + " opened at line " +
+                             std::to_string(line_at(content_, lex_.unterminated, 1)) +
+                             ", which is never closed");
+      }
     }
     switch (where_) {
       case Where::kHeader: on_header_line(line, t); break;
@@ -86,18 +138,21 @@ class Parser {
       where_ = Where::kUp;
       m_.up.present = true;
       m_.up.first_line = line.number + 1;
-    } else if (word == "down" && (arg.empty() || arg == "irreversible")) {
+    } else if (word == "down" && (arg.empty() || arg == "irreversible" || arg == "noop")) {
       if (!m_.up.present) return error(line, col, "'-- +down' before '-- +up'");
       if (m_.down.present || m_.irreversible) return error(line, col, "second '-- +down' marker");
       close_section();
       where_ = Where::kDown;
       m_.down_marker_line = line.number;
       if (arg == "irreversible") m_.irreversible = true;
+      down_option_ = arg;
       m_.down.present = true;
       m_.down.first_line = line.number + 1;
     } else if (word == "down") {
       error(line, col, "unknown '-- +down' option '" + std::string(arg) +
-                           "' (write '-- +down' or '-- +down irreversible')");
+                           "' (write '-- +down' followed by the SQL that undoes the up, '-- +down noop' "
+                           "when there is nothing to undo, or '-- +down irreversible' for a forward-only "
+                           "migration)");
     } else {
       error(line, col, "unknown section marker '-- +" + std::string(rest) +
                            "' (expected '-- +up' or '-- +down')");
@@ -146,10 +201,7 @@ class Parser {
       return;
     }
     if (name == "transaction") {
-      if (!once(line, name, col)) return;
-      if (value == "true") m_.tx = TxMode::kTransactional;
-      else if (value == "false") m_.tx = TxMode::kNone;
-      else error(line, value_col, "transaction must be true or false, not '" + std::string(value) + "'");
+      if (once(line, name, col)) on_transaction(line, value, value_col);
       return;
     }
     if (name == "lock-timeout" || name == "statement-timeout") {
@@ -172,6 +224,30 @@ class Parser {
     error(line, col, "unknown directive '" + name +
                          "' (known: requires, phase, transaction, lock-timeout, "
                          "statement-timeout, lint-allow, batch)");
+  }
+
+  // `true` / `false` for both sections, or per section: `up=false`, `down=false`,
+  // `up=false down=true` (a section not named runs in a transaction).
+  void on_transaction(const Line& line, std::string_view value, int col) {
+    static const char* kForms =
+        "transaction must be true or false (both sections), or per section 'up=BOOL down=BOOL' "
+        "(e.g. '-- transaction: down=false': the up in a transaction, the down outside one)";
+    if (value == "true" || value == "false") {
+      m_.tx = m_.down_tx = value == "true" ? TxMode::kTransactional : TxMode::kNone;
+      return;
+    }
+    bool up_seen = false, down_seen = false;
+    for (const auto& item : split_list(value, ' ')) {
+      auto eq = item.find('=');
+      std::string key = item.substr(0, eq);
+      std::string flag = eq == std::string::npos ? "" : item.substr(eq + 1);
+      bool* seen = key == "up" ? &up_seen : key == "down" ? &down_seen : nullptr;
+      if (seen == nullptr || *seen || (flag != "true" && flag != "false")) {
+        return error(line, col, std::string(kForms) + ", not '" + std::string(value) + "'");
+      }
+      *seen = true;
+      (key == "up" ? m_.tx : m_.down_tx) = flag == "true" ? TxMode::kTransactional : TxMode::kNone;
+    }
   }
 
   void on_requires(const Line& line, std::string_view value) {
@@ -199,34 +275,20 @@ class Parser {
         LintAllow{rule, std::string(reason.substr(1, reason.size() - 2)), line.number});
   }
 
-  static bool has_sql(std::string_view sql) {
-    std::size_t pos = 0;
-    while (pos < sql.size()) {
-      auto end = sql.find('\n', pos);
-      if (end == std::string_view::npos) end = sql.size();
-      auto t = trim(sql.substr(pos, end - pos));
-      if (!t.empty() && !starts_with(t, "--")) return true;
-      pos = end + 1;
-    }
-    return false;
-  }
+  static bool has_sql(std::string_view sql) { return has_sql_tokens(sql); }
 
   void finish(int last_line) {
     close_section();
     if (!m_.up.present) {
       return error_at_file("no '-- +up' marker; put '-- +up' on its own line before the SQL");
     }
-    if (!has_sql(m_.up.sql)) {
-      diag_.errors.push_back(m_.path + ":" + std::to_string(m_.up.first_line - 1) +
-                             ": the '-- +up' section has no SQL");
+    m_.up.has_sql = has_sql(m_.up.sql);  // without: a valid no-op, recorded when applied
+    m_.down.has_sql = has_sql(m_.down.sql);
+    if (!down_option_.empty() && m_.down.has_sql) {
+      diag_.errors.push_back(m_.path + ":" + std::to_string(m_.down_marker_line) + ": '-- +down " +
+                             std::string(down_option_) + "' must not be followed by SQL");
     }
-    if (m_.irreversible && has_sql(m_.down.sql)) {
-      diag_.errors.push_back(m_.path + ":" + std::to_string(m_.down_marker_line) +
-                             ": '-- +down irreversible' must not be followed by SQL");
-    }
-    if (m_.down.present && !m_.irreversible && !has_sql(m_.down.sql)) {
-      m_.irreversible = true;  // an empty down section is forward-only, said plainly
-    }
+    // A down without SQL (only comments, or `-- +down noop`) is a no-op: nothing to undo.
     if (!m_.down.present) m_.irreversible = true;
     if (m_.batch && m_.phase != Phase::kBackfill) {
       diag_.errors.push_back(m_.path + ":" + std::to_string(m_.batch->line) +
@@ -242,6 +304,10 @@ class Parser {
   std::set<std::string> seen_;
   std::size_t section_begin_ = std::string_view::npos;
   std::size_t section_end_ = 0;
+  std::string_view down_option_;  // "irreversible", "noop" or ""
+  SqlLexResult lex_;
+  std::size_t next_comment_ = 0;
+  bool reported_unterminated_ = false;
 };
 
 }  // namespace

@@ -66,9 +66,12 @@ std::string slugify(const std::string& name) {
   std::string out;
   for (char c : name) {
     if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (c == '.' && !out.empty() && std::isalnum(static_cast<unsigned char>(out.back()))) out += '.';  // "2.0.0"
+    else if (c == '.') continue;
+    else if (!out.empty() && out.back() == '.') out.back() = '_';
     else if (!out.empty() && out.back() != '_') out += '_';
   }
-  while (!out.empty() && out.back() == '_') out.pop_back();
+  while (!out.empty() && (out.back() == '_' || out.back() == '.')) out.pop_back();
   return out;
 }
 

@@ -85,7 +85,8 @@ TEST_F(LoaderTest, MessagesComeInNameOrderWhateverThreadReadEachFeature) {
             "  SELECT 1;\n"
             "  ^\n"
             "migrations/b/0001_no_up.sql: no '-- +up' marker; put '-- +up' on its own line before the SQL\n"
-            "migrations/c/x.sql: file name must be NNNN_slug.sql (digits, '_', then letters, digits, '_' or '-')\n"
+            "migrations/c/x.sql: file name must be NNNN_slug.sql: digits, '_', then a slug of ASCII letters, "
+      "digits, '_', '-' and '.' (a '.' not first, not last, never two in a row)\n"
             "migrations/stray.sql: migrations live in a feature directory (migrations/<feature>/NNNN_slug.sql)\n"
             "migrations/d/01_again.sql: duplicate number 01 in feature 'd' (also migrations/d/0001_one.sql)");
 }

@@ -78,7 +78,10 @@ TEST(MigrationParser, BadValuesAreReported) {
   ASSERT_EQ(p.diag.errors.size(), 3u);
   EXPECT_NE(p.diag.errors[0].find(":1: unknown phase 'shrink' (expected expand, backfill or contract)"),
             std::string::npos);
-  EXPECT_NE(p.diag.errors[1].find(":2: transaction must be true or false, not 'maybe'"), std::string::npos);
+  EXPECT_NE(p.diag.errors[1].find(":2: transaction must be true or false (both sections), or per section "
+                                  "'up=BOOL down=BOOL'"),
+            std::string::npos);
+  EXPECT_NE(p.diag.errors[1].find(", not 'maybe'"), std::string::npos);
   EXPECT_NE(p.diag.errors[2].find(":3: bad duration 'soon'"), std::string::npos);
 }
 
@@ -104,10 +107,95 @@ TEST(MigrationParser, SqlBeforeUpIsAnError) {
   EXPECT_NE(p.diag.errors[0].find(":1: SQL before '-- +up'"), std::string::npos);
 }
 
-TEST(MigrationParser, EmptyUpSectionIsAnError) {
-  auto p = parse("-- +up\n-- nothing yet\n\n-- +down\nSELECT 1;\n");
+TEST(MigrationParser, UpWithoutSqlIsANoOp) {
+  auto p = parse("-- +up\n-- nothing yet\n/* still nothing */\n\n-- +down\nSELECT 1;\n");
+  EXPECT_TRUE(p.diag.empty()) << p.diag.errors[0];
+  EXPECT_FALSE(p.m.up.has_sql);
+  EXPECT_TRUE(p.m.down.has_sql);
+  EXPECT_TRUE(parse("-- +up").diag.empty());
+}
+
+TEST(MigrationParser, TransactionModePerSection) {
+  auto both = parse("-- transaction: false\n-- +up\nSELECT 1;\n-- +down\nSELECT 2;\n");
+  EXPECT_EQ(both.m.tx, TxMode::kNone);
+  EXPECT_EQ(both.m.down_tx, TxMode::kNone);
+  auto down_only = parse("-- transaction: down=false\n-- +up\nSELECT 1;\n");
+  EXPECT_TRUE(down_only.diag.empty()) << down_only.diag.errors[0];
+  EXPECT_EQ(down_only.m.tx, TxMode::kTransactional);
+  EXPECT_EQ(down_only.m.down_tx, TxMode::kNone);
+  auto up_only = parse("-- transaction: up=false down=true\n-- +up\nSELECT 1;\n");
+  EXPECT_EQ(up_only.m.tx, TxMode::kNone);
+  EXPECT_EQ(up_only.m.down_tx, TxMode::kTransactional);
+  for (const char* bad : {"down=no", "up=false up=true", "sideways=false", "down"}) {
+    auto p = parse(std::string("-- transaction: ") + bad + "\n-- +up\nSELECT 1;\n");
+    ASSERT_EQ(p.diag.errors.size(), 1u) << bad;
+    EXPECT_NE(p.diag.errors[0].find("'-- transaction: down=false'"), std::string::npos) << p.diag.errors[0];
+  }
+}
+
+TEST(MigrationParser, DownWithoutSqlIsANoOp) {
+  auto comments = parse("-- +up\nSELECT 1;\n-- +down\n-- nothing to undo: 0003 drops it\n");
+  EXPECT_TRUE(comments.diag.empty());
+  EXPECT_TRUE(comments.m.reversible());
+  EXPECT_TRUE(comments.m.noop_down());
+  auto noop = parse("-- +up\nSELECT 1;\n-- +down noop");
+  EXPECT_TRUE(noop.diag.empty());
+  EXPECT_TRUE(noop.m.noop_down());
+  auto noop_sql = parse("-- +up\nSELECT 1;\n-- +down noop\nSELECT 2;\n");
+  ASSERT_EQ(noop_sql.diag.errors.size(), 1u);
+  EXPECT_NE(noop_sql.diag.errors[0].find(":3: '-- +down noop' must not be followed by SQL"), std::string::npos);
+  auto unknown = parse("-- +up\nSELECT 1;\n-- +down never\n");
+  ASSERT_EQ(unknown.diag.errors.size(), 1u);
+  EXPECT_NE(unknown.diag.errors[0].find("'-- +down irreversible' for a forward-only migration"), std::string::npos);
+}
+
+TEST(MigrationParser, MarkersAreCommentsOutsideStringsAndBodies) {
+  auto p = parse(
+      "-- +up\n"
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n"
+      "-- +down\n"
+      "SELECT 1 $$;\n"
+      "INSERT INTO t VALUES ('\n-- +down\n');\n"
+      "-- +down\n"
+      "DROP FUNCTION f;");
+  ASSERT_TRUE(p.diag.empty()) << p.diag.errors[0];
+  EXPECT_EQ(p.m.down.first_line, 9);
+  EXPECT_EQ(p.m.down.sql, "DROP FUNCTION f;");
+  EXPECT_NE(p.m.up.sql.find("SELECT 1 $$;"), std::string::npos);
+}
+
+TEST(MigrationParser, MarkerSwallowedByAnUnclosedStringIsNamed) {
+  auto p = parse("-- +up\nSELECT $$ oops;\n-- +down\nSELECT 2;\n");
   ASSERT_EQ(p.diag.errors.size(), 1u);
-  EXPECT_EQ(p.diag.errors[0], "migrations/billing/0002_invoices.sql:1: the '-- +up' section has no SQL");
+  EXPECT_NE(p.diag.errors[0].find(":3: '-- +down' is not a section marker: it is inside the dollar-quoted "
+                                  "string opened at line 2, which is never closed"),
+            std::string::npos)
+      << p.diag.errors[0];
+}
+
+TEST(MigrationParser, NulAndNonUtf8BytesAreErrorsWithLine) {
+  std::string nul = "-- +up\nSELECT 1;";
+  nul += '\0';
+  nul += "\nSELECT 2;\n";
+  auto p = parse(nul);
+  ASSERT_EQ(p.diag.errors.size(), 1u);
+  EXPECT_NE(p.diag.errors[0].find("0002_invoices.sql:2: NUL byte (0x00)"), std::string::npos) << p.diag.errors[0];
+  for (const char* bad : {"\xE9", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82"}) {
+    auto q = parse(std::string("-- +up\nSELECT 1;\nSELECT '") + bad + "';\n");
+    ASSERT_EQ(q.diag.errors.size(), 1u) << bad;
+    EXPECT_NE(q.diag.errors[0].find(":3: byte 0x"), std::string::npos) << q.diag.errors[0];
+    EXPECT_NE(q.diag.errors[0].find("is not UTF-8"), std::string::npos) << q.diag.errors[0];
+  }
+  EXPECT_TRUE(parse("-- +up\nSELECT 'caf\xC3\xA9 \xF0\x9F\x8C\xB3';\n").diag.empty());
+}
+
+TEST(MigrationParser, ByteOrderMarkIsNotPartOfTheText) {
+  auto p = parse("\xEF\xBB\xBF-- phase: contract\n-- +up\nSELECT 1;\n");
+  ASSERT_TRUE(p.diag.empty()) << p.diag.errors[0];
+  EXPECT_EQ(p.m.phase, Phase::kContract);
+  auto q = parse("\xEF\xBB\xBF-- +up\nSELECT 1;\n");
+  ASSERT_TRUE(q.diag.empty()) << q.diag.errors[0];
+  EXPECT_EQ(q.m.up.sql, "SELECT 1;\n");
 }
 
 TEST(MigrationParser, ForwardOnlyForms) {
