@@ -50,10 +50,14 @@ void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
   out.line(line);
 }
 
-void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb) {
+void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb,
+                   const SummaryExtras& extras) {
   const Output& out = Output::get();
   int ok = 0, failed = 0, blocked = 0, not_run = 0;
   std::vector<std::vector<std::string>> rows;
+  auto row = [&](Node n, const std::string& result, const std::string& why) {
+    rows.push_back({g.at(n).id, out.paint(style_for_state(result), result), why});
+  };
   for (const auto& o : outcomes) {
     switch (o.result) {
       case StepResult::kApplied: ++ok; break;
@@ -66,18 +70,26 @@ void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, con
                       : o.result == StepResult::kBlocked ? "depends on " + o.blocked_by
                       : o.error.empty()                 ? "not run (--fail-fast)"
                                                          : o.error;
-    rows.push_back({g.at(o.node).id, out.paint(style_for_state(step_result_name(o.result)),
-                                               step_result_name(o.result)), why});
+    if (extras.interrupted && o.node == *extras.interrupted) {
+      row(o.node, "interrupted", extras.interrupted_why);
+      --not_run;
+      continue;
+    }
+    row(o.node, step_result_name(o.result), why);
   }
+  for (const auto& h : extras.held) row(h.node, "held", std::string(hold_reason_id(h.reason)) + ": " + h.detail);
   std::string summary = std::to_string(ok) + " " + verb + ", " + std::to_string(failed) + " failed, " +
                         std::to_string(blocked) + " blocked";
+  if (extras.interrupted) summary += ", 1 interrupted";
   if (not_run > 0) summary += ", " + std::to_string(not_run) + " not run";
+  if (!extras.held.empty()) summary += ", " + std::to_string(extras.held.size()) + " held back";
   out.line();
   if (!rows.empty()) {
     out.table({"migration", "result", "why"}, rows);
     out.line();
   }
-  out.line(out.paint(failed + blocked + not_run > 0 ? Style::kRed : Style::kGreen, "Summary: ") + summary);
+  bool bad = failed + blocked + not_run > 0 || extras.interrupted || !extras.held.empty();
+  out.line(out.paint(bad ? Style::kRed : Style::kGreen, "Summary: ") + summary);
 }
 
 }  // namespace trellis::cli

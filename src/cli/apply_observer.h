@@ -1,6 +1,7 @@
 // apply_observer.h — prints apply/rollback progress as it happens.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "cli/backfill_progress.h"
@@ -22,7 +23,15 @@ class PrintingObserver : public ApplyObserver {
   BackfillProgressView progress_;
 };
 
+// Shown in the summary besides the outcomes.
+struct SummaryExtras {
+  std::vector<Held> held;           // not applied: held back (counted as "held back")
+  std::optional<Node> interrupted;  // in flight when the run was cut off
+  std::string interrupted_why;
+};
+
 // The closing summary line and, when anything did not apply, a table of what and why.
-void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb);
+void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb,
+                   const SummaryExtras& extras = {});
 
 }  // namespace trellis::cli

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -77,10 +78,20 @@ int preview(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   if (f.sql) std::fputs(render_plan_sql(*driver, ws, plan).c_str(), stdout);
   else if (f.json) Output::get().json(plan_json(ws, plan, integrity_findings(ws.graph(), state)));
   else print_plan(ws, plan);
-  return 0;
+  return plan_exit_status(plan);
 }
 
-nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outcomes) {
+nlohmann::json held_json(const Graph& g, const std::vector<Held>& held) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& h : held) {
+    out.push_back({{"id", g.at(h.node).id}, {"feature", g.at(h.node).feature},
+                   {"reason", hold_reason_id(h.reason)}, {"detail", h.detail}});
+  }
+  return out;
+}
+
+nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outcomes,
+                            const SummaryExtras& extras) {
   nlohmann::json results = nlohmann::json::array();
   int applied = 0, failed = 0, blocked = 0;
   for (const auto& o : outcomes) {
@@ -91,7 +102,16 @@ nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outc
                        {"duration_ms", o.duration_ms}, {"error", o.error}, {"statement", o.statement},
                        {"line", o.line}, {"attempts", o.attempts}, {"blocked_by", o.blocked_by}});
   }
-  return {{"results", results}, {"applied", applied}, {"failed", failed}, {"blocked", blocked}};
+  nlohmann::json doc = {{"results", results}, {"applied", applied}, {"failed", failed}, {"blocked", blocked},
+                        {"held", extras.held.size()}, {"held_back", held_json(g, extras.held)}};
+  if (extras.interrupted) doc["interrupted"] = g.at(*extras.interrupted).id;
+  return doc;
+}
+
+int exit_status(const std::vector<StepOutcome>& outcomes, const SummaryExtras& extras) {
+  bool all_applied = std::all_of(outcomes.begin(), outcomes.end(),
+                                 [](const StepOutcome& o) { return o.result == StepResult::kApplied; });
+  return static_cast<int>(all_applied && extras.held.empty() ? ExitCode::kOk : ExitCode::kFailed);
 }
 
 int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
@@ -110,12 +130,15 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   refuse_edited(ws.graph(), state);
   SplitPlan split = preflight(*driver, ws, plan);
   const Output& out = Output::get();
+  SummaryExtras extras;
+  extras.held = plan.incomplete();
   if (plan.steps.empty() && !f.json) {
     out.line("Nothing to apply in " + ws.env().name + " (" + driver->display_target() + "): " +
              std::to_string(state.rows().size()) + " migration(s) recorded, " +
              std::to_string(plan.held.size()) + " held back");
     driver.reset();  // closed cleanly (and the lock released); the rest need not be freed
-    exit_now(0);
+    if (!extras.held.empty()) print_summary(ws.graph(), {}, "applied", extras);
+    exit_now(exit_status({}, extras));
   }
   if (!f.json) {
     out.line(out.paint(Style::kBold, "Applying " + std::to_string(plan.steps.size()) + " migration(s)") +
@@ -126,12 +149,9 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   options.on_failure = f.fail_fast ? FailurePolicy::kFailFast : FailurePolicy::kIsolate;
   auto outcomes = run_plan(*driver, ws, plan, split, options, observer);
   driver->release_lock();
-  if (f.json) out.json(results_json(ws.graph(), outcomes));
-  else if (!outcomes.empty()) print_summary(ws.graph(), outcomes, "applied");
-  for (const auto& o : outcomes) {
-    if (o.result != StepResult::kApplied) return static_cast<int>(ExitCode::kFailed);
-  }
-  return 0;
+  if (f.json) out.json(results_json(ws.graph(), outcomes, extras));
+  else if (!outcomes.empty()) print_summary(ws.graph(), outcomes, "applied", extras);
+  return exit_status(outcomes, extras);
 }
 
 }  // namespace

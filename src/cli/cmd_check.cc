@@ -20,6 +20,11 @@ std::vector<Finding> check_findings(const Workspace& ws, bool offline, LintScope
   for (const auto& e : plan.errors) {
     findings.push_back({"plan", Severity::kError, "", "", 0, e.message + " (" + e.hint + ")"});
   }
+  for (const auto& h : plan.held) {  // apply would hold these back and exit 1
+    if (h.reason != HoldReason::kUnreleasedDependency) continue;
+    const Migration& m = ws.graph().at(h.node);
+    findings.push_back({"plan", Severity::kError, m.id, m.path, 0, m.id + " " + h.detail});
+  }
   LintSession session(ws.project(), ws.graph(), dialect_of_url(ws.env().database), &state);
   for (auto& f : lint_check_findings(session.run(), scope == LintScope::kAllRules)) findings.push_back(std::move(f));
   session.save_cache();
