@@ -41,6 +41,9 @@ std::size_t visible_width(const std::string& s) {
 }  // namespace
 
 Output::Output() {
+  // A pipe or a file gets whole lines as they are printed, so that a killed run still
+  // leaves a complete log of what it did (a terminal is line-buffered already).
+  if (::isatty(STDOUT_FILENO) == 0) std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   const char* no_color = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
   color_ = ::isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0') &&

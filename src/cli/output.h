@@ -1,5 +1,6 @@
 // output.h — everything the CLI prints goes through here: colour only on a terminal
-// and never with NO_COLOR, aligned tables, errors as "trellis: error: …".
+// and never with NO_COLOR, aligned tables, errors as "trellis: error: …". stdout is
+// line-buffered also when it is not a terminal.
 #pragma once
 
 #include <cstdio>
@@ -14,7 +15,7 @@ enum class Style { kPlain, kBold, kDim, kGreen, kYellow, kRed, kCyan, kMagenta, 
 
 class Output {
  public:
-  static Output& get();
+  static Output& get();  // call first thing in main: it sets stdout's buffering
   void disable_color() { color_ = false; }
   bool color() const { return color_; }
 
