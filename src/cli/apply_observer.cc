@@ -1,5 +1,7 @@
 #include "cli/apply_observer.h"
 
+#include <algorithm>
+
 #include "cli/output.h"
 
 namespace trellis::cli {
@@ -36,7 +38,7 @@ void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
                      : o.result == StepResult::kFailed ? "FAILED "
                                                        : result == "blocked" ? "blocked" : "not run";
   std::string id = m.id;
-  if (id.size() < 40) id.resize(40, ' ');
+  id.resize(std::max(id_width_, id.size()) + 2, ' ');
   std::string line = "  " + out.paint(style_for_state(result), mark) + " " + id;
   if (o.result == StepResult::kApplied) line += out.paint(Style::kDim, std::to_string(o.duration_ms) + " ms");
   if (o.result == StepResult::kFailed) {
@@ -47,7 +49,14 @@ void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
   }
   if (o.result == StepResult::kBlocked) line += out.paint(Style::kDim, "depends on " + o.blocked_by);
   if (o.result == StepResult::kNotRun && !o.error.empty()) line += out.paint(Style::kDim, o.error);
+  while (line.back() == ' ') line.pop_back();
   out.line(line);
+}
+
+std::size_t id_width(const Graph& g, const Plan& plan) {
+  std::size_t width = 0;
+  for (const auto& s : plan.steps) width = std::max(width, g.at(s.node).id.size());
+  return width;
 }
 
 void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb,

@@ -12,6 +12,8 @@ namespace trellis::cli {
 class PrintingObserver : public ApplyObserver {
  public:
   explicit PrintingObserver(bool quiet) : quiet_(quiet) {}
+  // Pads ids in progress lines to this width (at least; default 40).
+  void set_id_width(std::size_t width) { id_width_ = width; }
   void on_start(const Migration& m, int resume_from) override;
   void on_retry(const Migration& m, int attempt, Millis wait, const std::string& why) override;
   void on_note(const Migration& m, const std::string& note) override;
@@ -20,8 +22,12 @@ class PrintingObserver : public ApplyObserver {
 
  private:
   bool quiet_;
+  std::size_t id_width_ = 40;
   BackfillProgressView progress_;
 };
+
+// The longest id among a plan's steps: the width progress lines pad ids to.
+std::size_t id_width(const Graph& g, const Plan& plan);
 
 // Shown in the summary besides the outcomes.
 struct SummaryExtras {

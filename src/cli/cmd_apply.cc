@@ -145,6 +145,7 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
              " to " + ws.env().name + " (" + driver->display_target() + ")");
   }
   PrintingObserver observer(f.json);
+  observer.set_id_width(id_width(ws.graph(), plan));
   ApplyOptions options;
   options.on_failure = f.fail_fast ? FailurePolicy::kFailFast : FailurePolicy::kIsolate;
   auto outcomes = run_plan(*driver, ws, plan, split, options, observer);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/table.h"
 #include "trellis/error.h"
 
 namespace trellis::cli {
@@ -23,19 +24,6 @@ const char* code(Style s) {
     case Style::kBlue: return "\033[34m";
   }
   return "";
-}
-
-// Visible width, ignoring escape sequences (UTF-8 continuation bytes count zero).
-std::size_t visible_width(const std::string& s) {
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\033') {
-      while (i < s.size() && s[i] != 'm') ++i;
-      continue;
-    }
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++w;
-  }
-  return w;
 }
 
 }  // namespace
@@ -75,22 +63,8 @@ void Output::json(const nlohmann::json& doc) const { line(doc.dump(2)); }
 
 void Output::table(const std::vector<std::string>& header,
                    const std::vector<std::vector<std::string>>& rows) const {
-  std::vector<std::size_t> width(header.size(), 0);
-  for (std::size_t c = 0; c < header.size(); ++c) width[c] = visible_width(header[c]);
-  for (const auto& r : rows) {
-    for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], visible_width(r[c]));
-  }
-  auto render = [&](const std::vector<std::string>& r, Style style) {
-    std::string s = "  ";
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      std::string cell = c == 0 || style == Style::kPlain ? r[c] : r[c];
-      s += cell;
-      if (c + 1 < r.size()) s += std::string(width[c] - visible_width(r[c]) + 2, ' ');
-    }
-    line(style == Style::kPlain ? s : paint(style, s));
-  };
-  render(header, Style::kDim);
-  for (const auto& r : rows) render(r, Style::kPlain);
+  auto lines = layout_table(header, rows);
+  for (std::size_t i = 0; i < lines.size(); ++i) line(i == 0 ? paint(Style::kDim, lines[i]) : lines[i]);
 }
 
 void exit_now(int code) {
@@ -113,7 +87,7 @@ int report_error(const std::exception& e) {
 
 Style style_for_state(const std::string& state) {
   if (state == "applied") return Style::kGreen;
-  if (state == "failed") return Style::kRed;
+  if (state == "failed" || state == "interrupted") return Style::kRed;
   if (state == "blocked" || state == "running") return Style::kYellow;
   if (state == "held" || state == "not-run") return Style::kDim;
   if (state == "pending") return Style::kCyan;
