@@ -7,6 +7,7 @@
 namespace trellis::cli {
 
 void PrintingObserver::on_start(const Migration& m, int resume_from) {
+  running_ = &m;
   if (quiet_ || resume_from == 0) return;
   Output::get().line("  " + m.id + ": resuming after statement " + std::to_string(resume_from));
 }
@@ -30,6 +31,8 @@ void PrintingObserver::on_batch(const Migration& m, const BackfillProgress& p) {
 }
 
 void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
+  finished_.push_back(o);
+  running_ = nullptr;
   if (quiet_) return;
   progress_.close();
   const Output& out = Output::get();

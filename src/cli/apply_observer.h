@@ -20,10 +20,17 @@ class PrintingObserver : public ApplyObserver {
   void on_done(const Migration& m, const StepOutcome& o) override;
   void on_batch(const Migration& m, const BackfillProgress& p) override;
 
+  // What happened so far, for a run that ended with an exception: the outcomes told to
+  // on_done, and the migration started and not done (null when none).
+  const std::vector<StepOutcome>& finished() const { return finished_; }
+  const Migration* running() const { return running_; }
+
  private:
   bool quiet_;
   std::size_t id_width_ = 40;
   BackfillProgressView progress_;
+  std::vector<StepOutcome> finished_;
+  const Migration* running_ = nullptr;
 };
 
 // The longest id among a plan's steps: the width progress lines pad ids to.

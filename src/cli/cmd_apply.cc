@@ -114,6 +114,42 @@ int exit_status(const std::vector<StepOutcome>& outcomes, const SummaryExtras& e
   return static_cast<int>(all_applied && extras.held.empty() ? ExitCode::kOk : ExitCode::kFailed);
 }
 
+// What the run did until the connection was lost: the finished outcomes, the migration
+// in flight and everything after it as not run (the one in flight flagged in `extras`).
+std::vector<StepOutcome> cut_off(const Graph& g, const Plan& plan, const PrintingObserver& observer,
+                                 const Error& lost, SummaryExtras& extras) {
+  std::vector<StepOutcome> outcomes = observer.finished();
+  for (std::size_t i = outcomes.size(); i < plan.steps.size(); ++i) {
+    StepOutcome o;
+    o.node = plan.steps[i].node;
+    o.result = StepResult::kNotRun;
+    o.error = "not run: the connection to the database was lost";
+    if (observer.running() == &g.at(o.node)) {
+      extras.interrupted = o.node;
+      std::string message = lost.what();
+      message = message.substr(0, message.find('\n'));  // libpq's own lines go to stderr
+      extras.interrupted_why =
+          "the connection was lost while it ran (" + message + "); status shows what the database recorded";
+      o.error = "interrupted: the connection was lost while it ran";
+    }
+    outcomes.push_back(std::move(o));
+  }
+  return outcomes;
+}
+
+// Prints the summary of a run whose connection was lost and returns the error to end
+// it with (exit 3), naming the migration that was running.
+Error lost_connection(const Graph& g, const Plan& plan, PrintingObserver& observer, const Error& lost,
+                      SummaryExtras& extras, bool json) {
+  auto outcomes = cut_off(g, plan, observer, lost, extras);
+  if (json) Output::get().json(results_json(g, outcomes, extras));
+  else print_summary(g, outcomes, "applied", extras);
+  std::string where = extras.interrupted ? " while applying " + g.at(*extras.interrupted).id : "";
+  std::string hint = lost.hint().empty() ? "run 'trellis status' to see what was recorded, then apply again"
+                                         : lost.hint();
+  return Error(ErrorKind::kConnection, std::string("lost the connection") + where + ": " + lost.what(), hint);
+}
+
 int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   auto driver = connected(ws, early, OpenMode::kReadWrite);
   if (!early.locked) {
@@ -148,7 +184,13 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   observer.set_id_width(id_width(ws.graph(), plan));
   ApplyOptions options;
   options.on_failure = f.fail_fast ? FailurePolicy::kFailFast : FailurePolicy::kIsolate;
-  auto outcomes = run_plan(*driver, ws, plan, split, options, observer);
+  std::vector<StepOutcome> outcomes;
+  try {
+    outcomes = run_plan(*driver, ws, plan, split, options, observer);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kConnection) throw;
+    throw lost_connection(ws.graph(), plan, observer, e, extras, f.json);
+  }
   driver->release_lock();
   if (f.json) out.json(results_json(ws.graph(), outcomes, extras));
   else if (!outcomes.empty()) print_summary(ws.graph(), outcomes, "applied", extras);
