@@ -8,12 +8,17 @@ namespace trellis::cli {
 
 void PrintingObserver::on_start(const Migration& m, int resume_from) {
   running_ = &m;
-  if (quiet_ || resume_from == 0) return;
-  Output::get().line("  " + m.id + ": resuming after statement " + std::to_string(resume_from));
+  if (quiet_) return;
+  if (resume_from > 0) {
+    LiveLine::Hold hold(live_);
+    Output::get().line("  " + m.id + ": resuming after statement " + std::to_string(resume_from));
+  }
+  live_.start(m.id);
 }
 
 void PrintingObserver::on_retry(const Migration& m, int attempt, Millis wait, const std::string& why) {
   if (quiet_) return;
+  LiveLine::Hold hold(live_);
   progress_.close();
   const Output& out = Output::get();
   out.line(out.paint(Style::kYellow, "  retry ") + m.id + ": " + why + "; attempt " +
@@ -22,18 +27,22 @@ void PrintingObserver::on_retry(const Migration& m, int attempt, Millis wait, co
 
 void PrintingObserver::on_note(const Migration& m, const std::string& note) {
   if (quiet_) return;
+  LiveLine::Hold hold(live_);
   progress_.close();
   Output::get().line("  " + m.id + ": " + note);
 }
 
 void PrintingObserver::on_batch(const Migration& m, const BackfillProgress& p) {
-  if (!quiet_) progress_.update(m.id, p);
+  if (quiet_) return;
+  live_.stop();  // the backfill's own progress line takes its place
+  progress_.update(m.id, p);
 }
 
 void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
   finished_.push_back(o);
   running_ = nullptr;
   if (quiet_) return;
+  live_.stop();
   progress_.close();
   const Output& out = Output::get();
   std::string result = step_result_name(o.result);

@@ -1,10 +1,12 @@
-// apply_observer.h — prints apply/rollback progress as it happens.
+// apply_observer.h — prints apply/rollback progress as it happens; on a terminal also a
+// live line naming the running migration.
 #pragma once
 
 #include <optional>
 #include <vector>
 
 #include "cli/backfill_progress.h"
+#include "cli/live_line.h"
 #include "trellis/apply.h"
 
 namespace trellis::cli {
@@ -24,11 +26,14 @@ class PrintingObserver : public ApplyObserver {
   // on_done, and the migration started and not done (null when none).
   const std::vector<StepOutcome>& finished() const { return finished_; }
   const Migration* running() const { return running_; }
+  // Erases the live line for good (a run that ended with an exception).
+  void stop() { live_.stop(); }
 
  private:
   bool quiet_;
   std::size_t id_width_ = 40;
   BackfillProgressView progress_;
+  LiveLine live_;  // on a terminal: the running migration and its elapsed time
   std::vector<StepOutcome> finished_;
   const Migration* running_ = nullptr;
 };

@@ -141,6 +141,7 @@ std::vector<StepOutcome> cut_off(const Graph& g, const Plan& plan, const Printin
 // it with (exit 3), naming the migration that was running.
 Error lost_connection(const Graph& g, const Plan& plan, PrintingObserver& observer, const Error& lost,
                       SummaryExtras& extras, bool json) {
+  observer.stop();
   auto outcomes = cut_off(g, plan, observer, lost, extras);
   if (json) Output::get().json(results_json(g, outcomes, extras));
   else print_summary(g, outcomes, "applied", extras);

@@ -184,6 +184,25 @@ TEST_P(PgOutputTest, LockRetryLinesReachTheLogWhileTheMigrationWaits) {
                                      << apply.describe();
   EXPECT_EQ(apply.exit_code, 0) << apply.describe();
   EXPECT_NE(line_with(apply.out, "retry").find("acc/0001_note"), std::string::npos) << apply.describe();
+
+  // On a terminal the retry lines come between redraws of the live line, each whole.
+  project_.write_migration("acc", "0002_more.sql", migration("", "ALTER TABLE accounts ADD COLUMN more text;"));
+  holder->begin(trellis::Timeouts{});
+  holder->execute(trellis::Statement{"SELECT count(*) FROM accounts", 1, 1});
+  std::thread committer([&] {
+    std::this_thread::sleep_for(milliseconds(1500));
+    holder->commit();
+  });
+  RunOptions tty = project_.options({"apply"});
+  tty.env["NO_COLOR"] = "1";
+  RunResult terminal = run_in_pty(tty);
+  committer.join();
+  EXPECT_EQ(terminal.exit_code, 0) << terminal.out;
+  EXPECT_TRUE(std::regex_search(terminal.out, std::regex("\\r  running +acc/0002_more +[0-9.]+ s"))) << terminal.out;
+  std::string retry = line_with(terminal.out, "retry acc/0002_more");
+  std::size_t at = retry.find("retry");
+  ASSERT_NE(at, std::string::npos) << terminal.out;
+  EXPECT_EQ(retry.substr(at - 2).find("running"), std::string::npos) << "a retry line mixed with the live line: " << retry;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PgOutputTest, ::testing::Values("postgres"), ::trellis_test::backend_name);
