@@ -58,7 +58,8 @@ class StateIndex {
 };
 
 enum class HoldReason {
-  kUnreleasedFeature,   // the feature is not released in this environment
+  kUnreleasedFeature,     // the feature is not released in this environment
+  kUnreleasedDependency,  // released, but requires a migration of an unreleased feature
   kContractNotAllowed,  // phase: contract, and neither the environment nor --contract allow it
   kHeldDependency,      // a dependency is held back
   kOutOfOrder,          // numbered below an applied migration of its own feature
@@ -83,6 +84,13 @@ struct Held {
   Node node;
   HoldReason reason;
   std::string detail;
+  // Where the chain of holds began: `reason` itself, or for kHeldDependency the root of
+  // the held dependency.
+  HoldReason root = HoldReason::kNotSelected;
+  // A released migration that apply cannot run as asked: it needs a migration of an
+  // unreleased feature, or depends on one that does. Apply runs everything else and
+  // exits 1.
+  bool incomplete() const { return root == HoldReason::kUnreleasedDependency; }
 };
 
 // A problem that makes the plan unrunnable as asked (apply refuses, exit 2).
@@ -95,6 +103,8 @@ struct Plan {
   std::vector<Step> steps;  // in the order apply runs them
   std::vector<Held> held;
   std::vector<PlanError> errors;
+  // The held entries that are incomplete(), in plan order.
+  std::vector<Held> incomplete() const;
 };
 
 // Builds the plan. Throws Error(kUsage) for an unknown --feature or --to.

@@ -1,16 +1,24 @@
 #include "cli/apply_observer.h"
 
+#include <algorithm>
+
 #include "cli/output.h"
 
 namespace trellis::cli {
 
 void PrintingObserver::on_start(const Migration& m, int resume_from) {
-  if (quiet_ || resume_from == 0) return;
-  Output::get().line("  " + m.id + ": resuming after statement " + std::to_string(resume_from));
+  running_ = &m;
+  if (quiet_) return;
+  if (resume_from > 0) {
+    LiveLine::Hold hold(live_);
+    Output::get().line("  " + m.id + ": resuming after statement " + std::to_string(resume_from));
+  }
+  live_.start(m.id);
 }
 
 void PrintingObserver::on_retry(const Migration& m, int attempt, Millis wait, const std::string& why) {
   if (quiet_) return;
+  LiveLine::Hold hold(live_);
   progress_.close();
   const Output& out = Output::get();
   out.line(out.paint(Style::kYellow, "  retry ") + m.id + ": " + why + "; attempt " +
@@ -19,16 +27,22 @@ void PrintingObserver::on_retry(const Migration& m, int attempt, Millis wait, co
 
 void PrintingObserver::on_note(const Migration& m, const std::string& note) {
   if (quiet_) return;
+  LiveLine::Hold hold(live_);
   progress_.close();
   Output::get().line("  " + m.id + ": " + note);
 }
 
 void PrintingObserver::on_batch(const Migration& m, const BackfillProgress& p) {
-  if (!quiet_) progress_.update(m.id, p);
+  if (quiet_) return;
+  live_.stop();  // the backfill's own progress line takes its place
+  progress_.update(m.id, p);
 }
 
 void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
+  finished_.push_back(o);
+  running_ = nullptr;
   if (quiet_) return;
+  live_.stop();
   progress_.close();
   const Output& out = Output::get();
   std::string result = step_result_name(o.result);
@@ -36,7 +50,7 @@ void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
                      : o.result == StepResult::kFailed ? "FAILED "
                                                        : result == "blocked" ? "blocked" : "not run";
   std::string id = m.id;
-  if (id.size() < 40) id.resize(40, ' ');
+  id.resize(std::max(id_width_, id.size()) + 2, ' ');
   std::string line = "  " + out.paint(style_for_state(result), mark) + " " + id;
   if (o.result == StepResult::kApplied) line += out.paint(Style::kDim, std::to_string(o.duration_ms) + " ms");
   if (o.result == StepResult::kFailed) {
@@ -47,13 +61,24 @@ void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
   }
   if (o.result == StepResult::kBlocked) line += out.paint(Style::kDim, "depends on " + o.blocked_by);
   if (o.result == StepResult::kNotRun && !o.error.empty()) line += out.paint(Style::kDim, o.error);
+  while (line.back() == ' ') line.pop_back();
   out.line(line);
 }
 
-void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb) {
+std::size_t id_width(const Graph& g, const Plan& plan) {
+  std::size_t width = 0;
+  for (const auto& s : plan.steps) width = std::max(width, g.at(s.node).id.size());
+  return width;
+}
+
+void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb,
+                   const SummaryExtras& extras) {
   const Output& out = Output::get();
   int ok = 0, failed = 0, blocked = 0, not_run = 0;
   std::vector<std::vector<std::string>> rows;
+  auto row = [&](Node n, const std::string& result, const std::string& why) {
+    rows.push_back({g.at(n).id, out.paint(style_for_state(result), result), why});
+  };
   for (const auto& o : outcomes) {
     switch (o.result) {
       case StepResult::kApplied: ++ok; break;
@@ -66,18 +91,26 @@ void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, con
                       : o.result == StepResult::kBlocked ? "depends on " + o.blocked_by
                       : o.error.empty()                 ? "not run (--fail-fast)"
                                                          : o.error;
-    rows.push_back({g.at(o.node).id, out.paint(style_for_state(step_result_name(o.result)),
-                                               step_result_name(o.result)), why});
+    if (extras.interrupted && o.node == *extras.interrupted) {
+      row(o.node, "interrupted", extras.interrupted_why);
+      --not_run;
+      continue;
+    }
+    row(o.node, step_result_name(o.result), why);
   }
+  for (const auto& h : extras.held) row(h.node, "held", std::string(hold_reason_id(h.reason)) + ": " + h.detail);
   std::string summary = std::to_string(ok) + " " + verb + ", " + std::to_string(failed) + " failed, " +
                         std::to_string(blocked) + " blocked";
+  if (extras.interrupted) summary += ", 1 interrupted";
   if (not_run > 0) summary += ", " + std::to_string(not_run) + " not run";
+  if (!extras.held.empty()) summary += ", " + std::to_string(extras.held.size()) + " held back";
   out.line();
   if (!rows.empty()) {
     out.table({"migration", "result", "why"}, rows);
     out.line();
   }
-  out.line(out.paint(failed + blocked + not_run > 0 ? Style::kRed : Style::kGreen, "Summary: ") + summary);
+  bool bad = failed + blocked + not_run > 0 || extras.interrupted || !extras.held.empty();
+  out.line(out.paint(bad ? Style::kRed : Style::kGreen, "Summary: ") + summary);
 }
 
 }  // namespace trellis::cli

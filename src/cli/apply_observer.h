@@ -1,9 +1,12 @@
-// apply_observer.h — prints apply/rollback progress as it happens.
+// apply_observer.h — prints apply/rollback progress as it happens; on a terminal also a
+// live line naming the running migration.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "cli/backfill_progress.h"
+#include "cli/live_line.h"
 #include "trellis/apply.h"
 
 namespace trellis::cli {
@@ -11,18 +14,42 @@ namespace trellis::cli {
 class PrintingObserver : public ApplyObserver {
  public:
   explicit PrintingObserver(bool quiet) : quiet_(quiet) {}
+  // Pads ids in progress lines to this width (at least; default 40).
+  void set_id_width(std::size_t width) { id_width_ = width; }
   void on_start(const Migration& m, int resume_from) override;
   void on_retry(const Migration& m, int attempt, Millis wait, const std::string& why) override;
   void on_note(const Migration& m, const std::string& note) override;
   void on_done(const Migration& m, const StepOutcome& o) override;
   void on_batch(const Migration& m, const BackfillProgress& p) override;
 
+  // What happened so far, for a run that ended with an exception: the outcomes told to
+  // on_done, and the migration started and not done (null when none).
+  const std::vector<StepOutcome>& finished() const { return finished_; }
+  const Migration* running() const { return running_; }
+  // Erases the live line for good (a run that ended with an exception).
+  void stop() { live_.stop(); }
+
  private:
   bool quiet_;
+  std::size_t id_width_ = 40;
   BackfillProgressView progress_;
+  LiveLine live_;  // on a terminal: the running migration and its elapsed time
+  std::vector<StepOutcome> finished_;
+  const Migration* running_ = nullptr;
+};
+
+// The longest id among a plan's steps: the width progress lines pad ids to.
+std::size_t id_width(const Graph& g, const Plan& plan);
+
+// Shown in the summary besides the outcomes.
+struct SummaryExtras {
+  std::vector<Held> held;           // not applied: held back (counted as "held back")
+  std::optional<Node> interrupted;  // in flight when the run was cut off
+  std::string interrupted_why;
 };
 
 // The closing summary line and, when anything did not apply, a table of what and why.
-void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb);
+void print_summary(const Graph& g, const std::vector<StepOutcome>& outcomes, const char* verb,
+                   const SummaryExtras& extras = {});
 
 }  // namespace trellis::cli

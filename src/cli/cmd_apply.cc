@@ -83,10 +83,20 @@ int preview(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   if (f.sql) std::fputs(render_plan_sql(*driver, ws, plan).c_str(), stdout);
   else if (f.json) Output::get().json(plan_json(ws, plan, integrity_findings(ws.graph(), state)));
   else print_plan(ws, plan);
-  return 0;
+  return plan_exit_status(plan);
 }
 
-nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outcomes) {
+nlohmann::json held_json(const Graph& g, const std::vector<Held>& held) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& h : held) {
+    out.push_back({{"id", g.at(h.node).id}, {"feature", g.at(h.node).feature},
+                   {"reason", hold_reason_id(h.reason)}, {"detail", h.detail}});
+  }
+  return out;
+}
+
+nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outcomes,
+                            const SummaryExtras& extras) {
   nlohmann::json results = nlohmann::json::array();
   int applied = 0, failed = 0, blocked = 0;
   for (const auto& o : outcomes) {
@@ -97,7 +107,53 @@ nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outc
                        {"duration_ms", o.duration_ms}, {"error", o.error}, {"statement", o.statement},
                        {"line", o.line}, {"attempts", o.attempts}, {"blocked_by", o.blocked_by}});
   }
-  return {{"results", results}, {"applied", applied}, {"failed", failed}, {"blocked", blocked}};
+  nlohmann::json doc = {{"results", results}, {"applied", applied}, {"failed", failed}, {"blocked", blocked},
+                        {"held", extras.held.size()}, {"held_back", held_json(g, extras.held)}};
+  if (extras.interrupted) doc["interrupted"] = g.at(*extras.interrupted).id;
+  return doc;
+}
+
+int exit_status(const std::vector<StepOutcome>& outcomes, const SummaryExtras& extras) {
+  bool all_applied = std::all_of(outcomes.begin(), outcomes.end(),
+                                 [](const StepOutcome& o) { return o.result == StepResult::kApplied; });
+  return static_cast<int>(all_applied && extras.held.empty() ? ExitCode::kOk : ExitCode::kFailed);
+}
+
+// What the run did until the connection was lost: the finished outcomes, the migration
+// in flight and everything after it as not run (the one in flight flagged in `extras`).
+std::vector<StepOutcome> cut_off(const Graph& g, const Plan& plan, const PrintingObserver& observer,
+                                 const Error& lost, SummaryExtras& extras) {
+  std::vector<StepOutcome> outcomes = observer.finished();
+  for (std::size_t i = outcomes.size(); i < plan.steps.size(); ++i) {
+    StepOutcome o;
+    o.node = plan.steps[i].node;
+    o.result = StepResult::kNotRun;
+    o.error = "not run: the connection to the database was lost";
+    if (observer.running() == &g.at(o.node)) {
+      extras.interrupted = o.node;
+      std::string message = lost.what();
+      message = message.substr(0, message.find('\n'));  // libpq's own lines go to stderr
+      extras.interrupted_why =
+          "the connection was lost while it ran (" + message + "); status shows what the database recorded";
+      o.error = "interrupted: the connection was lost while it ran";
+    }
+    outcomes.push_back(std::move(o));
+  }
+  return outcomes;
+}
+
+// Prints the summary of a run whose connection was lost and returns the error to end
+// it with (exit 3), naming the migration that was running.
+Error lost_connection(const Graph& g, const Plan& plan, PrintingObserver& observer, const Error& lost,
+                      SummaryExtras& extras, bool json) {
+  observer.stop();
+  auto outcomes = cut_off(g, plan, observer, lost, extras);
+  if (json) Output::get().json(results_json(g, outcomes, extras));
+  else print_summary(g, outcomes, "applied", extras);
+  std::string where = extras.interrupted ? " while applying " + g.at(*extras.interrupted).id : "";
+  std::string hint = lost.hint().empty() ? "run 'trellis status' to see what was recorded, then apply again"
+                                         : lost.hint();
+  return Error(ErrorKind::kConnection, std::string("lost the connection") + where + ": " + lost.what(), hint);
 }
 
 // What apply runs: the plan for a state, refused (nullopt after printing why: exit 2) on
@@ -159,12 +215,15 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis loc
   driver->ensure_state();  // changes nothing when the tables exist, so the rows read hold
   const Plan& plan = decision->plan;
   const Output& out = Output::get();
+  SummaryExtras extras;
+  extras.held = plan.incomplete();
   if (plan.steps.empty() && !f.json) {
     out.line("Nothing to apply in " + ws.env().name + " (" + driver->display_target() + "): " +
              std::to_string(state.rows().size()) + " migration(s) recorded, " +
              std::to_string(plan.held.size()) + " held back" + held_reasons(plan));
     driver.reset();  // closed cleanly (and the lock released); the rest need not be freed
-    exit_now(0);
+    if (!extras.held.empty()) print_summary(ws.graph(), {}, "applied", extras);
+    exit_now(exit_status({}, extras));
   }
   if (!f.json) {
     out.line(out.paint(Style::kBold, "Applying " + std::to_string(plan.steps.size()) + " migration(s)") +
@@ -173,16 +232,20 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis loc
   std::string lock = driver->lock_description();
   if (!f.json && lock.rfind("lease", 0) == 0) out.line("Runner lock: " + lock);
   PrintingObserver observer(f.json);
+  observer.set_id_width(id_width(ws.graph(), plan));
   ApplyOptions options;
   options.on_failure = f.fail_fast ? FailurePolicy::kFailFast : FailurePolicy::kIsolate;
-  auto outcomes = run_plan(*driver, ws, plan, decision->split, options, observer);
-  driver->release_lock();
-  if (f.json) out.json(results_json(ws.graph(), outcomes));
-  else if (!outcomes.empty()) print_summary(ws.graph(), outcomes, "applied");
-  for (const auto& o : outcomes) {
-    if (o.result != StepResult::kApplied) return static_cast<int>(ExitCode::kFailed);
+  std::vector<StepOutcome> outcomes;
+  try {
+    outcomes = run_plan(*driver, ws, plan, decision->split, options, observer);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kConnection) throw;
+    throw lost_connection(ws.graph(), plan, observer, e, extras, f.json);
   }
-  return 0;
+  driver->release_lock();
+  if (f.json) out.json(results_json(ws.graph(), outcomes, extras));
+  else if (!outcomes.empty()) print_summary(ws.graph(), outcomes, "applied", extras);
+  return exit_status(outcomes, extras);
 }
 
 }  // namespace

@@ -44,6 +44,11 @@ std::vector<Finding> check_findings(const Workspace& ws, bool offline, LintScope
     findings.push_back({"plan", Severity::kError, "", "", 0, e.message + " (" + e.hint + ")"});
   }
   add_down_parse_findings(ws, findings);
+  for (const auto& h : plan.held) {  // apply would hold these back and exit 1
+    if (h.reason != HoldReason::kUnreleasedDependency) continue;
+    const Migration& m = ws.graph().at(h.node);
+    findings.push_back({"plan", Severity::kError, m.id, m.path, 0, m.id + " " + h.detail});
+  }
   LintSession session(ws.project(), ws.graph(), dialect_of_url(ws.env().database), &state);
   LintReport report = scope == LintScope::kAllRules ? session.run_with_downs() : session.run();
   for (auto& f : lint_check_findings(report, scope == LintScope::kAllRules)) findings.push_back(std::move(f));

@@ -35,7 +35,7 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
       }
       print_plan_errors(plan);
     }
-    return static_cast<int>(plan.errors.empty() ? ExitCode::kOk : ExitCode::kBadInput);
+    return plan_exit_status(plan);
   };
 }
 

@@ -45,6 +45,7 @@ const char* first_word(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace trellis::cli;
+  Output::get();  // before anything is printed: it sets stdout's buffering
   CLI::App app{"Trellis: feature-scoped database migrations", "trellis"};
   app.set_version_flag("--version", std::string("trellis ") + TRELLIS_VERSION);
   app.require_subcommand(1);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/table.h"
 #include "trellis/error.h"
 
 namespace trellis::cli {
@@ -25,22 +26,12 @@ const char* code(Style s) {
   return "";
 }
 
-// Visible width, ignoring escape sequences (UTF-8 continuation bytes count zero).
-std::size_t visible_width(const std::string& s) {
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\033') {
-      while (i < s.size() && s[i] != 'm') ++i;
-      continue;
-    }
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++w;
-  }
-  return w;
-}
-
 }  // namespace
 
 Output::Output() {
+  // A pipe or a file gets whole lines as they are printed, so that a killed run still
+  // leaves a complete log of what it did (a terminal is line-buffered already).
+  if (::isatty(STDOUT_FILENO) == 0) std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   const char* no_color = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
   color_ = ::isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0') &&
@@ -72,22 +63,8 @@ void Output::json(const nlohmann::json& doc) const { line(doc.dump(2)); }
 
 void Output::table(const std::vector<std::string>& header,
                    const std::vector<std::vector<std::string>>& rows) const {
-  std::vector<std::size_t> width(header.size(), 0);
-  for (std::size_t c = 0; c < header.size(); ++c) width[c] = visible_width(header[c]);
-  for (const auto& r : rows) {
-    for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], visible_width(r[c]));
-  }
-  auto render = [&](const std::vector<std::string>& r, Style style) {
-    std::string s = "  ";
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      std::string cell = c == 0 || style == Style::kPlain ? r[c] : r[c];
-      s += cell;
-      if (c + 1 < r.size()) s += std::string(width[c] - visible_width(r[c]) + 2, ' ');
-    }
-    line(style == Style::kPlain ? s : paint(style, s));
-  };
-  render(header, Style::kDim);
-  for (const auto& r : rows) render(r, Style::kPlain);
+  auto lines = layout_table(header, rows);
+  for (std::size_t i = 0; i < lines.size(); ++i) line(i == 0 ? paint(Style::kDim, lines[i]) : lines[i]);
 }
 
 void exit_now(int code) {
@@ -110,7 +87,7 @@ int report_error(const std::exception& e) {
 
 Style style_for_state(const std::string& state) {
   if (state == "applied") return Style::kGreen;
-  if (state == "failed") return Style::kRed;
+  if (state == "failed" || state == "interrupted") return Style::kRed;
   if (state == "blocked" || state == "running") return Style::kYellow;
   if (state == "held" || state == "not-run") return Style::kDim;
   if (state == "pending") return Style::kCyan;

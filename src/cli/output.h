@@ -1,5 +1,6 @@
 // output.h — everything the CLI prints goes through here: colour only on a terminal
-// and never with NO_COLOR, aligned tables, errors as "trellis: error: …".
+// and never with NO_COLOR, aligned tables (table.h), errors as "trellis: error: …". stdout is
+// line-buffered also when it is not a terminal.
 #pragma once
 
 #include <cstdio>
@@ -14,7 +15,7 @@ enum class Style { kPlain, kBold, kDim, kGreen, kYellow, kRed, kCyan, kMagenta, 
 
 class Output {
  public:
-  static Output& get();
+  static Output& get();  // call first thing in main: it sets stdout's buffering
   void disable_color() { color_ = false; }
   bool color() const { return color_; }
 
@@ -22,6 +23,8 @@ class Output {
   void line(const std::string& text = "") const;           // stdout
   void err(const std::string& text) const;                 // stderr
   void json(const nlohmann::json& doc) const;              // stdout, pretty
+  // Columns sized to their content, within 100 columns where the content allows (see
+  // layout_table); the header dim.
   void table(const std::vector<std::string>& header,
              const std::vector<std::vector<std::string>>& rows) const;
 

@@ -2,6 +2,7 @@
 
 #include "cli/lint_view.h"
 #include "cli/output.h"
+#include "trellis/error.h"
 #include "util/text.h"
 
 namespace trellis::cli {
@@ -88,6 +89,11 @@ void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint) {
     out.line(out.paint(Style::kBold, "Held back (" + std::to_string(held.size()) + "):"));
     out.table({"migration", "reason", "detail"}, held);
   }
+  if (std::size_t n = plan.incomplete().size(); n > 0) {
+    out.line();
+    out.line(out.paint(Style::kYellow, std::to_string(n) + " migration(s) of released features held back") +
+             " for a dependency on an unreleased feature: apply runs the rest and exits 1");
+  }
   if (lint) print_conflicts(lint->report);
 }
 
@@ -97,6 +103,11 @@ void print_plan_errors(const Plan& plan) {
     out.err("trellis: error: " + e.message);
     if (!e.hint.empty()) out.err("  hint: " + e.hint);
   }
+}
+
+int plan_exit_status(const Plan& plan) {
+  if (!plan.errors.empty()) return static_cast<int>(ExitCode::kBadInput);
+  return static_cast<int>(plan.incomplete().empty() ? ExitCode::kOk : ExitCode::kFailed);
 }
 
 nlohmann::json findings_json(const std::vector<Finding>& findings) {

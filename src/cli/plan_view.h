@@ -16,8 +16,12 @@ struct PlanLint;
 // Pending steps and held-back migrations as text; with `lint`, each step's strongest
 // lock and lint findings, and the project's cross-feature conflicts.
 void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint = nullptr);
-// Plan errors (released migration requiring an unreleased one, out of order) to stderr.
+// Plan errors (out of order) to stderr.
 void print_plan_errors(const Plan& plan);
+// The exit status apply would end with for this plan, as `plan` and `apply --dry-run`
+// return it: 2 with errors, 1 when released migrations are held back for an unreleased
+// dependency (Held::incomplete), else 0.
+int plan_exit_status(const Plan& plan);
 // With `lint`: a "lock" object and "lint" array per pending entry, and "conflicts".
 nlohmann::json plan_json(const Workspace& ws, const Plan& plan, const std::vector<Finding>& warnings,
                          const PlanLint* lint = nullptr);

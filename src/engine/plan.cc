@@ -14,7 +14,7 @@ class Planner {
  public:
   Planner(const Graph& g, const Environment& env, const StateIndex& state, const PlanOptions& o)
       : g_(g), env_(env), o_(o), n_(g.size()), applied_(n_), target_(n_), needed_(n_),
-        pulled_(n_), held_(n_, false), held_reason_(n_), top_applied_(state.by_node(g).top_applied) {
+        pulled_(n_), held_(n_, false), held_reason_(n_), held_root_(n_), top_applied_(state.by_node(g).top_applied) {
     for (Node i = 0; i < n_; ++i) applied_[i] = state.applied(g, i);
   }
 
@@ -26,7 +26,7 @@ class Planner {
     refuse_unreachable_targets(plan);
     for (Node i = 0; i < n_; ++i) {
       if (!applied_[i] && !needed_[i]) {
-        plan.held.push_back({i, HoldReason::kNotSelected, "not selected by --feature/--to"});
+        plan.held.push_back({i, HoldReason::kNotSelected, "not selected by --feature/--to", HoldReason::kNotSelected});
       }
     }
     return plan;
@@ -83,10 +83,26 @@ class Planner {
     }
   }
 
-  void hold(Node i, HoldReason r, std::string detail, Plan& plan) {
+  void hold(Node i, HoldReason r, std::string detail, Plan& plan) { hold(i, r, r, std::move(detail), plan); }
+  void hold(Node i, HoldReason r, HoldReason root, std::string detail, Plan& plan) {
     held_[i] = true;
     held_reason_[i] = r;
-    plan.held.push_back({i, r, std::move(detail)});
+    held_root_[i] = root;
+    plan.held.push_back({i, r, std::move(detail), root});
+  }
+
+  // The held dependency that decides why `i` is held, if any: one of an unreleased
+  // feature (another feature's: `i` itself is released) first, then one held back for
+  // such a dependency, then the first held one.
+  std::optional<Node> held_dependency(Node i) const {
+    std::optional<Node> first, incomplete;
+    for (Node d : g_.dependencies(i)) {
+      if (applied_[d] || !held_[d]) continue;
+      if (held_reason_[d] == HoldReason::kUnreleasedFeature) return d;
+      if (!first) first = d;
+      if (!incomplete && held_root_[d] == HoldReason::kUnreleasedDependency) incomplete = d;
+    }
+    return incomplete ? incomplete : first;
   }
 
   bool out_of_order(Node i) const {
@@ -111,17 +127,17 @@ class Planner {
                              "renumber it after the feature's applied migrations, or pass --allow-out-of-order"});
       return hold(i, HoldReason::kOutOfOrder, "numbered below an applied migration of '" + m.feature + "'", plan);
     }
-    for (Node d : g_.dependencies(i)) {
-      if (applied_[d] || !held_[d]) continue;
-      const Migration& dep = g_.at(d);
-      if (held_reason_[d] == HoldReason::kUnreleasedFeature && dep.feature != m.feature) {
-        plan.errors.push_back({m.id + " requires " + dep.id + ", but feature '" + dep.feature +
-                                   "' is not released in " + env_.name,
-                               "release '" + dep.feature + "' in " + env_.name +
-                                   ", or pass --with-dependencies"});
+    if (auto d = held_dependency(i)) {
+      const Migration& dep = g_.at(*d);
+      if (held_reason_[*d] == HoldReason::kUnreleasedFeature) {
+        return hold(i, HoldReason::kUnreleasedDependency, HoldReason::kUnreleasedDependency,
+                    "requires " + dep.id + ", but feature '" + dep.feature + "' is not released in " +
+                        env_.name + ": release '" + dep.feature + "' in " + env_.name +
+                        ", or pass --with-dependencies",
+                    plan);
       }
-      return hold(i, HoldReason::kHeldDependency,
-                  "needs " + dep.id + " (held back: " + hold_reason_id(held_reason_[d]) + ")", plan);
+      return hold(i, HoldReason::kHeldDependency, held_root_[*d],
+                  "needs " + dep.id + " (held back: " + hold_reason_id(held_reason_[*d]) + ")", plan);
     }
     plan.steps.push_back({i, pulled_[i] || !target_[i]});
   }
@@ -165,12 +181,20 @@ class Planner {
   const PlanOptions& o_;
   std::size_t n_;
   std::vector<bool> applied_, target_, needed_, pulled_, held_;
-  std::vector<HoldReason> held_reason_;
+  std::vector<HoldReason> held_reason_, held_root_;
   std::optional<Node> to_node_;  // --to
   const std::vector<std::optional<Node>>& top_applied_;  // see StateIndex::ByNode
 };
 
 }  // namespace
+
+std::vector<Held> Plan::incomplete() const {
+  std::vector<Held> out;
+  for (const Held& h : held) {
+    if (h.incomplete()) out.push_back(h);
+  }
+  return out;
+}
 
 Plan make_plan(const Graph& graph, const Environment& env, const StateIndex& state,
                const PlanOptions& options) {

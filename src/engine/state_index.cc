@@ -85,6 +85,7 @@ const StateIndex::ByNode& StateIndex::by_node(const Graph& graph) const {
 const char* hold_reason_id(HoldReason r) {
   switch (r) {
     case HoldReason::kUnreleasedFeature: return "unreleased-feature";
+    case HoldReason::kUnreleasedDependency: return "unreleased-dependency";
     case HoldReason::kContractNotAllowed: return "contract-not-allowed";
     case HoldReason::kHeldDependency: return "held-dependency";
     case HoldReason::kOutOfOrder: return "out-of-order";

@@ -194,7 +194,8 @@ TEST(BackfillSqlite, EditedFileWhileUnfinishedIsRefused) {
                                            "UPDATE items SET n = 7 WHERE id > :lo AND id <= :hi;\n");
   auto r = p.run({"apply"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.out.find("backfill data/0002_fill ran 1 batch(es) with checksum"), std::string::npos) << r.out;
+  // stderr has the error on one line (the summary table on stdout wraps it in its column).
+  EXPECT_NE(r.err.find("backfill data/0002_fill ran 1 batch(es) with checksum"), std::string::npos) << r.describe();
   EXPECT_EQ(p.sql1("SELECT rows_done, last_key FROM trellis_backfills"), "100|100");
 }
 
@@ -203,8 +204,8 @@ TEST(BackfillSqlite, UnknownParameterInTheBodyIsAClearError) {
   write_feature(p, 10, "table=items key=id size=5", "UPDATE items SET n = 1 WHERE id > :lo AND id <= :high;");
   auto r = p.run({"apply"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.out.find("unknown parameter :high (a backfill body may use :lo, :hi and :size)"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.err.find("unknown parameter :high (a backfill body may use :lo, :hi and :size)"), std::string::npos)
+      << r.describe();
 }
 
 TEST(BackfillSqlite, ProgressInAPipeIsOneLinePerInterval) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "test_project.h"
 #include "trellis/error.h"
 
@@ -65,14 +67,44 @@ TEST(Planner, AppliedMigrationsAreNotPending) {
   EXPECT_EQ(f.steps(p), (std::vector<std::string>{"billing/0002_index", "core/0002_email"}));
 }
 
-TEST(Planner, ReleasedRequiringUnreleasedIsAnError) {
+TEST(Planner, ReleasedRequiringUnreleasedIsHeldBackWithItsDependents) {
   auto f = shop();
   f.ms.push_back(mig("billing/0003_search_link", {"search/0001"}));
+  f.ms.push_back(mig("billing/0004_after"));
+  f.ms.push_back(mig("core/0003_more", {"billing/0004"}));
   Plan p = f.plan();
-  ASSERT_EQ(p.errors.size(), 1u);
-  EXPECT_EQ(p.errors[0].message,
-            "billing/0003_search_link requires search/0001_docs, but feature 'search' is not released in production");
-  EXPECT_EQ(p.errors[0].hint, "release 'search' in production, or pass --with-dependencies");
+  EXPECT_TRUE(p.errors.empty());
+  EXPECT_EQ(f.steps(p), (std::vector<std::string>{"core/0001_users", "billing/0001_invoices",
+                                                  "billing/0002_index", "core/0002_email"}));
+  std::map<std::string, const Held*> held;
+  for (const auto& h : p.held) held[f.graph_ids[h.node]] = &h;
+  ASSERT_TRUE(held.count("billing/0003_search_link"));
+  EXPECT_EQ(held["billing/0003_search_link"]->reason, HoldReason::kUnreleasedDependency);
+  EXPECT_EQ(held["billing/0003_search_link"]->detail,
+            "requires search/0001_docs, but feature 'search' is not released in production: "
+            "release 'search' in production, or pass --with-dependencies");
+  for (const char* id : {"billing/0004_after", "core/0003_more"}) {
+    ASSERT_TRUE(held.count(id)) << id;
+    EXPECT_EQ(held[id]->reason, HoldReason::kHeldDependency) << id;
+    EXPECT_TRUE(held[id]->incomplete()) << id;
+  }
+  EXPECT_FALSE(held["search/0001_docs"]->incomplete()) << "an unreleased feature's own migrations are expected";
+  auto incomplete = p.incomplete();
+  ASSERT_EQ(incomplete.size(), 3u);
+  EXPECT_EQ(f.graph_ids[incomplete[0].node], "billing/0003_search_link");
+}
+
+TEST(Planner, AnUnreleasedDependencyDecidesOverAContractHold) {
+  auto f = shop();
+  f.ms.push_back(mig("billing/0003_drop", {}, Phase::kContract));
+  f.ms.push_back(mig("core/0003_both", {"billing/0003", "search/0002"}));
+  Plan p = f.plan();
+  for (const auto& h : p.held) {
+    if (f.graph_ids[h.node] != "core/0003_both") continue;
+    EXPECT_EQ(h.reason, HoldReason::kUnreleasedDependency) << h.detail;
+    return;
+  }
+  ADD_FAILURE() << "core/0003_both is not held back";
 }
 
 TEST(Planner, WithDependenciesPullsInExactlyWhatIsRequired) {
