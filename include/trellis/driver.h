@@ -105,6 +105,9 @@ class Driver {
   virtual void release_lock() = 0;
   // How this runner holds the lock, for the log ("advisory lock", "lease (…)").
   virtual std::string lock_description() const = 0;
+  // A line for status when the connection is not what it seems (PostgreSQL: a pooler or
+  // proxy in between); "" otherwise.
+  virtual std::string connection_note() { return ""; }
 
   // --- transactions ---------------------------------------------------------------------
   // BEGIN plus transaction-local timeouts, in one round trip where the database allows.

@@ -79,14 +79,22 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
     // so does closing it and indexing what it holds.
     StateIndex state;
     std::vector<std::string> leftovers;
+    std::string connection;
     Workspace ws = g.workspace([&](const Config& config, const Environment& env) {
-      auto driver = open_driver(env.database, OpenMode::kReadOnly, config.state_schema);
+      auto driver = open_driver(env.database, OpenMode::kReadOnly, driver_options(config, env));
       state = StateIndex(driver->load_state());
       leftovers = driver->find_leftovers();
+      connection = driver->connection_note();
     });
     StatusReport report = build_status(ws, state, leftovers);
-    if (*json) Output::get().json(status_json(ws, report));
-    else print_status(ws, report);
+    if (*json) {
+      nlohmann::json doc = status_json(ws, report);
+      if (!connection.empty()) doc["connection"] = connection;
+      Output::get().json(doc);
+    } else {
+      print_status(ws, report);
+      if (!connection.empty()) Output::get().line("note: " + connection);
+    }
     exit_now(0);
   };
 }

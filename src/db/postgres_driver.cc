@@ -104,6 +104,14 @@ class PostgresDriver final : public Driver {
       // Remembered by the connection's state; nothing more to undo.
     }
   }
+  std::string connection_note() override {
+    if (!pooled()) return "";
+    return "the connection goes through a pooler or proxy (its end is not the server's): "
+           "apply takes the runner lock as a lease" +
+           std::string(lock_mode_ == "advisory" ? ", but runner_lock = \"advisory\" forces the "
+                                                  "session lock, which a transaction pooler breaks"
+                                                : "");
+  }
   bool set_session_timeouts(const Timeouts& timeouts) override {
     if (pooled()) return false;  // a SET would stay on a pooled server connection
     std::string sql = timeout_settings(timeouts, "SET");

@@ -113,7 +113,7 @@ TEST_F(PgExactlyOnce, ValidIndexOfAnotherDefinitionIsNotTakenAsDone) {
   db_->query("CREATE INDEX t_a_idx ON t (b)");
   RunResult next = project_.run({"apply"});
   EXPECT_EQ(next.exit_code, 1) << next.describe();
-  EXPECT_NE(next.out.find("is defined as `CREATE INDEX t_a_idx ON public.t USING btree (b)`"),
+  EXPECT_NE((next.out + next.err).find("is defined as `CREATE INDEX t_a_idx ON public.t USING btree (b)`"),
             std::string::npos) << next.describe();
   EXPECT_EQ(scalar("SELECT count(*) FROM ledger"), "1") << "nothing after it may run";
 }

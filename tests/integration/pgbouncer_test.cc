@@ -80,6 +80,12 @@ TEST_F(PgBouncerTest, ApplySaysThePoolerIsThereAndUsesTheLease) {
   ASSERT_EQ(apply.exit_code, 0) << apply.describe();
   EXPECT_NE(apply.out.find("pooler"), std::string::npos) << apply.describe();
   EXPECT_EQ(scalar("SELECT count(*) FROM trellis.runner_lease"), "0") << "released at the end";
+  RunResult status = project_.run({"status"});
+  EXPECT_NE(status.out.find("goes through a pooler or proxy"), std::string::npos) << status.describe();
+  configure("");
+  project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + direct_ + "\"\n");
+  RunResult direct = project_.run({"status"});
+  EXPECT_EQ(direct.out.find("pooler"), std::string::npos) << direct.describe();
 }
 
 // The same race with the session-level advisory lock forced: it cannot work through the
