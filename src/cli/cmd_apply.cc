@@ -206,7 +206,6 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis loc
                              ? "Waiting up to " + format_duration(lock_wait) + " for the runner lock, held by " + holder
                              : "Still waiting for the runner lock (" + format_duration(waited) + " of " +
                                    format_duration(lock_wait) + "), held by " + holder);
-      std::fflush(stdout);  // seen while waiting, also in a log
     });
     state = StateIndex(driver->load_state());  // read before the lock: read and decide again
     decision = decide(*driver, ws, state, f, &*decision);

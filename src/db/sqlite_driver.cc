@@ -186,14 +186,14 @@ class SqliteDriver final : public Driver {
   std::vector<std::string> find_leftovers() override { return {}; }
 
   void record(const StateRow& row, const HistoryEvent& event) override {
-    prepare_cached(insert_row_, kUpsertRow);
+    prepare_cached(insert_row_, sqlite_sql::kUpsertRow);
     bind_row(insert_row_, row);
     run_cached(insert_row_);
     if (!event.action.empty()) append(event);
   }
 
   void record_guarded(const StateRow& row, const HistoryEvent& event, RowGuard guard) override {
-    prepare_cached(guarded_row_, kGuardedRow);
+    prepare_cached(guarded_row_, sqlite_sql::kGuardedRow);
     bind_row(guarded_row_, row);
     sqlite3_bind_int(guarded_row_, 13, guard.expected_done);
     run_cached(guarded_row_);
@@ -225,26 +225,6 @@ class SqliteDriver final : public Driver {
   std::string render_commit() const override { return "COMMIT;\n"; }
 
  private:
-  static constexpr const char* kUpsertRow =
-      "INSERT OR REPLACE INTO trellis_migrations (id, feature, checksum, phase, status, started_at, "
-      "finished_at, duration_ms, error, applied_by, tool_version, statements_done) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7,''), ?8, NULLIF(?9,''), ?10, ?11, ?12)";
-  // The upsert of kUpsertRow that writes only when the row is absent (?13 < 0) or not
-  // applied with statements_done = ?13 (RowGuard).
-  static constexpr const char* kGuardedRow =
-      "INSERT INTO trellis_migrations AS m (id, feature, checksum, phase, status, started_at, "
-      "finished_at, duration_ms, error, applied_by, tool_version, statements_done) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7,''), ?8, NULLIF(?9,''), ?10, ?11, ?12) "
-      "ON CONFLICT (id) DO UPDATE SET feature = excluded.feature, checksum = excluded.checksum, "
-      "phase = excluded.phase, status = excluded.status, started_at = excluded.started_at, "
-      "finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, "
-      "error = excluded.error, applied_by = excluded.applied_by, "
-      "tool_version = excluded.tool_version, statements_done = excluded.statements_done "
-      "WHERE ?13 >= 0 AND m.status <> 'applied' AND m.statements_done = ?13";
-  static constexpr const char* kInsertEvent =
-      "INSERT INTO trellis_history (id, action, checksum, at, duration_ms, error, by, tool_version) "
-      "VALUES (?1, ?2, NULLIF(?3,''), ?4, ?5, NULLIF(?6,''), ?7, ?8)";
-
   class Stmt {
    public:
     explicit Stmt(sqlite3_stmt* s) : s_(s) {}
@@ -372,7 +352,7 @@ class SqliteDriver final : public Driver {
   }
 
   void append(const HistoryEvent& e) {
-    prepare_cached(insert_event_, kInsertEvent);
+    prepare_cached(insert_event_, sqlite_sql::kInsertEvent);
     bind(insert_event_, 1, e.id); bind(insert_event_, 2, e.action); bind(insert_event_, 3, e.checksum);
     bind(insert_event_, 4, e.at); sqlite3_bind_int64(insert_event_, 5, e.duration_ms);
     bind(insert_event_, 6, e.error); bind(insert_event_, 7, e.by); bind(insert_event_, 8, e.tool_version);

@@ -21,4 +21,27 @@ std::string render_state_sql(const StateRow& row, const HistoryEvent& event, Sta
 std::string render_forget_sql(const std::string& id, const HistoryEvent& event, StateSqlDialect dialect,
                               const std::string& schema);
 
+// The SQLite driver's prepared bookkeeping statements.
+namespace sqlite_sql {
+inline constexpr const char* kUpsertRow =
+    "INSERT OR REPLACE INTO trellis_migrations (id, feature, checksum, phase, status, started_at, "
+    "finished_at, duration_ms, error, applied_by, tool_version, statements_done) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7,''), ?8, NULLIF(?9,''), ?10, ?11, ?12)";
+// The upsert of kUpsertRow that writes only when the row is absent (?13 < 0) or not
+// applied with statements_done = ?13 (RowGuard).
+inline constexpr const char* kGuardedRow =
+    "INSERT INTO trellis_migrations AS m (id, feature, checksum, phase, status, started_at, "
+    "finished_at, duration_ms, error, applied_by, tool_version, statements_done) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7,''), ?8, NULLIF(?9,''), ?10, ?11, ?12) "
+    "ON CONFLICT (id) DO UPDATE SET feature = excluded.feature, checksum = excluded.checksum, "
+    "phase = excluded.phase, status = excluded.status, started_at = excluded.started_at, "
+    "finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, "
+    "error = excluded.error, applied_by = excluded.applied_by, "
+    "tool_version = excluded.tool_version, statements_done = excluded.statements_done "
+    "WHERE ?13 >= 0 AND m.status <> 'applied' AND m.statements_done = ?13";
+inline constexpr const char* kInsertEvent =
+    "INSERT INTO trellis_history (id, action, checksum, at, duration_ms, error, by, tool_version) "
+    "VALUES (?1, ?2, NULLIF(?3,''), ?4, ?5, NULLIF(?6,''), ?7, ?8)";
+}  // namespace sqlite_sql
+
 }  // namespace trellis
