@@ -19,14 +19,15 @@ struct ApplyFlags {
   std::string lock_wait;
 };
 
-Millis lock_wait_of(const ApplyFlags& f, const Environment& env) {
-  if (f.lock_wait.empty()) return env.settings.runner_lock_wait;
-  auto d = parse_duration(f.lock_wait);
+// Validated before the workspace loads: a bad value is refused before anything connects.
+std::optional<Millis> parse_lock_wait(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto d = parse_duration(text);
   if (!d) {
-    throw Error(ErrorKind::kUsage, "--lock-wait: bad duration '" + f.lock_wait + "'",
+    throw Error(ErrorKind::kUsage, "--lock-wait: bad duration '" + text + "'",
                 "write it with a unit: \"30s\", \"500ms\", \"2min\", or 0 for no wait");
   }
-  return *d;
+  return d;
 }
 
 // What apply does while the migration files load. It writes nothing, so bad files still
@@ -133,34 +134,23 @@ std::string held_reasons(const Plan& plan) {
   return " (" + join(parts, ", ") + "; 'trellis plan' lists them)";
 }
 
-// Everything that can refuse the run, decided before anything is written or created, for
-// the state as read now (through a read-only driver where the SQLite file does not exist
-// yet: it reads as empty). Returns the connection to write through, or null after printing
-// the plan's errors (exit 2).
-std::unique_ptr<Driver> validated_connection(const Workspace& ws, EarlyWork& early, const ApplyFlags& f,
-                                             std::optional<Decision>& decision) {
+int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis lock_wait) {
+  // Everything that can refuse the run is decided before anything is written or created:
+  // a SQLite file that does not exist yet reads as empty through a read-only driver.
   bool writable = early.driver != nullptr;
   auto driver = connected(ws, early, OpenMode::kReadOnly);
-  if (!early.state) early.state = StateIndex(driver->load_state());
-  decision = decide(*driver, ws, *early.state, f);
-  if (!decision) return nullptr;
-  return writable ? std::move(driver) : ws.connect(OpenMode::kReadWrite);
-}
-
-int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
-  std::optional<Decision> decision;
-  auto driver = validated_connection(ws, early, f, decision);
-  if (!driver) return static_cast<int>(ExitCode::kBadInput);
-  if (!early.locked) {
-    driver->acquire_lock(lock_wait_of(f, ws.env()));
-    early.state.reset();  // read before the lock: read again
-  }
-  driver->ensure_state();  // changes nothing when the tables exist, so early rows hold
   StateIndex state = state_of(*driver, early);
-  if (!early.locked) decision = decide(*driver, ws, state, f, &*decision);  // and decide again
+  std::optional<Decision> decision = decide(*driver, ws, state, f);
   if (!decision) return static_cast<int>(ExitCode::kBadInput);
+  if (!writable) driver = ws.connect(OpenMode::kReadWrite);
+  if (!early.locked) {
+    driver->acquire_lock(lock_wait);
+    state = StateIndex(driver->load_state());  // read before the lock: read and decide again
+    decision = decide(*driver, ws, state, f, &*decision);
+    if (!decision) return static_cast<int>(ExitCode::kBadInput);
+  }
+  driver->ensure_state();  // changes nothing when the tables exist, so the rows read hold
   const Plan& plan = decision->plan;
-  const SplitPlan& split = decision->split;
   const Output& out = Output::get();
   if (plan.steps.empty() && !f.json) {
     out.line("Nothing to apply in " + ws.env().name + " (" + driver->display_target() + "): " +
@@ -176,7 +166,7 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
   PrintingObserver observer(f.json);
   ApplyOptions options;
   options.on_failure = f.fail_fast ? FailurePolicy::kFailFast : FailurePolicy::kIsolate;
-  auto outcomes = run_plan(*driver, ws, plan, split, options, observer);
+  auto outcomes = run_plan(*driver, ws, plan, decision->split, options, observer);
   driver->release_lock();
   if (f.json) out.json(results_json(ws.graph(), outcomes));
   else if (!outcomes.empty()) print_summary(ws.graph(), outcomes, "applied");
@@ -199,7 +189,7 @@ Runner setup_apply(CLI::App& sub, const Globals& g) {
       ->type_name("DURATION");
   sub.add_flag("--json", f->json, "Machine-readable results (see docs/json.md)");
   return [&g, f]() {
-    lock_wait_of(*f, Environment{});  // a bad --lock-wait is refused before anything connects
+    std::optional<Millis> lock_wait = parse_lock_wait(f->lock_wait);
     bool read_only = f->dry_run || f->sql;
     OpenMode mode = read_only ? OpenMode::kReadOnly : OpenMode::kReadWrite;
     EarlyWork early;
@@ -207,7 +197,7 @@ Runner setup_apply(CLI::App& sub, const Globals& g) {
       early = start_early(config, env, mode);
     });
     if (read_only) return preview(ws, early, *f);
-    return apply(ws, early, *f);
+    return apply(ws, early, *f, lock_wait.value_or(ws.env().settings.runner_lock_wait));
   };
 }
 
