@@ -13,6 +13,15 @@
 namespace trellis_test {
 namespace {
 
+// Runs as a user the file permissions apply to: root may write anywhere, so as root the
+// binary runs as nobody (through setpriv); anyone else runs it as themselves.
+bool run_unprivileged(RunOptions& options) {
+  if (::geteuid() != 0) return true;
+  if (::access("/usr/bin/setpriv", X_OK) != 0) return false;
+  options.prefix = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  return true;
+}
+
 class SqliteFaultsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -84,15 +93,16 @@ TEST_F(SqliteFaultsTest, ReadingCommandsWorkAfterAKilledWriter) {
 // A user who may read the file but not write it cannot roll the journal back: exit 3
 // saying so, and the journal stays for a user who can.
 TEST_F(SqliteFaultsTest, HotJournalWithoutWriteAccessIsExplained) {
-  if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "needs setpriv";
+  RunOptions options = project_.options({"status"});
+  if (!run_unprivileged(options)) GTEST_SKIP() << "needs setpriv when run as root";
   kill_writer_leaving_hot_journal(project_, *db_, db_path());
   if (HasFatalFailure()) return;
-  chmod(project_.root().c_str(), 0755);
-  RunOptions options = project_.options({"status"});
-  options.prefix = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  chmod(db_path().c_str(), 0444);
+  chmod(project_.root().c_str(), 0555);
   options.env["TRELLIS_NO_CACHE"] = "1";
   RunResult r = run_process(options);
   chmod(project_.root().c_str(), 0700);
+  chmod(db_path().c_str(), 0644);
   expect_unavailable(r, "left " + db_path() + "-journal behind");
   EXPECT_NE(r.err.find("needs write access"), std::string::npos) << r.describe();
   EXPECT_TRUE(file_exists(db_path() + "-journal"));
@@ -141,15 +151,14 @@ TEST_F(SqliteFaultsTest, TruncatedDatabase) {
 // As an unprivileged user (root may write anywhere): the file is writable, but its
 // directory is not, so SQLite cannot create the rollback journal it writes through.
 TEST_F(SqliteFaultsTest, ReadOnlyDirectory) {
-  if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "needs setpriv";
+  RunOptions options = project_.options({"apply"});
+  if (!run_unprivileged(options)) GTEST_SKIP() << "needs setpriv when run as root";
   RunResult first = project_.run({"apply"});
   ASSERT_EQ(first.exit_code, 0) << first.describe();
   project_.write_migration("core", "0002_more.sql", migration("", "CREATE TABLE more (id integer);"));
   chmod(db_path().c_str(), 0666);
   chmod(project_.path("migrations").c_str(), 0755);
   chmod(project_.root().c_str(), 0555);
-  RunOptions options = project_.options({"apply"});
-  options.prefix = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
   options.env["TRELLIS_NO_CACHE"] = "1";
   RunResult r = run_process(options);
   chmod(project_.root().c_str(), 0700);
