@@ -43,9 +43,14 @@ std::string Lease::ddl(const std::string& s) {
          "  expires_at timestamptz NOT NULL);";
 }
 
+// In a transaction of its own with a short lock_timeout: a holder's fenced write locks the
+// row for a moment, and a take must never wait behind a stalled holder past --lock-wait.
 bool Lease::try_take() {
   std::string token = random_token();
-  Result r = main_.exec_params(
+  main_.exec("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '500ms'");
+  Result r;
+  try {
+    r = main_.exec_params(
       "WITH previous AS (SELECT owner, expires_at FROM " + schema_ + ".runner_lease "
       "                  WHERE name = 'runner') "
       "INSERT INTO " + schema_ + ".runner_lease AS l (name, token, owner, acquired_at, "
@@ -58,6 +63,12 @@ bool Lease::try_take() {
       "RETURNING (SELECT owner || ' (expired ' || to_char(expires_at AT TIME ZONE 'UTC', "
       "  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ')' FROM previous)",
       {token, owner_});
+    main_.exec("COMMIT");
+  } catch (const SqlError& e) {
+    if (!main_.lost()) main_.exec("ROLLBACK");
+    if (e.lock_timeout()) return false;
+    throw;
+  }
   if (libpq().PQntuples(r.get()) == 0) return false;
   token_ = token;
   took_over_ = text_at(r, 0, 0);
@@ -154,7 +165,10 @@ void Lease::heartbeat() {
     lock.unlock();
     bool lost = false;
     try {
-      if (!connection) connection = std::make_unique<Connection>(conninfo_);
+      if (!connection) {
+        connection = std::make_unique<Connection>(conninfo_);
+        connection->exec("SET statement_timeout = '" + std::to_string((ttl_ / 3).count()) + "ms'");
+      }
       Result r = connection->exec_params(
           "UPDATE " + schema_ + ".runner_lease SET renewed_at = clock_timestamp(), expires_at = "
           "clock_timestamp() + " + interval(ttl_) + " WHERE name = 'runner' AND token = $1 "

@@ -33,9 +33,9 @@ bool contains_word(const std::string& sql, std::string_view upper_word) {
 // Whether the parse tree can change the answer. Most DDL can run in a transaction, so only
 // statements whose text names one of the exceptions are parsed.
 bool worth_parsing(const std::string& sql) {
-  static constexpr std::array<std::string_view, 10> always = {
+  static constexpr std::array<std::string_view, 13> always = {
       "COMMIT", "END", "ROLLBACK", "ABORT", "BEGIN", "START", "PREPARE", "VACUUM", "CLUSTER",
-      "REINDEX"};
+      "REINDEX", "CALL", "DO", "DISCARD"};
   std::string word = first_word(sql);
   for (auto w : always) {
     if (word == w) return true;
@@ -81,10 +81,30 @@ bool detaches_concurrently(const Json& alter) {
   return false;
 }
 
+// A DO block whose body ends transactions (COMMIT / ROLLBACK, allowed in DO and CALL since
+// PostgreSQL 11) must run outside one. The body is PL/pgSQL text: a mention of either word
+// is enough to run it on its own, as it ran before units existed.
+bool do_ends_transactions(const Json& body) {
+  for (const Json& arg : body.value("args", Json::array())) {
+    const Json def = arg.value("DefElem", Json::object());
+    if (def.value("defname", "") != "as") continue;
+    std::string code = def.value("arg", Json::object()).value("String", Json::object()).value("sval", "");
+    return contains_word(code, "COMMIT") || contains_word(code, "ROLLBACK");
+  }
+  return false;
+}
+
 bool outside(const std::string& node, const Json& body, int server_version) {
+  if (node == "CallStmt") return true;  // a procedure may COMMIT
+  if (node == "DoStmt") return do_ends_transactions(body);
+  if (node == "DiscardStmt") return body.value("target", "") == "DISCARD_ALL";
   if (node == "IndexStmt") return body.value("concurrent", false);
   if (node == "DropStmt") return body.value("concurrent", false);
-  if (node == "ReindexStmt") return concurrently_option(body.value("params", Json::array()));
+  if (node == "ReindexStmt") {
+    std::string kind = body.value("kind", "");
+    return kind == "REINDEX_OBJECT_DATABASE" || kind == "REINDEX_OBJECT_SYSTEM" ||
+           concurrently_option(body.value("params", Json::array()));
+  }
   if (node == "VacuumStmt") return body.value("is_vacuumcmd", false);
   if (node == "ClusterStmt") return !body.contains("relation");
   if (node == "AlterTableStmt") return detaches_concurrently(body);

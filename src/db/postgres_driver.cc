@@ -209,9 +209,13 @@ class PostgresDriver final : public Driver {
     write(id, lease_.fence_sql() + state_.forget_sql(id, event));
   }
 
+  // With the lease, transactions are READ COMMITTED whatever default_transaction_isolation
+  // says: the fence must see the lease row as it is now, not as a snapshot taken when the
+  // transaction began (and a heartbeat's renewal must not be a serialization failure).
   std::string render_begin(const Timeouts& timeouts) const override {
+    std::string begin = lease_.held() ? "BEGIN ISOLATION LEVEL READ COMMITTED;" : "BEGIN;";
     std::string settings = timeout_settings(timeouts, "SET LOCAL");
-    return settings.empty() ? "BEGIN;" : "BEGIN; " + settings;
+    return settings.empty() ? begin : begin + " " + settings;
   }
   std::string render_record(const StateRow& row, const HistoryEvent& event) const override {
     return state_.record_sql(row, event);
@@ -230,24 +234,34 @@ class PostgresDriver final : public Driver {
   // is not the server's end (socket directory and port, or address and port).
   bool pooled() {
     if (pooled_known_) return pooled_;
-    pg::Result r = connection_.exec(
-        "SELECT coalesce(host(inet_server_addr()), ''), coalesce(inet_server_port()::text, ''), "
-        "current_setting('port'), current_setting('unix_socket_directories')");
-    std::string host = connection_.host();
-    bool direct;
-    if (!host.empty() && host[0] == '/') {
-      std::string dirs = "," + pg::text_at(r, 0, 3) + ",";
-      std::string spaced;
-      for (char c : dirs) if (c != ' ') spaced += c;
-      direct = pg::text_at(r, 0, 0).empty() && pg::text_at(r, 0, 2) == connection_.port() &&
-               spaced.find("," + host + ",") != std::string::npos;
-    } else {
-      direct = pg::text_at(r, 0, 0) == connection_.hostaddr() &&
-               pg::text_at(r, 0, 1) == connection_.port();
-    }
-    pooled_ = !direct;
     pooled_known_ = true;
+    pooled_ = true;  // what cannot be shown direct is treated as pooled: the lease is safe
+    try {
+      // unix_socket_directories is readable by superusers only: pg_settings hides its row
+      // from others instead of failing, and then the port alone decides.
+      pg::Result r = connection_.exec(
+          "SELECT coalesce(host(inet_server_addr()), ''), coalesce(inet_server_port()::text, ''), "
+          "current_setting('port'), coalesce((SELECT setting FROM pg_settings "
+          "WHERE name = 'unix_socket_directories'), '')");
+      pooled_ = !is_direct(r);
+    } catch (const SqlError& e) {
+      if (e.connection_lost()) throw;
+    }
     return pooled_;
+  }
+  // libpq's end of the connection is the server's own: the same socket directory (when
+  // visible) and port, or the same address and port.
+  bool is_direct(const pg::Result& r) const {
+    std::string host = connection_.host();
+    if (!host.empty() && host[0] == '/') {
+      std::string dirs;
+      for (char c : "," + pg::text_at(r, 0, 3) + ",") {
+        if (c != ' ') dirs += c;
+      }
+      bool dir_ok = dirs == ",," || dirs.find("," + host + ",") != std::string::npos;
+      return pg::text_at(r, 0, 0).empty() && pg::text_at(r, 0, 2) == connection_.port() && dir_ok;
+    }
+    return pg::text_at(r, 0, 0) == connection_.hostaddr() && pg::text_at(r, 0, 1) == connection_.port();
   }
   bool use_lease() { return lock_mode_ == "lease" || (lock_mode_ == "auto" && pooled()); }
 
@@ -264,9 +278,11 @@ class PostgresDriver final : public Driver {
                     "migration " + id + " was recorded by another runner while this one was "
                     "running it (its row now: " + (now.empty() ? "gone" : now) + "); this "
                     "runner's uncommitted work on it was rolled back",
-                    "two runners worked on " + connection_.target() + " at once; the runner "
-                    "lock is not effective on this connection (runner_lock = \"" + lock_mode_ +
-                    "\"): through a pooler use runner_lock = \"lease\"");
+                    "two runners worked on " + connection_.target() + " at once" +
+                        (lease_.held() ? "; apply again: the state it finds is the truth"
+                                       : "; the runner lock is not effective on this connection "
+                                         "(runner_lock = \"" + lock_mode_ + "\"): through a pooler "
+                                         "use runner_lock = \"lease\""));
       }
       if (e.sqlstate() == pg::Lease::kLostState) {
         rollback();

@@ -180,8 +180,8 @@ class SqliteDriver final : public Driver {
     return std::nullopt;
   }
 
-  // VACUUM (the one statement SQLite cannot run in a transaction that a migration may hold)
-  // is harmless to repeat.
+  // VACUUM and PRAGMA (what SQLite cannot run, or ignores, in a transaction) are harmless
+  // to repeat.
   OutsideVerdict before_outside(const Statement&, bool) override { return {}; }
   std::vector<std::string> find_leftovers() override { return {}; }
 
@@ -198,6 +198,7 @@ class SqliteDriver final : public Driver {
     sqlite3_bind_int(guarded_row_, 13, guard.expected_done);
     run_cached(guarded_row_);
     if (sqlite3_changes(db_) != 1) {
+      rollback();
       throw Error(ErrorKind::kLock,
                   "migration " + row.id + " was recorded by another runner while this one was "
                   "running it; this runner's uncommitted work on it was rolled back",

@@ -32,7 +32,8 @@ StatementTraits sqlite_traits(const std::string& sql) {
     std::string next = keyword_at(sql, pos);
     if (next == "TRANSACTION") next = keyword_at(sql, pos);
     if (next != "TO") traits.control = TxControl::kRollback;
-  } else if (first == "VACUUM" || first == "ATTACH" || first == "DETACH") {
+  } else if (first == "VACUUM" || first == "ATTACH" || first == "DETACH" || first == "PRAGMA") {
+    // PRAGMA foreign_keys / journal_mode do nothing or fail inside a transaction.
     traits.outside_transaction = true;
   }
   return traits;

@@ -2,7 +2,8 @@
 //
 // SQLite has no parser API; its statements are told apart by their first keyword, which
 // is what SQLite's own grammar does for these (BEGIN, COMMIT/END, ROLLBACK without TO,
-// VACUUM, ATTACH, DETACH start no other statement).
+// VACUUM, ATTACH, DETACH, PRAGMA start no other statement). PRAGMA runs outside a
+// transaction because foreign_keys and journal_mode have no effect, or fail, inside one.
 #pragma once
 
 #include <string>

@@ -178,7 +178,13 @@ StepOutcome MigrationRunner::run_units(const Migration& m, const StateRow* previ
     if (!ok) return fail(m, out, p);
   }
   if (!recorded_applied) {  // nothing left to run: only the row was behind
-    bookkeep(m, progress_row(m, p, true), history_event(m, "apply"), p.expected);
+    try {
+      bookkeep(m, progress_row(m, p, true), history_event(m, "apply"), p.expected);
+    } catch (const SqlError& e) {
+      if (e.connection_lost()) throw;
+      out.error = "recording it as applied in trellis' state: " + std::string(e.what());
+      return fail(m, out, p);
+    }
   }
   out.duration_ms = elapsed_ms(t0_);
   out.result = StepResult::kApplied;
@@ -224,6 +230,14 @@ bool MigrationRunner::run_outside(const Migration& m, const Statement& st, bool 
   for (int attempt = 0;; ++attempt) {
     out.attempts = std::max(out.attempts, attempt + 1);
     try {
+      // Timeouts first: judging may drop an index or build a probe, which must not wait
+      // behind a user's lock either.
+      if (!driver_.set_session_timeouts(timeouts) && !warned_session_) {
+        warned_session_ = true;
+        observer_.on_note(m, "lock_timeout and statement_timeout cannot be set for a statement "
+                             "outside a transaction through a pooler: statement " +
+                             std::to_string(st.index) + " runs without them");
+      }
       OutsideVerdict verdict = driver_.before_outside(st, may_have_run || attempt > 0);
       for (const auto& note : verdict.notes) observer_.on_note(m, note);
       if (verdict.action == OutsideVerdict::Action::kCannotTell) {
@@ -236,12 +250,6 @@ bool MigrationRunner::run_outside(const Migration& m, const Statement& st, bool 
         observer_.on_note(m, "statement " + std::to_string(st.index) + " (line " +
                                  std::to_string(st.line) + "): " + verdict.detail);
       } else {
-        if (!driver_.set_session_timeouts(timeouts) && !warned_session_) {
-          warned_session_ = true;
-          observer_.on_note(m, "lock_timeout and statement_timeout cannot be set for a statement "
-                               "outside a transaction through a pooler: statement " +
-                               std::to_string(st.index) + " runs without them");
-        }
         Statement run = st;
         if (!verdict.instead.empty()) run.sql = verdict.instead;
         driver_.execute(run);

@@ -93,6 +93,19 @@ TEST_P(ChunkedTest, LintWarnsOfChunksAndAgreesWithApply) {
   EXPECT_EQ(project_.run({"apply"}).exit_code, 0);
 }
 
+// SQLite refuses or ignores some PRAGMAs inside a transaction (journal_mode fails,
+// foreign_keys does nothing): in a non-transactional section a PRAGMA runs on its own.
+TEST_P(ChunkedTest, SqlitePragmaInANonTransactionalSectionTakesEffect) {
+  if (!is_sqlite()) GTEST_SKIP() << "a SQLite statement";
+  project_.write_migration("p", "0001_wal.sql",
+                           "-- transaction: false\n-- +up\nPRAGMA journal_mode = WAL;\n"
+                           "CREATE TABLE after_pragma (id integer);\n");
+  RunResult apply = project_.run({"apply"});
+  EXPECT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_EQ(db_->query("PRAGMA journal_mode"), std::vector<std::string>{"wal"});
+  EXPECT_TRUE(db_->has_table("after_pragma"));
+}
+
 TRELLIS_BACKENDS(ChunkedTest);
 
 }  // namespace

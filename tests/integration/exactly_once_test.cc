@@ -164,5 +164,51 @@ TEST_F(PgExactlyOnce, ProgressWriteBehindAUserLockFailsTheMigrationWithoutDuplic
             (std::vector<std::string>{"x|1", "y|1"}));
 }
 
+// unix_socket_directories is readable by superusers only: telling a direct connection from
+// a pooled one must not need it (nor any other privilege).
+TEST_F(PgExactlyOnce, AnOrdinaryRoleCanApplyAndReadStatus) {
+  db_->query("CREATE ROLE app_owner LOGIN NOSUPERUSER");
+  db_->query("GRANT CREATE ON DATABASE " + scalar("SELECT current_database()") + " TO app_owner");
+  db_->query("ALTER TABLE ledger OWNER TO app_owner");
+  std::string url = db_->url();
+  url.replace(url.find("&user="), std::string::npos, "&user=app_owner");
+  project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + url + "\"\n");
+  project_.write_migration("led", "0001_rows.sql", "-- transaction: false\n-- +up\nINSERT INTO ledger VALUES ('x');\n");
+  RunResult apply = project_.run({"apply"});
+  EXPECT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_EQ(apply.out.find("Runner lock: lease"), std::string::npos) << "a direct connection is not a pooler";
+  RunResult status = project_.run({"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.describe();
+  EXPECT_EQ(scalar("SELECT count(*) FROM ledger"), "1");
+}
+
+// A procedure (or DO block) that commits cannot run inside a transaction: it runs on its
+// own, as a non-transactional section always ran it.
+TEST_F(PgExactlyOnce, ProcedureThatCommitsRunsOutsideATransaction) {
+  project_.write_migration("p", "0001_batches.sql",
+                           "-- transaction: false\n-- +up\n"
+                           "CREATE PROCEDURE fill() LANGUAGE plpgsql AS $$ BEGIN "
+                           "INSERT INTO ledger VALUES ('a'); COMMIT; INSERT INTO ledger VALUES ('b'); COMMIT; END $$;\n"
+                           "CALL fill();\n"
+                           "DO $$ BEGIN INSERT INTO ledger VALUES ('c'); COMMIT; END $$;\n");
+  RunResult apply = project_.run({"apply"});
+  EXPECT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_EQ(scalar("SELECT string_agg(v, ',' ORDER BY v) FROM ledger"), "a,b,c");
+}
+
+// The lease's fence must hold when transactions default to REPEATABLE READ, also for a
+// migration that outlives a renewal of the lease.
+TEST_F(PgExactlyOnce, LeaseFenceHoldsUnderRepeatableReadAcrossARenewal) {
+  db_->query("ALTER DATABASE " + scalar("SELECT current_database()") +
+             " SET default_transaction_isolation = 'repeatable read'");
+  project_.write("trellis.toml", "[defaults]\nrunner_lock = \"lease\"\nlease_ttl = \"1500ms\"\n"
+                                 "[env.dev]\ndatabase = \"" + db_->url() + "\"\n");
+  project_.write_migration("slow", "0001_sleep.sql",
+                           "-- +up\nINSERT INTO ledger VALUES ('s');\nSELECT pg_sleep(2);\n");
+  RunResult apply = project_.run({"apply"});
+  EXPECT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_EQ(db_->applied_ids(), std::vector<std::string>{"slow/0001_sleep"});
+}
+
 }  // namespace
 }  // namespace trellis_test
