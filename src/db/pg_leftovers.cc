@@ -70,7 +70,8 @@ Result find_for(Connection& connection, const ConcurrentBuild& build) {
       "JOIN pg_namespace n ON n.oid = c.relnamespace "
       "WHERE NOT i.indisvalid "
       "AND NOT EXISTS (SELECT 1 FROM pg_stat_progress_create_index p "
-      "                WHERE p.relid = i.indrelid AND p.index_relid IN (0, i.indexrelid)) ";
+      "                WHERE p.relid = i.indrelid AND (p.index_relid = i.indexrelid OR "
+      "                  (p.index_relid = 0 AND p.command LIKE '%CONCURRENTLY'))) ";
   std::string target = qualified(connection, build);
   switch (build.kind) {
     case ConcurrentBuild::Kind::kCreateIndex:

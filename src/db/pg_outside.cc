@@ -79,7 +79,8 @@ std::vector<ExistingIndex> indexes_of(Connection& c, const std::string& table) {
   Result r = c.exec_params(
       "SELECT n.nspname, ic.relname, i.indisvalid, pg_get_indexdef(i.indexrelid), "
       "  coalesce((SELECT p.pid::text FROM pg_stat_progress_create_index p "
-      "            WHERE p.relid = i.indrelid AND p.index_relid IN (0, i.indexrelid) "
+      "            WHERE p.relid = i.indrelid AND (p.index_relid = i.indexrelid OR "
+      "              (p.index_relid = 0 AND p.command = 'CREATE INDEX CONCURRENTLY')) "
       "              AND p.pid <> pg_backend_pid() LIMIT 1), '') "
       "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
       "JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE i.indrelid = to_regclass($1)",

@@ -182,7 +182,11 @@ class PostgresDriver final : public Driver {
     return std::string(pq.PQgetvalue(result.get(), 0, 0));
   }
 
+  // A statement outside a transaction cannot be fenced: check the lease just before it,
+  // so a runner that stalled past its lease does not build or drop anything.
   OutsideVerdict before_outside(const Statement& statement, bool may_have_run) override {
+    std::string fence = lease_.fence_sql();
+    if (!fence.empty()) write("its next statement", fence);
     return pg::judge_outside(connection_, statement.sql, may_have_run);
   }
   std::vector<std::string> find_leftovers() override {
@@ -287,8 +291,9 @@ class PostgresDriver final : public Driver {
       if (e.sqlstate() == pg::Lease::kLostState) {
         rollback();
         throw Error(ErrorKind::kLock,
-                    "lost the runner lease on " + connection_.target() + " before recording " +
-                        id + ": it expired or another runner took it over; this runner's "
+                    "lost the runner lease on " + connection_.target() + " before " +
+                        (id == "its next statement" ? id : "recording " + id) +
+                        ": it expired or another runner took it over; this runner's "
                         "uncommitted work was rolled back",
                     "a runner that stalls for longer than lease_ttl loses the lock; raise "
                     "lease_ttl if the stall was expected, then apply again");

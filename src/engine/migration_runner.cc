@@ -153,6 +153,7 @@ StepOutcome MigrationRunner::run_units(const Migration& m, const StateRow* previ
   bool resumed = previous != nullptr && previous->checksum == m.checksum &&
                  previous->statements_done <= static_cast<int>(statements.size());
   if (resumed) p.done = previous->statements_done;
+  const bool interrupted = resumed && previous->status == RecordStatus::kRunning;
   observer_.on_start(m, p.done);
   try {
     bookkeep(m, progress_row(m, p, false), history_event(m, "start"), p.expected);
@@ -171,9 +172,13 @@ StepOutcome MigrationRunner::run_units(const Migration& m, const StateRow* previ
     if (static_cast<int>(unit.end) <= p.done) continue;
     bool last = u + 1 == units.size();
     recorded_applied = last;
+    // An interrupted run (row still `running`) may have finished its last statement; a
+    // failed one recorded that its statement failed, which judging must not mistake for
+    // "may have taken effect" (what a failed CREATE INDEX CONCURRENTLY leaves is still
+    // cleaned).
+    bool may_have_run = interrupted && static_cast<int>(unit.begin) == resume_point;
     bool ok = unit.outside
-                  ? run_outside(m, statements[unit.begin], resumed && static_cast<int>(unit.begin) == resume_point,
-                                last, p, out)
+                  ? run_outside(m, statements[unit.begin], may_have_run, last, p, out)
                   : run_tx_unit(m, statements, unit, last, p, out);
     if (!ok) return fail(m, out, p);
   }
