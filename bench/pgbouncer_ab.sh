@@ -54,9 +54,9 @@ POOLED=postgresql://postgres@127.0.0.1:$bport
 
 wall() { "$PY" "$H/timecmd.py" --out "$D/t" -- "$@"; cut -d' ' -f1 "$D/t"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-fresh() {  # NAME: a fresh database, created on the direct connection
-    psql -X -q -d "$DIRECT/postgres" -c "SET client_min_messages = warning" \
-        -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
+fresh() {  # NAME: a new database, created on the direct connection (PgBouncer keeps its
+           # server connections to earlier ones open, so they are never dropped here)
+    psql -X -q -d "$DIRECT/postgres" -c "CREATE DATABASE $1"
 }
 
 echo "Full apply on PostgreSQL, direct (advisory lock) vs through PgBouncer (lease), median wall s"
@@ -67,10 +67,10 @@ for n in $SIZES; do
     "$ROOT/bench/trellis_adapter.sh" prepare "$D/wl-$n" "$D/p-$n"
     : >"$D/direct"; : >"$D/pooled"
     for ((i = 0; i < RUNS; i++)); do
-        fresh ab_direct
-        wall "$T" -C "$D/p-$n" -e bench --database "$DIRECT/ab_direct" apply >>"$D/direct"
-        fresh ab_pooled
-        wall "$T" -C "$D/p-$n" -e bench --database "$POOLED/ab_pooled" apply >>"$D/pooled"
+        fresh "ab_direct_${n}_$i"
+        wall "$T" -C "$D/p-$n" -e bench --database "$DIRECT/ab_direct_${n}_$i" apply >>"$D/direct"
+        fresh "ab_pooled_${n}_$i"
+        wall "$T" -C "$D/p-$n" -e bench --database "$POOLED/ab_pooled_${n}_$i" apply >>"$D/pooled"
     done
     d=$(median <"$D/direct") p=$(median <"$D/pooled")
     printf '%6s %5s %10.3f %10.3f %8.2f\n' "$n" "$RUNS" "$d" "$p" "$(awk "BEGIN { print $p / $d }")"
