@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "harness.h"
+#include "pg_ledger_fixture.h"
 #include "pg_lock_holder.h"
-#include "pg_server.h"
 
 namespace trellis_test {
 namespace {
@@ -29,32 +29,12 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
   return std::string(fault) + (info.param.concurrent_index ? "DuringConcurrentIndex" : "DuringInsert");
 }
 
-class PgFaults : public ::testing::TestWithParam<Case> {
+class PgFaults : public PgLedgerFixture<::testing::TestWithParam<Case>> {
  protected:
-  void SetUp() override {
-    server_ = PgServer::get();
-    if (server_ == nullptr) {
-      if (postgres_required()) FAIL() << "PostgreSQL required: " << PgServer::reason();
-      GTEST_SKIP() << "PostgreSQL unavailable: " << PgServer::reason();
-    }
-    db_ = make_db("postgres", project_.root(), "db");
-    project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + db_->url() + "\"\n");
-    db_->query("CREATE TABLE t (a int)");
-    db_->query("INSERT INTO t SELECT generate_series(1, 5000)");
-    db_->query("CREATE TABLE ledger (v text)");
-  }
+  void SetUp() override { set_up(""); }
 
-  std::string scalar(const std::string& sql) {
-    auto rows = db_->query(sql);
-    return rows.empty() ? "" : rows[0];
-  }
-  std::string backend_pid(const std::string& text) {
-    return scalar("SELECT coalesce(min(pid)::text, '') FROM pg_stat_activity WHERE datname = "
-                  "current_database() AND application_name = 'trellis' AND query LIKE '%" +
-                  text + "%' AND state = 'active'");
-  }
   void inject(Child& runner, const std::string& running) {
-    switch (GetParam().fault) {
+    switch (this->GetParam().fault) {
       case Fault::kKill:
         runner.kill_now(SIGKILL);
         break;
@@ -68,10 +48,6 @@ class PgFaults : public ::testing::TestWithParam<Case> {
       }
     }
   }
-
-  PgServer* server_ = nullptr;
-  Project project_;
-  std::unique_ptr<TestDb> db_;
 };
 
 TEST_P(PgFaults, StatementRunsExactlyOnce) {

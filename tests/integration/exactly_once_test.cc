@@ -7,40 +7,19 @@
 #include <thread>
 
 #include "harness.h"
+#include "pg_ledger_fixture.h"
 #include "pg_lock_holder.h"
-#include "pg_server.h"
 
 namespace trellis_test {
 namespace {
 
-class PgExactlyOnce : public ::testing::Test {
+class PgExactlyOnce : public PgLedgerFixture<::testing::Test> {
  protected:
-  void SetUp() override {
-    server_ = PgServer::get();
-    if (server_ == nullptr) {
-      if (postgres_required()) FAIL() << "PostgreSQL required: " << PgServer::reason();
-      GTEST_SKIP() << "PostgreSQL unavailable: " << PgServer::reason();
-    }
-    db_ = make_db("postgres", project_.root(), "db");
-    project_.write("trellis.toml", "[defaults]\nlock_timeout = \"1s\"\nlock_retries = 1\n"
-                                   "[env.dev]\ndatabase = \"" + db_->url() + "\"\n");
-    db_->query("CREATE TABLE t (a int)");
-    db_->query("INSERT INTO t SELECT generate_series(1, 5000)");
-    db_->query("CREATE TABLE ledger (v text)");
-  }
+  void SetUp() override { set_up("lock_timeout = \"1s\"\nlock_retries = 1"); }
 
-  std::string scalar(const std::string& sql) {
-    auto rows = db_->query(sql);
-    return rows.empty() ? "" : rows[0];
-  }
   // Waits until trellis' backend runs a statement containing `text` (e.g. waiting on a lock).
   bool wait_for_backend(Child& child, const std::string& text) {
     return child.wait_until([&] { return !backend_pid(text).empty(); }, milliseconds(15000));
-  }
-  std::string backend_pid(const std::string& text) {
-    return scalar("SELECT coalesce(min(pid)::text, '') FROM pg_stat_activity WHERE datname = "
-                  "current_database() AND application_name = 'trellis' AND query LIKE '%" +
-                  text + "%' AND state = 'active'");
   }
   bool wait_index_valid(const std::string& index) {
     for (int i = 0; i < 300; ++i) {
@@ -53,10 +32,6 @@ class PgExactlyOnce : public ::testing::Test {
     return false;
   }
   int index_count() { return std::stoi(scalar("SELECT count(*) FROM pg_index WHERE indrelid = 't'::regclass")); }
-
-  PgServer* server_ = nullptr;
-  Project project_;
-  std::unique_ptr<TestDb> db_;
 };
 
 const char* kNamedIndex =

@@ -15,11 +15,8 @@ namespace {
 class PgBouncerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = PgServer::get();
-    if (server_ == nullptr) {
-      if (postgres_required()) FAIL() << "PostgreSQL required: " << PgServer::reason();
-      GTEST_SKIP() << "PostgreSQL unavailable: " << PgServer::reason();
-    }
+    TRELLIS_REQUIRE_PG_OR_SKIP(server);
+    server_ = server;
     direct_ = server_->create_database();
     std::string why;
     pooled_ = server_->through_bouncer(direct_, 3, &why);
@@ -82,7 +79,6 @@ TEST_F(PgBouncerTest, ApplySaysThePoolerIsThereAndUsesTheLease) {
   EXPECT_EQ(scalar("SELECT count(*) FROM trellis.runner_lease"), "0") << "released at the end";
   RunResult status = project_.run({"status"});
   EXPECT_NE(status.out.find("goes through a pooler or proxy"), std::string::npos) << status.describe();
-  configure("");
   project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + direct_ + "\"\n");
   RunResult direct = project_.run({"status"});
   EXPECT_EQ(direct.out.find("pooler"), std::string::npos) << direct.describe();
