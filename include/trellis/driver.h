@@ -63,6 +63,10 @@ struct OutsideVerdict {
 // the write throws Error(kLock) naming it, and the transaction is left to roll back.
 struct RowGuard {
   int expected_done = -1;
+  // When set, the row's started_at must also be this: the run that wrote the row as this
+  // runner saw it. Two runners resuming the same failed or interrupted row cannot both
+  // pass their start write, since the first one's start changes started_at.
+  std::string expected_started;
 };
 
 struct Timeouts {

@@ -172,11 +172,16 @@ std::string StateTables::record_sql(const StateRow& r, const HistoryEvent& event
 }
 
 std::string StateTables::guarded_record_sql(const StateRow& r, const HistoryEvent& event,
-                                            int expected_done) const {
+                                            int expected_done,
+                                            const std::string& expected_started) const {
   std::string condition = expected_done < 0
                               ? "false"
                               : "m.status <> 'applied' AND m.statements_done = " +
                                     std::to_string(expected_done);
+  if (expected_done >= 0 && !expected_started.empty()) {
+    condition += " AND date_trunc('milliseconds', m.started_at) = " +
+                 connection_.literal(expected_started) + "::timestamptz";
+  }
   std::string body = row_insert(r) + "\n  WHERE " + condition +
                      ";\nIF NOT FOUND THEN RAISE EXCEPTION USING ERRCODE = '" + kConflictState +
                      "', MESSAGE = 'migration ' || " + connection_.literal(r.id) +

@@ -33,7 +33,7 @@ class StateTables {
   // block that raises SQLSTATE kConflictState otherwise, so that the statement, and a
   // COMMIT sent after it in the same message, fail.
   std::string guarded_record_sql(const StateRow& row, const HistoryEvent& event,
-                                 int expected_done) const;
+                                 int expected_done, const std::string& expected_started) const;
   // "status|statements_done|applied_by" of a migration's row now ("" when there is none).
   std::string describe_row(const std::string& id);
 

@@ -202,11 +202,11 @@ class PostgresDriver final : public Driver {
     write(row.id, lease_.fence_sql() + state_.record_sql(row, event) + "\nCOMMIT;");
   }
   void record_guarded(const StateRow& row, const HistoryEvent& event, RowGuard guard) override {
-    write(row.id, lease_.fence_sql() + state_.guarded_record_sql(row, event, guard.expected_done));
+    write(row.id, lease_.fence_sql() + state_.guarded_record_sql(row, event, guard.expected_done, guard.expected_started));
   }
   void record_guarded_and_commit(const StateRow& row, const HistoryEvent& event,
                                  RowGuard guard) override {
-    write(row.id, lease_.fence_sql() + state_.guarded_record_sql(row, event, guard.expected_done) +
+    write(row.id, lease_.fence_sql() + state_.guarded_record_sql(row, event, guard.expected_done, guard.expected_started) +
                       "\nCOMMIT;");
   }
   void forget(const std::string& id, const HistoryEvent& event) override {

@@ -196,6 +196,7 @@ class SqliteDriver final : public Driver {
     prepare_cached(guarded_row_, sqlite_sql::kGuardedRow);
     bind_row(guarded_row_, row);
     sqlite3_bind_int(guarded_row_, 13, guard.expected_done);
+    bind(guarded_row_, 14, guard.expected_started);
     run_cached(guarded_row_);
     if (sqlite3_changes(db_) != 1) {
       rollback();

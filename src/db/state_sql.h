@@ -28,7 +28,7 @@ inline constexpr const char* kUpsertRow =
     "finished_at, duration_ms, error, applied_by, tool_version, statements_done) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7,''), ?8, NULLIF(?9,''), ?10, ?11, ?12)";
 // The upsert of kUpsertRow that writes only when the row is absent (?13 < 0) or not
-// applied with statements_done = ?13 (RowGuard).
+// applied with statements_done = ?13 and, unless ?14 is '', started_at = ?14 (RowGuard).
 inline constexpr const char* kGuardedRow =
     "INSERT INTO trellis_migrations AS m (id, feature, checksum, phase, status, started_at, "
     "finished_at, duration_ms, error, applied_by, tool_version, statements_done) "
@@ -38,7 +38,8 @@ inline constexpr const char* kGuardedRow =
     "finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, "
     "error = excluded.error, applied_by = excluded.applied_by, "
     "tool_version = excluded.tool_version, statements_done = excluded.statements_done "
-    "WHERE ?13 >= 0 AND m.status <> 'applied' AND m.statements_done = ?13";
+    "WHERE ?13 >= 0 AND m.status <> 'applied' AND m.statements_done = ?13 "
+    "AND (?14 = '' OR m.started_at = ?14)";
 inline constexpr const char* kInsertEvent =
     "INSERT INTO trellis_history (id, action, checksum, at, duration_ms, error, by, tool_version) "
     "VALUES (?1, ?2, NULLIF(?3,''), ?4, ?5, NULLIF(?6,''), ?7, ?8)";

@@ -68,11 +68,11 @@ StateRow MigrationRunner::progress_row(const Migration& m, const Progress& p, bo
 }
 
 void MigrationRunner::bookkeep(const Migration& m, const StateRow& row, const HistoryEvent& event,
-                               int expected) {
+                               const RowGuard& guard) {
   for (int attempt = 0;; ++attempt) {
     try {
       driver_.begin(timeouts_for(m, env_));
-      driver_.record_guarded_and_commit(row, event, RowGuard{expected});
+      driver_.record_guarded_and_commit(row, event, guard);
       return;
     } catch (const SqlError& e) {
       driver_.rollback();
@@ -100,7 +100,7 @@ StepOutcome MigrationRunner::fail(const Migration& m, StepOutcome out, const Pro
   ev.error = row.error;
   ev.duration_ms = out.duration_ms;
   try {
-    bookkeep(m, row, ev, p.expected);
+    bookkeep(m, row, ev, p.guard());
   } catch (const SqlError& e) {
     if (e.connection_lost()) throw;
     out.error += " (and the failure could not be recorded: " + std::string(e.what()) + ")";
@@ -110,7 +110,8 @@ StepOutcome MigrationRunner::fail(const Migration& m, StepOutcome out, const Pro
 
 StepOutcome MigrationRunner::run_single(const Migration& m, const StateRow* previous,
                                         const std::vector<Statement>& statements, StepOutcome out) {
-  Progress p{now_iso8601(), 0, previous != nullptr ? previous->statements_done : -1};
+  Progress p{now_iso8601(), 0, previous != nullptr ? previous->statements_done : -1,
+             previous != nullptr ? previous->started_at : ""};
   observer_.on_start(m, 0);
   Timeouts timeouts = timeouts_for(m, env_);
   for (int attempt = 0;; ++attempt) {
@@ -129,7 +130,7 @@ StepOutcome MigrationRunner::run_single(const Migration& m, const StateRow* prev
       out.duration_ms = row.duration_ms;
       HistoryEvent ev = history_event(m, "apply");
       ev.duration_ms = row.duration_ms;
-      driver_.record_guarded_and_commit(row, ev, RowGuard{p.expected});
+      driver_.record_guarded_and_commit(row, ev, p.guard());
       out.result = StepResult::kApplied;
       return out;
     } catch (const SqlError& e) {
@@ -149,14 +150,15 @@ StepOutcome MigrationRunner::run_units(const Migration& m, const StateRow* previ
                                        const std::vector<Unit>& units, StepOutcome out) {
   // Resume after what an interrupted or failed run finished, but only if the file is the
   // one that run used; an edited file starts over.
-  Progress p{now_iso8601(), 0, previous != nullptr ? previous->statements_done : -1};
+  Progress p{now_iso8601(), 0, previous != nullptr ? previous->statements_done : -1,
+             previous != nullptr ? previous->started_at : ""};
   bool resumed = previous != nullptr && previous->checksum == m.checksum &&
                  previous->statements_done <= static_cast<int>(statements.size());
   if (resumed) p.done = previous->statements_done;
   const bool interrupted = resumed && previous->status == RecordStatus::kRunning;
   observer_.on_start(m, p.done);
   try {
-    bookkeep(m, progress_row(m, p, false), history_event(m, "start"), p.expected);
+    bookkeep(m, progress_row(m, p, false), history_event(m, "start"), p.guard());
   } catch (const SqlError& e) {
     if (e.connection_lost()) throw;
     out.error = "recording its start in trellis' state: " + std::string(e.what());
@@ -165,6 +167,7 @@ StepOutcome MigrationRunner::run_units(const Migration& m, const StateRow* previ
     return out;  // nothing ran, and the state table cannot be written: nothing to record
   }
   p.expected = p.done;
+  p.expected_started = p.started;  // from now on the row is this run's
   const int resume_point = p.done;
   bool recorded_applied = false;
   for (std::size_t u = 0; u < units.size(); ++u) {
@@ -184,7 +187,7 @@ StepOutcome MigrationRunner::run_units(const Migration& m, const StateRow* previ
   }
   if (!recorded_applied) {  // nothing left to run: only the row was behind
     try {
-      bookkeep(m, progress_row(m, p, true), history_event(m, "apply"), p.expected);
+      bookkeep(m, progress_row(m, p, true), history_event(m, "apply"), p.guard());
     } catch (const SqlError& e) {
       if (e.connection_lost()) throw;
       out.error = "recording it as applied in trellis' state: " + std::string(e.what());
@@ -214,7 +217,7 @@ bool MigrationRunner::run_tx_unit(const Migration& m, const std::vector<Statemen
       StateRow row = progress_row(m, next, last);
       HistoryEvent ev = last ? history_event(m, "apply") : HistoryEvent{};
       ev.duration_ms = row.duration_ms;
-      driver_.record_guarded_and_commit(row, ev, RowGuard{p.expected});
+      driver_.record_guarded_and_commit(row, ev, p.guard());
       p.done = p.expected = next.done;
       return true;
     } catch (const SqlError& e) {
@@ -274,7 +277,7 @@ bool MigrationRunner::run_outside(const Migration& m, const Statement& st, bool 
   StateRow row = progress_row(m, next, last);
   ev.duration_ms = row.duration_ms;
   try {
-    bookkeep(m, row, ev, p.expected);
+    bookkeep(m, row, ev, p.guard());
   } catch (const SqlError& e) {
     if (e.connection_lost()) throw;
     out.error = "statement " + std::to_string(st.index) + " ran, but recording that in trellis' "

@@ -38,6 +38,8 @@ class MigrationRunner {
     std::string started;
     int done = 0;       // statements finished
     int expected = -1;  // what the row says now (RowGuard::expected_done)
+    std::string expected_started;  // and its started_at (RowGuard::expected_started)
+    RowGuard guard() const { return RowGuard{expected, expected_started}; }
   };
 
   StepOutcome run_single(const Migration& m, const StateRow* previous,
@@ -53,7 +55,7 @@ class MigrationRunner {
                    Progress& p, StepOutcome& out);
   // Writes the row in a transaction of its own with the migration's timeouts, retrying
   // lock timeouts; throws the last SqlError when it cannot.
-  void bookkeep(const Migration& m, const StateRow& row, const HistoryEvent& event, int expected);
+  void bookkeep(const Migration& m, const StateRow& row, const HistoryEvent& event, const RowGuard& guard);
   StateRow progress_row(const Migration& m, const Progress& p, bool applied) const;
   // Records the failure (guarded, in its own transaction); returns the outcome.
   StepOutcome fail(const Migration& m, StepOutcome out, const Progress& p);
