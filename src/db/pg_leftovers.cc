@@ -12,31 +12,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::optional<Json> first_statement(const std::string& sql) {
-  PgQueryParseResult result = pg_query_parse(sql.c_str());
-  std::optional<Json> stmt;
-  if (result.error == nullptr) {
-    Json tree = Json::parse(result.parse_tree, nullptr, false);
-    if (tree.is_object() && tree.contains("stmts") && tree["stmts"].size() == 1) {
-      stmt = tree["stmts"][0].value("stmt", Json::object());
-    }
-  }
-  pg_query_free_parse_result(result);
-  return stmt;
-}
-
-bool has_concurrently_option(const Json& reindex) {
-  for (const Json& param : reindex.value("params", Json::array())) {
-    const Json def = param.value("DefElem", Json::object());
-    if (def.value("defname", "") != "concurrently") continue;
-    if (!def.contains("arg")) return true;
-    std::string text = def["arg"].dump();
-    return text.find("false") == std::string::npos && text.find("off") == std::string::npos &&
-           text.find("\"ival\":0") == std::string::npos;
-  }
-  return false;
-}
-
 void read_relation(const Json& relation, ConcurrentBuild& build) {
   build.schema = relation.value("schemaname", "");
   build.relation = relation.value("relname", "");
@@ -99,6 +74,31 @@ const char* origin_of(const std::string& index_name) {
 }
 
 }  // namespace
+
+std::optional<Json> first_statement(const std::string& sql) {
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  std::optional<Json> stmt;
+  if (result.error == nullptr) {
+    Json tree = Json::parse(result.parse_tree, nullptr, false);
+    if (tree.is_object() && tree.contains("stmts") && tree["stmts"].size() == 1) {
+      stmt = tree["stmts"][0].value("stmt", Json::object());
+    }
+  }
+  pg_query_free_parse_result(result);
+  return stmt;
+}
+
+bool has_concurrently_option(const Json& reindex) {
+  for (const Json& param : reindex.value("params", Json::array())) {
+    const Json def = param.value("DefElem", Json::object());
+    if (def.value("defname", "") != "concurrently") continue;
+    if (!def.contains("arg")) return true;
+    std::string text = def["arg"].dump();
+    return text.find("false") == std::string::npos && text.find("off") == std::string::npos &&
+           text.find("\"ival\":0") == std::string::npos;
+  }
+  return false;
+}
 
 std::optional<ConcurrentBuild> concurrent_build_of(const std::string& sql) {
   std::optional<Json> stmt = first_statement(sql);

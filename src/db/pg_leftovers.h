@@ -2,6 +2,7 @@
 // on PostgreSQL: INVALID indexes of CREATE INDEX CONCURRENTLY and REINDEX … CONCURRENTLY.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,12 @@ struct ConcurrentBuild {
   std::string schema;  // as written; empty when unqualified
   std::string relation;  // the table (CREATE INDEX, REINDEX TABLE) or index (REINDEX INDEX)
 };
+
+// The parse tree of `sql`'s one statement ({"IndexStmt": {…}}), or nullopt when it does
+// not parse or holds several.
+std::optional<nlohmann::json> first_statement(const std::string& sql);
+// Whether a ReindexStmt's options say CONCURRENTLY.
+bool has_concurrently_option(const nlohmann::json& reindex);
 
 // Parses `sql` with libpg_query; nullopt unless it is CREATE INDEX CONCURRENTLY or
 // REINDEX (INDEX|TABLE) CONCURRENTLY.

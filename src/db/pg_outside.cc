@@ -1,8 +1,6 @@
 // pg_outside.cc — judging statements that run outside a transaction (see pg_outside.h).
 #include "db/pg_outside.h"
 
-#include <pg_query.h>
-
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,19 +14,6 @@ namespace {
 
 using Json = nlohmann::json;
 using Action = OutsideVerdict::Action;
-
-std::optional<Json> parse_one(const std::string& sql) {
-  PgQueryParseResult result = pg_query_parse(sql.c_str());
-  std::optional<Json> stmt;
-  if (result.error == nullptr) {
-    Json tree = Json::parse(result.parse_tree, nullptr, false);
-    if (tree.is_object() && tree.value("stmts", Json::array()).size() == 1) {
-      stmt = tree["stmts"][0].value("stmt", Json::object());
-    }
-  }
-  pg_query_free_parse_result(result);
-  return stmt;
-}
 
 std::string qualified(const Connection& c, const Json& range_var) {
   std::string name = c.identifier(range_var.value("relname", ""));
@@ -223,7 +208,7 @@ OutsideVerdict judge_detach(Connection& c, const Json& alter, bool may_have_run)
 }  // namespace
 
 OutsideVerdict judge_outside(Connection& c, const std::string& sql, bool may_have_run) {
-  std::optional<Json> stmt = parse_one(sql);
+  std::optional<Json> stmt = first_statement(sql);
   if (!stmt || stmt->empty()) return {};
   const std::string node = stmt->begin().key();
   const Json& body = stmt->begin().value();

@@ -1,11 +1,11 @@
 // pg_traits.cc — transaction control and "outside a transaction" from the parse tree.
 #include "db/pg_traits.h"
 
-#include <pg_query.h>
-
 #include <array>
 #include <cctype>
 #include <nlohmann/json.hpp>
+
+#include "db/pg_leftovers.h"
 
 namespace trellis::pg {
 namespace {
@@ -58,18 +58,6 @@ TxControl control_of(const Json& tx) {
   return TxControl::kOther;  // PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED
 }
 
-bool concurrently_option(const Json& params) {
-  for (const Json& p : params) {
-    const Json def = p.value("DefElem", Json::object());
-    if (def.value("defname", "") != "concurrently") continue;
-    if (!def.contains("arg")) return true;
-    std::string text = def["arg"].dump();
-    return text.find("false") == std::string::npos && text.find("off") == std::string::npos &&
-           text.find("\"ival\":0") == std::string::npos && text != "{\"Integer\":{}}";
-  }
-  return false;
-}
-
 bool detaches_concurrently(const Json& alter) {
   for (const Json& cmd : alter.value("cmds", Json::array())) {
     const Json at = cmd.value("AlterTableCmd", Json::object());
@@ -103,7 +91,7 @@ bool outside(const std::string& node, const Json& body, int server_version) {
   if (node == "ReindexStmt") {
     std::string kind = body.value("kind", "");
     return kind == "REINDEX_OBJECT_DATABASE" || kind == "REINDEX_OBJECT_SYSTEM" ||
-           concurrently_option(body.value("params", Json::array()));
+           has_concurrently_option(body);
   }
   if (node == "VacuumStmt") return body.value("is_vacuumcmd", false);
   if (node == "ClusterStmt") return !body.contains("relation");
@@ -119,21 +107,13 @@ bool outside(const std::string& node, const Json& body, int server_version) {
 StatementTraits statement_traits(const std::string& sql, int server_version) {
   StatementTraits traits;
   if (!worth_parsing(sql)) return traits;
-  PgQueryParseResult result = pg_query_parse(sql.c_str());
-  if (result.error == nullptr) {
-    Json tree = Json::parse(result.parse_tree, nullptr, false);
-    const Json stmts = tree.is_object() ? tree.value("stmts", Json::array()) : Json::array();
-    if (stmts.size() == 1) {
-      const Json stmt = stmts[0].value("stmt", Json::object());
-      if (!stmt.empty()) {
-        const std::string node = stmt.begin().key();
-        const Json& body = stmt.begin().value();
-        if (node == "TransactionStmt") traits.control = control_of(body);
-        traits.outside_transaction = outside(node, body, server_version);
-      }
-    }
+  std::optional<Json> stmt = first_statement(sql);
+  if (stmt && !stmt->empty()) {
+    const std::string node = stmt->begin().key();
+    const Json& body = stmt->begin().value();
+    if (node == "TransactionStmt") traits.control = control_of(body);
+    traits.outside_transaction = outside(node, body, server_version);
   }
-  pg_query_free_parse_result(result);
   return traits;
 }
 
