@@ -6,12 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "analysis/json_tree.h"
-#include "analysis/pg_parse.h"
+#include "sql/json_tree.h"
+#include "sql/pg_parse.h"
 #include "trellis/analysis.h"
 
 namespace trellis::analysis {
 
+// The parse trees come from the sql layer.
+using sql::Json;
+using sql::JsonTree;
+using sql::LineMap;
+using sql::ParsedStatement;
+using sql::parse_statements;
 
 // What earlier statements of the same migration did.
 struct MigrationState {

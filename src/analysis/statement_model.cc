@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "analysis/model.h"
-#include "db/pg_named_params.h"
+#include "sql/pg_named_params.h"
 
 namespace trellis::analysis {
 
@@ -115,9 +115,9 @@ MigrationAnalysis analyse_migration(const Migration& migration) {
   // Backfill bodies use :lo/:hi/:size, which the parser rejects: analyse them with "$1"
   // in their place (same length, so offsets and lines are unchanged).
   const std::string sql = migration.batch ? pg::mask_named_params(migration.up.sql) : migration.up.sql;
-  analysis::LineMap lines(sql, migration.up.first_line > 0 ? migration.up.first_line : 1);
+  sql::LineMap lines(sql, migration.up.first_line > 0 ? migration.up.first_line : 1);
   analysis::MigrationState state;
-  analysis::parse_statements(sql, [&](const analysis::ParsedStatement& p) {
+  sql::parse_statements(sql, [&](const sql::ParsedStatement& p) {
     out.statements.push_back(analysis::analyse_statement(sql, p, lines, state));
   });
   analysis::flag_unbatched_dml(out.statements, state);

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "backfill/key_range.h"
-#include "db/sql_text.h"
+#include "sql/sql_text.h"
 #include "trellis/error.h"
 
 namespace trellis {

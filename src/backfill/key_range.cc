@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "db/sql_text.h"
+#include "sql/sql_text.h"
 
 namespace trellis {
 

@@ -4,8 +4,8 @@
 #include "cli/lint_view.h"
 #include "cli/output.h"
 #include "cli/plan_view.h"
-#include "db/pg_named_params.h"
-#include "db/pg_split.h"
+#include "sql/pg_named_params.h"
+#include "sql/pg_split.h"
 #include "trellis/error.h"
 #include "trellis/rollback.h"
 

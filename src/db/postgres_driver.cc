@@ -17,11 +17,11 @@
 #include "db/pg_connection.h"
 #include "db/pg_lease.h"
 #include "db/pg_leftovers.h"
-#include "db/pg_named_params.h"
+#include "sql/pg_named_params.h"
 #include "db/pg_outside.h"
-#include "db/pg_split.h"
+#include "sql/pg_split.h"
 #include "db/pg_state.h"
-#include "db/pg_traits.h"
+#include "sql/pg_traits.h"
 #include "trellis/error.h"
 
 namespace trellis {

@@ -1,8 +1,8 @@
-#include "analysis/json_tree.h"
+#include "sql/json_tree.h"
 
 #include <gtest/gtest.h>
 
-namespace trellis::analysis {
+namespace trellis::sql {
 namespace {
 
 TEST(JsonTree, ReadsNestedValuesInOrder) {
@@ -50,4 +50,4 @@ TEST(JsonTree, RejectsMalformedText) {
 }
 
 }  // namespace
-}  // namespace trellis::analysis
+}  // namespace trellis::sql

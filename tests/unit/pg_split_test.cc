@@ -1,4 +1,4 @@
-#include "db/pg_split.h"
+#include "sql/pg_split.h"
 
 #include <gtest/gtest.h>
 

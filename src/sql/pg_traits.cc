@@ -1,11 +1,11 @@
 // pg_traits.cc — transaction control and "outside a transaction" from the parse tree.
-#include "db/pg_traits.h"
+#include "sql/pg_traits.h"
 
 #include <array>
 #include <cctype>
 #include <nlohmann/json.hpp>
 
-#include "db/pg_leftovers.h"
+#include "sql/pg_statement.h"
 
 namespace trellis::pg {
 namespace {

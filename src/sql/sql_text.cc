@@ -1,4 +1,4 @@
-#include "db/sql_text.h"
+#include "sql/sql_text.h"
 
 #include <cctype>
 

@@ -4,7 +4,7 @@
 // tree; a cheap look at the first keyword only decides whether parsing is needed.
 #pragma once
 
-#include "trellis/driver.h"
+#include "trellis/statement.h"
 
 namespace trellis::pg {
 

@@ -1,5 +1,5 @@
 // pg_split.cc — statements and their file lines, from libpg_query's split.
-#include "db/pg_split.h"
+#include "sql/pg_split.h"
 
 #include <pg_query.h>
 

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "trellis/driver.h"
+#include "trellis/statement.h"
 
 namespace trellis {
 

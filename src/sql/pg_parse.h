@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "analysis/json_tree.h"
+#include "sql/json_tree.h"
 
-namespace trellis::analysis {
+namespace trellis::sql {
 
 struct ParsedStatement {
   const Json* node = nullptr;  // {"AlterTableStmt": {...}}; null when !ok; valid only
@@ -37,4 +37,4 @@ class LineMap {
   int first_line_;
 };
 
-}  // namespace trellis::analysis
+}  // namespace trellis::sql

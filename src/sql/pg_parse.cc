@@ -1,10 +1,10 @@
-#include "analysis/pg_parse.h"
+#include "sql/pg_parse.h"
 
 #include <algorithm>
 
 #include <pg_query.h>
 
-namespace trellis::analysis {
+namespace trellis::sql {
 namespace {
 
 // Moves `offset` past whitespace and comments, which libpg_query includes at the start
@@ -118,4 +118,4 @@ int LineMap::col(int offset) const {
   return offset - *(it - 1) + 1;
 }
 
-}  // namespace trellis::analysis
+}  // namespace trellis::sql

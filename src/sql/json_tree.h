@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace trellis::analysis {
+namespace trellis::sql {
 
 class Json {
  public:
@@ -88,4 +88,4 @@ class JsonTree {
   std::size_t pos_ = 0;
 };
 
-}  // namespace trellis::analysis
+}  // namespace trellis::sql

@@ -1,9 +1,9 @@
 // sqlite_traits.cc — see sqlite_traits.h.
-#include "db/sqlite_traits.h"
+#include "sql/sqlite_traits.h"
 
 #include <cctype>
 
-#include "db/sql_text.h"
+#include "sql/sql_text.h"
 
 namespace trellis {
 namespace {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "trellis/driver.h"
+#include "trellis/statement.h"
 
 namespace trellis::pg {
 

@@ -1,4 +1,4 @@
-#include "db/pg_named_params.h"
+#include "sql/pg_named_params.h"
 
 #include <pg_query.h>
 

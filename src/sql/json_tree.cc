@@ -1,9 +1,9 @@
-#include "analysis/json_tree.h"
+#include "sql/json_tree.h"
 
 #include <cctype>
 #include <charconv>
 
-namespace trellis::analysis {
+namespace trellis::sql {
 namespace {
 
 const Json kNullNode;
@@ -218,4 +218,4 @@ bool JsonTree::value(std::string_view key) {
   return true;
 }
 
-}  // namespace trellis::analysis
+}  // namespace trellis::sql
