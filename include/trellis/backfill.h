@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "trellis/connection.h"  // BoundParam
+
 namespace trellis {
 
 // `trellis backfill pause` / `resume`.
@@ -53,13 +55,6 @@ struct BackfillCheckpoint {
   std::string updated_at;       // of the last commit
   std::int64_t active_ms = 0;   // time spent in batches (not paused, not between runs)
   std::string error;            // last failure
-};
-
-// A value bound to a named parameter (`:lo`, `:hi`, `:size`) of a backfill body.
-struct BoundParam {
-  std::string name;   // without the colon
-  std::string value;
-  bool integer = false;  // bind as a 64-bit integer, else as text
 };
 
 // What a running backfill reports after each committed batch.

@@ -44,8 +44,10 @@ struct RuleInfo {
 
 // The database the migrations are written for.
 enum class Dialect { kPostgres, kSqlite };
-// "sqlite:..." -> kSqlite; anything else (postgres URLs, key-value strings, "") -> kPostgres.
-Dialect dialect_of_url(const std::string& database_url);
+// A backend's name ("sqlite", "postgres", as trellis::backend_name() answers for a
+// URL) -> its dialect; anything else ("") -> kPostgres. dialect_of_url()
+// (trellis/workspace.h) asks it for a database URL.
+Dialect dialect_named(std::string_view backend);
 
 // Every rule, in documentation order.
 const std::vector<RuleInfo>& lint_rules();

@@ -28,6 +28,9 @@ struct Environment {
   std::string name;
   std::string database;             // interpolated; empty when not configured
   int database_line = 0;            // line of `database` in trellis.toml
+  // Where `database` came from, for messages ("trellis.toml:7: environment 'prod'",
+  // "--database").
+  std::string database_origin;
   bool all_features = true;
   std::set<std::string> features;   // when !all_features
   // Each name of the release list as written, with its line in trellis.toml (for `check`).
@@ -67,8 +70,9 @@ struct EnvSelection {
 // Reads trellis.toml in `root`. Throws Error(kConfig) with file:line.
 Config load_config(const std::string& root);
 
-// Resolves the environment to use, interpolating ${VAR}. Throws Error(kConfig) for an
-// unknown environment or an unset variable, naming both.
+// Selects the environment to use, interpolating ${VAR}. Throws Error(kConfig) for an
+// unknown environment or an unset variable, naming both. Its database URL is as written:
+// resolve_environment() (trellis/workspace.h) also checks it and anchors a file path.
 Environment select_environment(const Config& config, const EnvSelection& selection);
 
 // Whether loading may use the copy of the migration files kept in `.trellis/files.bin`

@@ -8,9 +8,19 @@
 
 #include "trellis/driver.h"
 #include "trellis/graph.h"
+#include "trellis/lint.h"
 #include "trellis/project.h"
 
 namespace trellis {
+
+// select_environment() (trellis/project.h), then the database URL checked by the backend
+// that registered its scheme and a relative file path anchored at the project directory.
+// Throws Error(kConfig) naming where the URL came from.
+Environment resolve_environment(const Config& config, const EnvSelection& selection);
+
+// The dialect to lint a database's migrations as, from the backend that registered the
+// URL's scheme (kPostgres when none did, e.g. for lint without a database).
+Dialect dialect_of_url(const std::string& database_url);
 
 // The driver options of an environment: the state schema and the runner lock settings.
 DriverOptions driver_options(const Config& config, const Environment& env);

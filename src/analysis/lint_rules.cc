@@ -79,8 +79,8 @@ const std::vector<RuleInfo>& lint_rules() {
   return rules;
 }
 
-Dialect dialect_of_url(const std::string& database_url) {
-  return database_url.rfind("sqlite:", 0) == 0 ? Dialect::kSqlite : Dialect::kPostgres;
+Dialect dialect_named(std::string_view backend) {
+  return backend == "sqlite" ? Dialect::kSqlite : Dialect::kPostgres;
 }
 
 const RuleInfo* find_rule(std::string_view id) {

@@ -50,7 +50,7 @@ BackfillView view_of(Driver& driver, const Graph& g, Node n, const std::map<std:
 std::vector<BackfillView> backfill_report(Driver& driver, const Graph& g, const std::vector<StateRow>& state,
                                           const std::string& only_id) {
   std::map<std::string, BackfillCheckpoint> cps;
-  for (auto& c : driver.load_checkpoints()) cps.emplace(c.id, std::move(c));
+  for (auto& c : driver.state().load_checkpoints()) cps.emplace(c.id, std::move(c));
   std::map<std::string, const StateRow*> rows;
   for (const auto& r : state) rows.emplace(r.id, &r);
   std::vector<BackfillView> out;

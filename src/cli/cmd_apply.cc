@@ -41,26 +41,20 @@ struct EarlyWork {
   std::optional<StateIndex> state;
 };
 
-bool opening_creates(const std::string& url) {
-  if (!starts_with(url, "sqlite:")) return false;
-  std::string path = url.substr(7);
-  return path == ":memory:" || !std::filesystem::exists(path);
-}
-
 EarlyWork start_early(const Config& config, const Environment& env, OpenMode mode) {
   EarlyWork early;
   if (opening_creates(env.database)) return early;
   early.driver = open_driver(env.database, mode, driver_options(config, env));
   if (mode == OpenMode::kReadWrite) {
     try {
-      early.driver->acquire_lock(Millis{0});
+      early.driver->lock().acquire(Millis{0});
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::kLock) throw;
       return early;  // another runner has it: wait for it after the files load
     }
     early.locked = true;
   }
-  early.state = StateIndex(early.driver->load_state());
+  early.state = StateIndex(early.driver->state().load_rows());
   return early;
 }
 
@@ -69,7 +63,7 @@ std::unique_ptr<Driver> connected(const Workspace& ws, EarlyWork& early, OpenMod
 }
 
 StateIndex state_of(Driver& driver, EarlyWork& early) {
-  return early.state ? std::move(*early.state) : StateIndex(driver.load_state());
+  return early.state ? std::move(*early.state) : StateIndex(driver.state().load_rows());
 }
 
 int preview(const Workspace& ws, EarlyWork& early, const ApplyFlags& f) {
@@ -200,18 +194,18 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis loc
   if (!decision) return static_cast<int>(ExitCode::kBadInput);
   if (!writable) driver = ws.connect(OpenMode::kReadWrite);
   if (!early.locked) {
-    driver->acquire_lock(lock_wait, [&](const std::string& holder, Millis waited) {
+    driver->lock().acquire(lock_wait, [&](const std::string& holder, Millis waited) {
       if (f.json) return;
       Output::get().line(waited < Millis{1000}
                              ? "Waiting up to " + format_duration(lock_wait) + " for the runner lock, held by " + holder
                              : "Still waiting for the runner lock (" + format_duration(waited) + " of " +
                                    format_duration(lock_wait) + "), held by " + holder);
     });
-    state = StateIndex(driver->load_state());  // read before the lock: read and decide again
+    state = StateIndex(driver->state().load_rows());  // read before the lock: read and decide again
     decision = decide(*driver, ws, state, f, &*decision);
     if (!decision) return static_cast<int>(ExitCode::kBadInput);
   }
-  driver->ensure_state();  // changes nothing when the tables exist, so the rows read hold
+  driver->state().ensure();  // changes nothing when the tables exist, so the rows read hold
   const Plan& plan = decision->plan;
   const Output& out = Output::get();
   SummaryExtras extras;
@@ -228,7 +222,7 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis loc
     out.line(out.paint(Style::kBold, "Applying " + std::to_string(plan.steps.size()) + " migration(s)") +
              " to " + ws.env().name + " (" + driver->display_target() + ")");
   }
-  std::string lock = driver->lock_description();
+  std::string lock = driver->lock().description();
   if (!f.json && lock.rfind("lease", 0) == 0) out.line("Runner lock: " + lock);
   PrintingObserver observer(f.json);
   observer.set_id_width(id_width(ws.graph(), plan));
@@ -241,7 +235,7 @@ int apply(const Workspace& ws, EarlyWork& early, const ApplyFlags& f, Millis loc
     if (e.kind() != ErrorKind::kConnection) throw;
     throw lost_connection(ws.graph(), plan, observer, e, extras, f.json);
   }
-  driver->release_lock();
+  driver->lock().release();
   if (f.json) out.json(results_json(ws.graph(), outcomes, extras));
   else if (!outcomes.empty()) print_summary(ws.graph(), outcomes, "applied", extras);
   return exit_status(outcomes, extras);

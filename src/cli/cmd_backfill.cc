@@ -71,7 +71,7 @@ void print_views(const Graph& g, const std::vector<BackfillView>& views) {
 
 int status(const Workspace& ws, const BackfillFlags& f) {
   auto driver = ws.connect(OpenMode::kReadOnly);
-  auto state = driver->load_state();
+  auto state = driver->state().load_rows();
   auto views = backfill_report(*driver, ws.graph(), state, f.id);
   if (f.json) {
     nlohmann::json arr = nlohmann::json::array();
@@ -94,7 +94,7 @@ const Migration& backfill_migration(const Workspace& ws, const std::string& id) 
 int pause(const Workspace& ws, const BackfillFlags& f) {
   const Migration& m = backfill_migration(ws, f.id);
   auto driver = ws.connect(OpenMode::kReadWrite);
-  if (!driver->request_pause(m.id, PauseRequest::kPause)) {
+  if (!driver->state().request_pause(m.id, PauseRequest::kPause)) {
     throw Error(ErrorKind::kPlan, m.id + " has not started: there is nothing to pause",
                 "a backfill can be paused once 'trellis apply' has started it");
   }
@@ -112,10 +112,10 @@ int resume(const Workspace& ws, const BackfillFlags& f) {
   }
   const Migration& m = backfill_migration(ws, f.id);
   auto driver = ws.connect(OpenMode::kReadWrite);
-  driver->ensure_state();
-  driver->request_pause(m.id, PauseRequest::kResume);
-  driver->acquire_lock(wait);
-  StateIndex state(driver->load_state());
+  driver->state().ensure();
+  driver->state().request_pause(m.id, PauseRequest::kResume);
+  driver->lock().acquire(wait);
+  StateIndex state(driver->state().load_rows());
   const Output& out = Output::get();
   if (state.applied(m.id)) {
     out.line(m.id + " is already applied");
@@ -135,7 +135,7 @@ int resume(const Workspace& ws, const BackfillFlags& f) {
   SplitPlan split = preflight(*driver, ws, plan);
   PrintingObserver observer(false);
   auto outcomes = run_plan(*driver, ws, plan, split, ApplyOptions{}, observer);
-  driver->release_lock();
+  driver->lock().release();
   print_summary(ws.graph(), outcomes, "applied");
   for (const auto& o : outcomes) {
     if (o.result != StepResult::kApplied) return static_cast<int>(ExitCode::kFailed);

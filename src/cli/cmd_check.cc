@@ -34,7 +34,7 @@ std::vector<Finding> check_findings(const Workspace& ws, bool offline, LintScope
   StateIndex state;
   if (!offline) {
     auto driver = ws.connect(OpenMode::kReadOnly);
-    state = StateIndex(driver->load_state());
+    state = StateIndex(driver->state().load_rows());
   }
   auto findings = release_list_findings(ws.project().config, ws.graph());
   for (auto& f : integrity_findings(ws.graph(), state)) findings.push_back(std::move(f));

@@ -108,7 +108,7 @@ Runner setup_graph(CLI::App& sub, const Globals& g) {
     std::vector<std::string> states(ws.graph().size(), "pending");
     if (!*no_state) {
       auto driver = ws.connect(OpenMode::kReadOnly);
-      StateIndex state(driver->load_state());
+      StateIndex state(driver->state().load_rows());
       for (const auto& v : build_status(ws, state, {}).migrations) states[v.node] = migration_state_name(v.state);
     }
     if (*json) Output::get().json(graph_json(ws, states));

@@ -11,7 +11,7 @@ Runner setup_history(CLI::App& sub, const Globals& g) {
   return [&g, json, limit]() {
     Workspace ws = g.workspace();
     auto driver = ws.connect(OpenMode::kReadOnly);
-    auto events = driver->load_history();
+    auto events = driver->state().load_history();
     if (*limit > 0 && events.size() > static_cast<std::size_t>(*limit)) {
       events.erase(events.begin(), events.end() - *limit);
     }

@@ -61,7 +61,7 @@ std::unique_ptr<Workspace> try_workspace(const Globals& g) {
 std::optional<StateIndex> read_state(const Workspace& ws) {
   try {
     auto driver = ws.connect(OpenMode::kReadOnly);
-    return StateIndex(driver->load_state());
+    return StateIndex(driver->state().load_rows());
   } catch (const Error& e) {
     Output::get().err("trellis: note: cannot read " + mask_url(ws.env().database) + " (" + e.what() +
                       "); linting as if no migration were applied");

@@ -18,7 +18,7 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
   return [&g, opts, json, explain]() {
     Workspace ws = g.workspace();
     auto driver = ws.connect(OpenMode::kReadOnly);
-    StateIndex state(driver->load_state());
+    StateIndex state(driver->state().load_rows());
     Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
     auto warnings = integrity_findings(ws.graph(), state);
     PlanLint lint = lint_plan(ws, plan, state);

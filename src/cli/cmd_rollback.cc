@@ -79,14 +79,14 @@ Runner setup_rollback(CLI::App& sub, const Globals& g) {
     // Decided on a read-only connection first (a refused rollback creates nothing), then
     // again under the lock on the connection that writes.
     auto driver = ws.connect(OpenMode::kReadOnly);
-    StateIndex state(driver->load_state());
+    StateIndex state(driver->state().load_rows());
     RollbackPlan plan = plan_rollback(ws.graph(), state, f->target, f->to);
     if (!preview) refuse_edited(ws.graph(), state);
     SplitPlan split = preflight_rollback(*driver, ws, plan);
     refuse_unrunnable_downs(ws, state, plan);
     if (!preview) {
       driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
-      state = StateIndex(driver->load_state());
+      state = StateIndex(driver->state().load_rows());
       plan = plan_rollback(ws.graph(), state, f->target, f->to);
       refuse_edited(ws.graph(), state);
       split = preflight_rollback(*driver, ws, plan);
@@ -106,7 +106,7 @@ Runner setup_rollback(CLI::App& sub, const Globals& g) {
       }
       return 0;
     }
-    driver->ensure_state();  // the tables exist: something is applied
+    driver->state().ensure();  // the tables exist: something is applied
     PrintingObserver observer(false);
     auto outcomes = run_rollback(*driver, ws, plan, split, state, observer);
     return print_rollback_summary(ws.graph(), outcomes);

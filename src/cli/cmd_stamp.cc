@@ -20,10 +20,10 @@ Runner setup_stamp(CLI::App& sub, const Globals& g) {
     Workspace ws = g.workspace();
     // Decided on a read-only connection first: a refused stamp creates nothing.
     auto driver = ws.connect(OpenMode::kReadOnly);
-    auto nodes = plan_stamp(ws, StateIndex(driver->load_state()), *ids, *all);
+    auto nodes = plan_stamp(ws, StateIndex(driver->state().load_rows()), *ids, *all);
     if (!*dry) {
       driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
-      nodes = plan_stamp(ws, StateIndex(driver->load_state()), *ids, *all);
+      nodes = plan_stamp(ws, StateIndex(driver->state().load_rows()), *ids, *all);
       run_stamp(*driver, ws, nodes);
     }
     const Output& out = Output::get();
@@ -52,9 +52,9 @@ Runner setup_accept(CLI::App& sub, const Globals& g) {
     if (ids->empty() == !*all) throw Error(ErrorKind::kUsage, "accept needs migration ids or --all (not both)");
     Workspace ws = g.workspace();
     auto driver = ws.connect(OpenMode::kReadOnly);  // decided read-only first, as stamp
-    plan_accept(ws, StateIndex(driver->load_state()), *ids, *all);
+    plan_accept(ws, StateIndex(driver->state().load_rows()), *ids, *all);
     driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
-    StateIndex state(driver->load_state());
+    StateIndex state(driver->state().load_rows());
     auto nodes = plan_accept(ws, state, *ids, *all);
     run_accept(*driver, ws, state, nodes);
     const Output& out = Output::get();

@@ -82,9 +82,9 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
     std::string connection;
     Workspace ws = g.workspace([&](const Config& config, const Environment& env) {
       auto driver = open_driver(env.database, OpenMode::kReadOnly, driver_options(config, env));
-      state = StateIndex(driver->load_state());
-      leftovers = driver->find_leftovers();
-      connection = driver->connection_note();
+      state = StateIndex(driver->state().load_rows());
+      leftovers = driver->dialect().find_leftovers();
+      connection = driver->connection().note();
     });
     StatusReport report = build_status(ws, state, leftovers);
     if (*json) {

@@ -1,8 +1,10 @@
-// drivers.h — constructors of the concrete drivers, used by open_driver().
+// drivers.h — the backends' constructors and URL helpers, registered by URL scheme in one
+// table (backends.cc). A new backend adds its entry there and nothing above db/ changes.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "trellis/driver.h"
 
@@ -17,5 +19,8 @@ std::unique_ptr<Driver> make_postgres_driver(const std::string& conninfo, OpenMo
                                              const DriverOptions& options);
 std::unique_ptr<Driver> make_postgres_driver(const std::string& conninfo, OpenMode mode,
                                              const std::string& state_schema);
+
+// A postgres:// URL or a libpq key-value string with its password masked (mask_url.cc).
+std::string mask_postgres_conninfo(std::string_view url);
 
 }  // namespace trellis

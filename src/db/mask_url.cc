@@ -1,8 +1,7 @@
-// mask_url.cc — hides passwords in database URLs and libpq key-value strings.
-//
-// Three shapes are recognised: "sqlite:…" (never has a password; returned unchanged),
-// "postgres://user:secret@host/db?password=secret" (the userinfo password and any
-// password query parameter), and libpq key-value strings ("host=db password='s e'").
+// mask_url.cc — hides passwords in PostgreSQL URLs and libpq key-value strings: the
+// userinfo password and any password query parameter of
+// "postgres://user:secret@host/db?password=secret", and the password of a key-value
+// string ("host=db password='s e'"). The PostgreSQL entry of backends.cc calls it.
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -116,13 +115,10 @@ std::string mask_key_value(std::string_view text) {
 
 }  // namespace
 
-std::string mask_url(const std::string& url) {
-  if (starts_with(url, "sqlite:")) return url;
-  if (starts_with(url, "postgres://") || starts_with(url, "postgresql://")) {
-    return mask_postgres_url(url);
-  }
-  if (url.find('=') != std::string::npos) return mask_key_value(url);
-  return url;
+// A postgres:// URL or a libpq key-value string, password masked.
+std::string mask_postgres_conninfo(std::string_view url) {
+  if (starts_with(url, "postgres://") || starts_with(url, "postgresql://")) return mask_postgres_url(url);
+  return mask_key_value(url);
 }
 
 }  // namespace trellis

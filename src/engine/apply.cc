@@ -40,8 +40,8 @@ SplitPlan preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
     const Migration& m = ws.graph().at(step.node);
     split.emplace_back();
     try {
-      split.back() = driver.split(m.up.sql, m.up.first_line);
-      for (Statement& st : split.back()) st.traits = driver.traits(st);
+      split.back() = driver.dialect().split(m.up.sql, m.up.first_line);
+      for (Statement& st : split.back()) st.traits = driver.dialect().traits(st);
       if (!m.batch) units_of(m.path, m.tx, split.back(), problems);
     } catch (const Error& e) {
       std::string msg = e.what();
@@ -66,7 +66,7 @@ std::vector<StepOutcome> run_plan(Driver& driver, const Workspace& ws, const Pla
                                   const SplitPlan& split, const ApplyOptions& options,
                                   ApplyObserver& observer) {
   const Graph& g = ws.graph();
-  StateIndex state(driver.load_state());
+  StateIndex state(driver.state().load_rows());
   std::vector<const StepOutcome*> outcome_of(g.size(), nullptr);
   std::vector<StepOutcome> out;
   out.reserve(plan.steps.size());
@@ -109,7 +109,7 @@ void add_line(std::string& sql, const std::string& text) {
 
 std::string render_plan_sql(Driver& driver, const Workspace& ws, const Plan& plan) {
   std::string sql = "-- trellis' own tables\n";
-  add_line(sql, driver.render_state_ddl());
+  add_line(sql, driver.state().render_ddl());
   sql += "\n";
   const Graph& g = ws.graph();
   for (const Step& step : plan.steps) {
@@ -117,9 +117,9 @@ std::string render_plan_sql(Driver& driver, const Workspace& ws, const Plan& pla
     sql += "-- " + m.id + " (" + m.path + ")\n";
     Timeouts t = timeouts_for(m, ws.env());
     bool tx = m.tx == TxMode::kTransactional;
-    if (tx) add_line(sql, driver.render_begin(t));
+    if (tx) add_line(sql, driver.dialect().render_begin(t));
     else add_line(sql, "-- transaction: false (each statement runs on its own)");
-    auto statements = driver.split(m.up.sql, m.up.first_line);
+    auto statements = driver.dialect().split(m.up.sql, m.up.first_line);
     for (const auto& st : statements) {
       std::string text = st.sql;
       while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -129,8 +129,8 @@ std::string render_plan_sql(Driver& driver, const Workspace& ws, const Plan& pla
     StateRow row = state_row(m, RecordStatus::kApplied, now_iso8601());
     row.finished_at = row.started_at;
     row.statements_done = static_cast<int>(statements.size());
-    add_line(sql, driver.render_record(row, history_event(m, "apply")));
-    if (tx) add_line(sql, driver.render_commit());
+    add_line(sql, driver.state().render_record(row, history_event(m, "apply")));
+    if (tx) add_line(sql, driver.dialect().render_commit());
     sql += "\n";
   }
   return sql;

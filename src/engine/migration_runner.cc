@@ -4,7 +4,7 @@
 #include <random>
 #include <thread>
 
-#include "backfill/backfill_runner.h"
+#include "engine/backfill_runner.h"
 #include "engine/bookkeeping.h"
 #include "trellis/error.h"
 #include "util/clock.h"
@@ -14,8 +14,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-std::int64_t elapsed_ms(SteadyClock::time_point since) {
-  return std::chrono::duration_cast<Millis>(SteadyClock::now() - since).count();
+std::int64_t elapsed_ms(Clock& clock, SteadyClock::time_point since) {
+  return std::chrono::duration_cast<Millis>(clock.now() - since).count();
 }
 
 void locate(StepOutcome& out, const Statement& st) {
@@ -35,11 +35,11 @@ Millis MigrationRunner::backoff(int attempt) {
 }
 
 bool MigrationRunner::wait_to_retry(const SqlError& e, int attempt, const Environment& env,
-                                    const Migration& m, ApplyObserver& observer) {
+                                    const Migration& m, ApplyObserver& observer, Clock& clock) {
   if (!e.lock_timeout() || attempt >= env.settings.lock_retries) return false;
   Millis wait = backoff(attempt);
   observer.on_retry(m, attempt + 1, wait, e.what());
-  std::this_thread::sleep_for(wait);
+  clock.sleep(wait);
   return true;
 }
 
@@ -47,8 +47,8 @@ StepOutcome MigrationRunner::run(Node node, const Migration& m, const StateRow* 
                                  const std::vector<Statement>& statements) {
   StepOutcome out;
   out.node = node;
-  t0_ = SteadyClock::now();
-  if (m.batch) return BackfillRunner(driver_, env_, observer_).run(m, previous, out);
+  t0_ = clock_.now();
+  if (m.batch) return BackfillRunner(driver_, env_, observer_, clock_).run(m, previous, out);
   std::vector<std::string> problems;  // reported by preflight() before anything ran
   std::vector<Unit> units = units_of(m.path, m.tx, statements, problems);
   if (units.size() <= 1 && (units.empty() || !units[0].outside) && m.tx == TxMode::kTransactional) {
@@ -62,7 +62,7 @@ StateRow MigrationRunner::progress_row(const Migration& m, const Progress& p, bo
   row.statements_done = p.done;
   if (applied) {
     row.finished_at = now_iso8601();
-    row.duration_ms = elapsed_ms(t0_);
+    row.duration_ms = elapsed_ms(clock_, t0_);
   }
   return row;
 }
@@ -71,20 +71,20 @@ void MigrationRunner::bookkeep(const Migration& m, const StateRow& row, const Hi
                                const RowGuard& guard) {
   for (int attempt = 0;; ++attempt) {
     try {
-      driver_.begin(timeouts_for(m, env_));
-      driver_.record_guarded_and_commit(row, event, guard);
+      driver_.connection().begin(timeouts_for(m, env_));
+      driver_.state().record_guarded_and_commit(row, event, guard);
       return;
     } catch (const SqlError& e) {
-      driver_.rollback();
+      driver_.connection().rollback();
       if (e.connection_lost()) throw;
-      if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
+      if (wait_to_retry(e, attempt, env_, m, observer_, clock_)) continue;
       throw;
     }
   }
 }
 
 StepOutcome MigrationRunner::fail(const Migration& m, StepOutcome out, const Progress& p) {
-  out.duration_ms = elapsed_ms(t0_);
+  out.duration_ms = elapsed_ms(clock_, t0_);
   if (p.done > 0) {
     out.error += "\n(statements 1-" + std::to_string(p.done) + " are committed and stay; the "
                  "next apply resumes after them if the file is unchanged, and an edited file "
@@ -118,10 +118,10 @@ StepOutcome MigrationRunner::run_single(const Migration& m, const StateRow* prev
     out.attempts = attempt + 1;
     const Statement* current = nullptr;
     try {
-      driver_.begin(timeouts);
+      driver_.connection().begin(timeouts);
       for (const auto& st : statements) {
         current = &st;
-        if (executes(st)) driver_.execute(st);
+        if (executes(st)) driver_.connection().execute(st);
       }
       current = nullptr;
       Progress finished = p;
@@ -130,13 +130,13 @@ StepOutcome MigrationRunner::run_single(const Migration& m, const StateRow* prev
       out.duration_ms = row.duration_ms;
       HistoryEvent ev = history_event(m, "apply");
       ev.duration_ms = row.duration_ms;
-      driver_.record_guarded_and_commit(row, ev, p.guard());
+      driver_.state().record_guarded_and_commit(row, ev, p.guard());
       out.result = StepResult::kApplied;
       return out;
     } catch (const SqlError& e) {
-      driver_.rollback();
+      driver_.connection().rollback();
       if (e.connection_lost()) throw;
-      if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
+      if (wait_to_retry(e, attempt, env_, m, observer_, clock_)) continue;
       out.error = current != nullptr ? e.what() : "recording it in trellis' state: " + std::string(e.what());
       if (e.lock_timeout()) out.error += " (gave up after " + std::to_string(attempt + 1) + " attempts)";
       if (current != nullptr) locate(out, *current);
@@ -163,7 +163,7 @@ StepOutcome MigrationRunner::run_units(const Migration& m, const StateRow* previ
     if (e.connection_lost()) throw;
     out.error = "recording its start in trellis' state: " + std::string(e.what());
     out.result = StepResult::kFailed;
-    out.duration_ms = elapsed_ms(t0_);
+    out.duration_ms = elapsed_ms(clock_, t0_);
     return out;  // nothing ran, and the state table cannot be written: nothing to record
   }
   p.expected = p.done;
@@ -194,7 +194,7 @@ StepOutcome MigrationRunner::run_units(const Migration& m, const StateRow* previ
       return fail(m, out, p);
     }
   }
-  out.duration_ms = elapsed_ms(t0_);
+  out.duration_ms = elapsed_ms(clock_, t0_);
   out.result = StepResult::kApplied;
   return out;
 }
@@ -206,10 +206,10 @@ bool MigrationRunner::run_tx_unit(const Migration& m, const std::vector<Statemen
     out.attempts = std::max(out.attempts, attempt + 1);
     const Statement* current = nullptr;
     try {
-      driver_.begin(timeouts);
+      driver_.connection().begin(timeouts);
       for (std::size_t i = unit.begin; i < unit.end; ++i) {
         current = &statements[i];
-        if (executes(*current)) driver_.execute(*current);
+        if (executes(*current)) driver_.connection().execute(*current);
       }
       current = nullptr;
       Progress next = p;
@@ -217,13 +217,13 @@ bool MigrationRunner::run_tx_unit(const Migration& m, const std::vector<Statemen
       StateRow row = progress_row(m, next, last);
       HistoryEvent ev = last ? history_event(m, "apply") : HistoryEvent{};
       ev.duration_ms = row.duration_ms;
-      driver_.record_guarded_and_commit(row, ev, p.guard());
+      driver_.state().record_guarded_and_commit(row, ev, p.guard());
       p.done = p.expected = next.done;
       return true;
     } catch (const SqlError& e) {
-      driver_.rollback();
+      driver_.connection().rollback();
       if (e.connection_lost()) throw;
-      if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
+      if (wait_to_retry(e, attempt, env_, m, observer_, clock_)) continue;
       out.error = current != nullptr ? e.what() : "recording progress in trellis' state: " + std::string(e.what());
       if (e.lock_timeout()) out.error += " (gave up after " + std::to_string(attempt + 1) + " attempts)";
       locate(out, current != nullptr ? *current : statements[unit.end - 1]);
@@ -240,13 +240,13 @@ bool MigrationRunner::run_outside(const Migration& m, const Statement& st, bool 
     try {
       // Timeouts first: judging may drop an index or build a probe, which must not wait
       // behind a user's lock either.
-      if (!driver_.set_session_timeouts(timeouts) && !warned_session_) {
+      if (!driver_.connection().set_session_timeouts(timeouts) && !warned_session_) {
         warned_session_ = true;
         observer_.on_note(m, "lock_timeout and statement_timeout cannot be set for a statement "
                              "outside a transaction through a pooler: statement " +
                              std::to_string(st.index) + " runs without them");
       }
-      OutsideVerdict verdict = driver_.before_outside(st, may_have_run || attempt > 0);
+      OutsideVerdict verdict = driver_.dialect().before_outside(st, may_have_run || attempt > 0);
       for (const auto& note : verdict.notes) observer_.on_note(m, note);
       if (verdict.action == OutsideVerdict::Action::kCannotTell) {
         out.error = "an interrupted run may have finished this statement, and Trellis cannot "
@@ -260,12 +260,12 @@ bool MigrationRunner::run_outside(const Migration& m, const Statement& st, bool 
       } else {
         Statement run = st;
         if (!verdict.instead.empty()) run.sql = verdict.instead;
-        driver_.execute(run);
+        driver_.connection().execute(run);
       }
       break;
     } catch (const SqlError& e) {
       if (e.connection_lost()) throw;
-      if (wait_to_retry(e, attempt, env_, m, observer_)) continue;
+      if (wait_to_retry(e, attempt, env_, m, observer_, clock_)) continue;
       out.error = e.what();
       locate(out, st);
       return false;

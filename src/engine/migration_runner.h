@@ -13,13 +13,15 @@
 #include "engine/units.h"
 #include "trellis/apply.h"
 #include "trellis/error.h"
+#include "util/clock.h"
 
 namespace trellis {
 
 class MigrationRunner {
  public:
-  MigrationRunner(Driver& driver, const Environment& env, ApplyObserver& observer)
-      : driver_(driver), env_(env), observer_(observer) {}
+  MigrationRunner(Driver& driver, const Environment& env, ApplyObserver& observer,
+                  Clock& clock = system_clock())
+      : driver_(driver), env_(env), observer_(observer), clock_(clock) {}
 
   // `previous` is the migration's row before this run (failed or interrupted), if any;
   // `statements` its up section, split by the driver, traits filled in.
@@ -29,9 +31,9 @@ class MigrationRunner {
   // The wait before retry `attempt` (0-based) after a lock timeout: exponential with jitter.
   static Millis backoff(int attempt);
   // After attempt `attempt` (0-based) failed with `e`: when `e` is a lock timeout and
-  // retries remain, tells the observer, waits the backoff and returns true.
+  // retries remain, tells the observer, waits the backoff on `clock` and returns true.
   static bool wait_to_retry(const SqlError& e, int attempt, const Environment& env, const Migration& m,
-                            ApplyObserver& observer);
+                            ApplyObserver& observer, Clock& clock);
 
  private:
   struct Progress {
@@ -63,7 +65,8 @@ class MigrationRunner {
   Driver& driver_;
   const Environment& env_;
   ApplyObserver& observer_;
-  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
+  Clock& clock_;
+  std::chrono::steady_clock::time_point t0_ = clock_.now();
   bool warned_session_ = false;
 };
 

@@ -77,7 +77,7 @@ SplitPlan preflight_rollback(Driver& driver, const Workspace& ws, const Rollback
     const Migration& m = ws.graph().at(n);
     split.emplace_back();
     try {
-      split.back() = driver.split(m.down.sql, m.down.first_line);
+      split.back() = driver.dialect().split(m.down.sql, m.down.first_line);
     } catch (const Error& e) {
       problems.push_back(located_split_error(m, e.what()));
     }
@@ -113,8 +113,8 @@ void record_rollback_failure(Driver& driver, const Migration& m, const StateRow*
   HistoryEvent ev = history_event(m, "rollback-failed");
   ev.error = error;
   ev.duration_ms = o.duration_ms;
-  driver.begin(Timeouts{});
-  driver.record_and_commit(row, ev);
+  driver.connection().begin(Timeouts{});
+  driver.state().record_and_commit(row, ev);
 }
 
 StepOutcome roll_back_one(Driver& driver, const Workspace& ws, Node n, const std::vector<Statement>& statements,
@@ -130,20 +130,20 @@ StepOutcome roll_back_one(Driver& driver, const Workspace& ws, Node n, const std
   const Statement* current = nullptr;
   try {
     Timeouts t = timeouts_for(m, ws.env());
-    if (tx) driver.begin(t);
-    else driver.set_session_timeouts(t);
+    if (tx) driver.connection().begin(t);
+    else driver.connection().set_session_timeouts(t);
     for (const auto& st : statements) {
       current = &st;
-      driver.execute(st);
+      driver.connection().execute(st);
     }
     current = nullptr;
     HistoryEvent ev = history_event(m, "rollback");
     ev.duration_ms = since_ms(t0);
-    driver.forget(m.id, ev);
-    if (tx) driver.commit();
+    driver.state().forget(m.id, ev);
+    if (tx) driver.connection().commit();
     o.result = StepResult::kApplied;
   } catch (const SqlError& e) {
-    driver.rollback();
+    driver.connection().rollback();
     if (e.connection_lost()) throw;
     o.result = StepResult::kFailed;
     o.error = e.what();
@@ -186,16 +186,16 @@ std::string render_rollback_sql(Driver& driver, const Workspace& ws, const Rollb
     const Migration& m = ws.graph().at(n);
     bool tx = m.down_tx == TxMode::kTransactional;
     sql += "-- rollback " + m.id + " (" + m.path + ")\n";
-    if (tx) sql += driver.render_begin(timeouts_for(m, ws.env())) + std::string("\n");
+    if (tx) sql += driver.dialect().render_begin(timeouts_for(m, ws.env())) + std::string("\n");
     else sql += "-- the down runs outside a transaction (each statement on its own)\n";
     if (m.noop_down()) sql += "-- nothing to undo: the down section has no SQL\n";
-    for (const auto& st : driver.split(m.down.sql, m.down.first_line)) {
+    for (const auto& st : driver.dialect().split(m.down.sql, m.down.first_line)) {
       std::string text(trim(st.sql));
       sql += text + (text.empty() || text.back() != ';' ? ";\n" : "\n");
     }
-    sql += driver.render_forget(m.id, history_event(m, "rollback"));
+    sql += driver.state().render_forget(m.id, history_event(m, "rollback"));
     if (sql.back() != '\n') sql += '\n';
-    if (tx) sql += driver.render_commit() + std::string("\n");
+    if (tx) sql += driver.dialect().render_commit() + std::string("\n");
     sql += "\n";
   }
   return sql;

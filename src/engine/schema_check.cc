@@ -17,7 +17,7 @@ std::string short_key(const std::string& id) {
 
 std::vector<std::string> missing_migrations(Driver& driver, const std::vector<std::string>& required) {
   std::unordered_set<std::string> full, shortened;
-  for (const auto& row : driver.load_state()) {
+  for (const auto& row : driver.state().load_rows()) {
     if (row.status != RecordStatus::kApplied) continue;
     full.insert(row.id);
     shortened.insert(short_key(row.id));

@@ -34,17 +34,17 @@ std::vector<Node> plan_stamp(const Workspace& ws, const StateIndex& state,
 }
 
 void run_stamp(Driver& driver, const Workspace& ws, const std::vector<Node>& nodes) {
-  driver.begin(Timeouts{});
+  driver.connection().begin(Timeouts{});
   try {
     for (Node n : nodes) {
       const Migration& m = ws.graph().at(n);
       StateRow row = state_row(m, RecordStatus::kApplied, now_iso8601());
       row.finished_at = row.started_at;
-      driver.record(row, history_event(m, "stamp"));
+      driver.state().record(row, history_event(m, "stamp"));
     }
-    driver.commit();
+    driver.connection().commit();
   } catch (...) {
-    driver.rollback();
+    driver.connection().rollback();
     throw;
   }
 }
@@ -74,17 +74,17 @@ std::vector<Node> plan_accept(const Workspace& ws, const StateIndex& state,
 
 void run_accept(Driver& driver, const Workspace& ws, const StateIndex& state,
                 const std::vector<Node>& nodes) {
-  driver.begin(Timeouts{});
+  driver.connection().begin(Timeouts{});
   try {
     for (Node n : nodes) {
       const Migration& m = ws.graph().at(n);
       StateRow row = *state.find(m.id);
       row.checksum = m.checksum;
-      driver.record(row, history_event(m, "accept"));
+      driver.state().record(row, history_event(m, "accept"));
     }
-    driver.commit();
+    driver.connection().commit();
   } catch (...) {
-    driver.rollback();
+    driver.connection().rollback();
     throw;
   }
 }

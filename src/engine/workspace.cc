@@ -6,8 +6,19 @@
 
 namespace trellis {
 
+Dialect dialect_of_url(const std::string& database_url) {
+  return dialect_named(backend_name(database_url));
+}
+
+Environment resolve_environment(const Config& config, const EnvSelection& selection) {
+  Environment env = select_environment(config, selection);
+  check_database_url(env.database, env.database_origin);
+  env.database = anchor_database_url(env.database, config.root);
+  return env;
+}
+
 Workspace::Workspace(const std::string& root, const EnvSelection& selection, FileCacheUse files)
-    : project_(load_project(root, files)), env_(select_environment(project_.config, selection)),
+    : project_(load_project(root, files)), env_(resolve_environment(project_.config, selection)),
       graph_(std::make_unique<Graph>(project_.migrations)) {}
 
 Workspace::Workspace(const std::string& root, const EnvSelection& selection, const Alongside& alongside) {
@@ -18,7 +29,7 @@ Workspace::Workspace(const std::string& root, const EnvSelection& selection, con
   };
   std::exception_ptr env_error;
   try {
-    env_ = select_environment(project_.config, selection);
+    env_ = resolve_environment(project_.config, selection);
   } catch (...) {
     env_error = std::current_exception();
   }
@@ -58,8 +69,8 @@ std::unique_ptr<Driver> Workspace::connect(OpenMode mode) const {
 
 std::unique_ptr<Driver> Workspace::connect_to_write(Millis lock_wait) const {
   auto driver = connect(OpenMode::kReadWrite);
-  driver->acquire_lock(lock_wait);
-  driver->ensure_state();
+  driver->lock().acquire(lock_wait);
+  driver->state().ensure();
   return driver;
 }
 

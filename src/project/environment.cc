@@ -40,44 +40,6 @@ std::string interpolate(const std::string& text, const Environment& env, const C
   return out;
 }
 
-// "sqlite:dev.db" is relative to the project root, not the current directory.
-std::string anchor_sqlite_path(const std::string& url, const std::string& root) {
-  if (!starts_with(url, "sqlite:") || url == "sqlite::memory:") return url;
-  std::string path = url.substr(7);
-  if (starts_with(path, "//")) path = path.substr(2);  // tolerate sqlite://path
-  if (path.empty() || path[0] == '/') return "sqlite:" + path;
-  return "sqlite:" + (std::filesystem::path(root) / path).lexically_normal().string();
-}
-
-// The URL forms open_driver() accepts. Checked here, where trellis.toml's line is known,
-// before anything connects.
-const char* kAcceptedUrls =
-    "sqlite:PATH, sqlite::memory:, postgres://..., postgresql://..., or a libpq "
-    "\"host=... dbname=...\" string";
-
-// The scheme only: the rest of a URL may hold a password.
-std::string scheme_of(const std::string& url) {
-  auto sep = url.find("://");
-  if (sep == std::string::npos) sep = url.find(':');
-  return sep == std::string::npos ? std::string() : url.substr(0, sep);
-}
-
-void check_database_url(const std::string& url, const std::string& where) {
-  if (starts_with(url, "sqlite:")) {
-    if (url.size() > 7) return;
-    throw Error(ErrorKind::kConfig, where + ": database URL 'sqlite:' has no path",
-                "write sqlite:PATH (relative to the project directory) or sqlite::memory:");
-  }
-  if (starts_with(url, "postgres://") || starts_with(url, "postgresql://") ||
-      url.find('=') != std::string::npos) {
-    return;
-  }
-  std::string scheme = scheme_of(url);
-  std::string what = scheme.empty() ? "database URL '" + url + "' has no scheme"
-                                    : "unsupported database URL scheme '" + scheme + "'";
-  throw Error(ErrorKind::kConfig, where + ": " + what, std::string("accepted: ") + kAcceptedUrls);
-}
-
 std::string chosen_name(const Config& c, const EnvSelection& sel) {
   if (!sel.env_name.empty()) return sel.env_name;
   if (const char* v = std::getenv("TRELLIS_ENV"); v != nullptr && *v) return v;
@@ -113,17 +75,16 @@ Environment select_environment(const Config& config, const EnvSelection& selecti
   }
   if (!selection.database_override.empty()) {
     env.database = selection.database_override;
-    check_database_url(env.database, "--database");
+    env.database_origin = "--database";
   } else if (env.database.empty()) {
     throw Error(ErrorKind::kConfig, config.config_path + ":" + std::to_string(env.database_line) +
                                         ": environment '" + env.name + "' has no database",
                 "add database = \"sqlite:app.db\" (or a postgres:// URL), or pass --database");
   } else {
     env.database = interpolate(env.database, env, config);
-    check_database_url(env.database, config.config_path + ":" + std::to_string(env.database_line) +
-                                         ": environment '" + env.name + "'");
+    env.database_origin = config.config_path + ":" + std::to_string(env.database_line) +
+                          ": environment '" + env.name + "'";
   }
-  env.database = anchor_sqlite_path(env.database, config.root);
   return env;
 }
 

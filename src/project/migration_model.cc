@@ -1,5 +1,4 @@
 #include "trellis/migration.h"
-#include "trellis/state.h"
 
 namespace trellis {
 
@@ -21,23 +20,6 @@ int compare_numbers(const std::string& a, const std::string& b) {
   if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
   int c = x.compare(y);
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
-
-const char* record_status_name(RecordStatus s) {
-  switch (s) {
-    case RecordStatus::kApplied: return "applied";
-    case RecordStatus::kFailed: return "failed";
-    case RecordStatus::kRunning: return "running";
-  }
-  return "applied";
-}
-
-bool parse_record_status(const std::string& text, RecordStatus* out) {
-  if (text == "applied") *out = RecordStatus::kApplied;
-  else if (text == "failed") *out = RecordStatus::kFailed;
-  else if (text == "running") *out = RecordStatus::kRunning;
-  else return false;
-  return true;
 }
 
 }  // namespace trellis

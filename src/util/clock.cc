@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdint>
+#include <thread>
 
 namespace trellis {
 
@@ -71,6 +72,13 @@ std::string run_identity() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
   return host[0] ? user + "@" + host : user;
+}
+
+void Clock::sleep(Millis duration) { std::this_thread::sleep_for(duration); }
+
+Clock& system_clock() {
+  static Clock clock;
+  return clock;
 }
 
 }  // namespace trellis

@@ -1,8 +1,11 @@
 // clock.h — wall-clock timestamps and the identity of whoever runs trellis.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
+
+#include "trellis/duration.h"
 
 namespace trellis {
 
@@ -13,5 +16,16 @@ std::string iso8601_from_unix_ms(std::int64_t ms);
 std::string now_iso8601();
 // "user@host" of this process, for history rows.
 std::string run_identity();
+
+// The time the runner waits on: retry backoffs, a backfill's pause between batches and the
+// durations it measures. Tests substitute one that records waits instead of sleeping.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::chrono::steady_clock::time_point now() { return std::chrono::steady_clock::now(); }
+  virtual void sleep(Millis duration);
+};
+// The real one.
+Clock& system_clock();
 
 }  // namespace trellis

@@ -16,11 +16,11 @@ TEST_P(LockWaitTest, AWaitingRunnerSaysWhoHoldsTheLock) {
   ASSERT_EQ(project_.run({"apply"}).exit_code, 0);  // the database and its state exist
   project_.write_migration("core", "0002_more.sql", migration("", "CREATE TABLE u (id integer);"));
   auto holder = trellis::open_driver(db_->url(), trellis::OpenMode::kReadWrite, "trellis");
-  holder->acquire_lock(trellis::Millis{0});
+  holder->lock().acquire(trellis::Millis{0});
   Child waiter(project_.options({"apply", "--lock-wait", "20s"}));
   EXPECT_TRUE(waiter.wait_for_output("Waiting up to 20s for the runner lock, held by", milliseconds(10000)));
   EXPECT_TRUE(waiter.wait_for_output("Still waiting for the runner lock", milliseconds(10000)));
-  holder->release_lock();
+  holder->lock().release();
   RunResult result = waiter.finish(milliseconds(20000));
   EXPECT_EQ(result.exit_code, 0) << result.describe();
   if (!is_sqlite()) {

@@ -173,12 +173,12 @@ TEST_P(PgOutputTest, LockRetryLinesReachTheLogWhileTheMigrationWaits) {
   db_->query("CREATE TABLE accounts (id int)");
   project_.write_migration("acc", "0001_note.sql", migration("", "ALTER TABLE accounts ADD COLUMN note text;"));
   auto holder = trellis::make_postgres_driver(db_->url(), trellis::OpenMode::kReadWrite, "trellis");
-  holder->begin(trellis::Timeouts{});
-  holder->execute(trellis::Statement{"SELECT count(*) FROM accounts", 1, 1, {}});
+  holder->connection().begin(trellis::Timeouts{});
+  holder->connection().execute(trellis::Statement{"SELECT count(*) FROM accounts", 1, 1, {}});
   Child runner(project_.options({"apply"}));
   bool seen = runner.wait_for_output("retry", milliseconds(15000));
   bool still_waiting = runner.running();
-  holder->commit();
+  holder->connection().commit();
   RunResult apply = runner.finish(milliseconds(60000));
   EXPECT_TRUE(seen && still_waiting) << "no retry line while the migration waited for its lock:\n"
                                      << apply.describe();
@@ -187,11 +187,11 @@ TEST_P(PgOutputTest, LockRetryLinesReachTheLogWhileTheMigrationWaits) {
 
   // On a terminal the retry lines come between redraws of the live line, each whole.
   project_.write_migration("acc", "0002_more.sql", migration("", "ALTER TABLE accounts ADD COLUMN more text;"));
-  holder->begin(trellis::Timeouts{});
-  holder->execute(trellis::Statement{"SELECT count(*) FROM accounts", 1, 1, {}});
+  holder->connection().begin(trellis::Timeouts{});
+  holder->connection().execute(trellis::Statement{"SELECT count(*) FROM accounts", 1, 1, {}});
   std::thread committer([&] {
     std::this_thread::sleep_for(milliseconds(1500));
-    holder->commit();
+    holder->connection().commit();
   });
   RunOptions tty = project_.options({"apply"});
   tty.env["NO_COLOR"] = "1";

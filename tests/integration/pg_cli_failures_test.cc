@@ -43,8 +43,8 @@ std::string scalar(PgServer* server, const std::string& url, const std::string& 
 // Holds ACCESS SHARE on `table` in an open transaction, as a long-running reader would.
 std::unique_ptr<trellis::Driver> hold_table(const std::string& url, const std::string& table) {
   auto holder = trellis::make_postgres_driver(url, trellis::OpenMode::kReadWrite, "trellis");
-  holder->begin(trellis::Timeouts{});
-  holder->execute(trellis::Statement{"SELECT count(*) FROM " + table, 1, 1, {}});
+  holder->connection().begin(trellis::Timeouts{});
+  holder->connection().execute(trellis::Statement{"SELECT count(*) FROM " + table, 1, 1, {}});
   return holder;
 }
 
@@ -59,7 +59,7 @@ TEST(PgCliFailures, LockTimeoutIsRetriedUntilTheHolderCommits) {
   auto holder = hold_table(url, "accounts");
   std::thread committer([&] {
     std::this_thread::sleep_for(Millis(800));
-    holder->commit();
+    holder->connection().commit();
   });
   RunResult apply = project.run({"apply", "--json"});
   committer.join();
@@ -94,7 +94,7 @@ TEST(PgCliFailures, LockTimeoutGivesUpAfterTheRetries) {
   }
   EXPECT_TRUE(seen) << apply.out;
   EXPECT_EQ(json.value("applied", -1), 1);  // the independent feature went on
-  holder->rollback();
+  holder->connection().rollback();
   RunResult rerun = project.run({"apply"});
   EXPECT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
 }

@@ -23,7 +23,7 @@ Statement stmt(const std::string& sql) { return Statement{sql, 1, 1, {}}; }
 
 // What the driver cleans before a statement outside a transaction runs (a first attempt).
 std::vector<std::string> cleaned(Driver& driver, const Statement& statement) {
-  return driver.before_outside(statement, false).notes;
+  return driver.dialect().before_outside(statement, false).notes;
 }
 
 std::string socket_url(const PgServer& server, const std::string& db, int port,
@@ -97,11 +97,11 @@ TEST(PgDriverFailures, SecondRunnerWaitsThenNamesTheHolder) {
   std::string url = server->create_database();
   auto first = open_pg(url);
   auto second = open_pg(url);
-  first->acquire_lock(Millis(0));
-  std::string holder_pid = first->query_scalar("SELECT pg_backend_pid()").value();
+  first->lock().acquire(Millis(0));
+  std::string holder_pid = first->connection().query_scalar("SELECT pg_backend_pid()").value();
   auto started = std::chrono::steady_clock::now();
   try {
-    second->acquire_lock(Millis(300));
+    second->lock().acquire(Millis(300));
     FAIL() << "second runner got the lock";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kLock);
@@ -112,23 +112,23 @@ TEST(PgDriverFailures, SecondRunnerWaitsThenNamesTheHolder) {
                          "connected since ";
     EXPECT_EQ(std::string(e.what()).substr(0, prefix.size()), prefix) << e.what();
   }
-  first->release_lock();
-  second->acquire_lock(Millis(0));
+  first->lock().release();
+  second->lock().acquire(Millis(0));
   second.reset();  // session end releases it
-  first->acquire_lock(Millis(1000));
+  first->lock().acquire(Millis(1000));
 }
 
 TEST(PgDriverFailures, WaitingRunnerGetsTheLockWhenTheHolderLeaves) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::string url = server->create_database();
   auto first = open_pg(url);
-  first->acquire_lock(Millis(0));
+  first->lock().acquire(Millis(0));
   std::thread leaver([&] {
     std::this_thread::sleep_for(Millis(200));
     first.reset();
   });
   auto second = open_pg(url);
-  EXPECT_NO_THROW(second->acquire_lock(Millis(5000)));
+  EXPECT_NO_THROW(second->lock().acquire(Millis(5000)));
   leaver.join();
 }
 
@@ -136,14 +136,14 @@ TEST(PgDriverFailures, LockTimeoutIsFlaggedForRetry) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::string url = server->create_database();
   auto holder = open_pg(url);
-  holder->execute(stmt("CREATE TABLE t (id int)"));
-  holder->begin(Timeouts{});
-  holder->execute(stmt("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"));
+  holder->connection().execute(stmt("CREATE TABLE t (id int)"));
+  holder->connection().begin(Timeouts{});
+  holder->connection().execute(stmt("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"));
 
   auto migrator = open_pg(url);
-  migrator->begin(Timeouts{Millis(100), Millis(0)});
+  migrator->connection().begin(Timeouts{Millis(100), Millis(0)});
   try {
-    migrator->execute(stmt("ALTER TABLE t ADD COLUMN x int"));
+    migrator->connection().execute(stmt("ALTER TABLE t ADD COLUMN x int"));
     FAIL() << "expected a lock timeout";
   } catch (const SqlError& e) {
     EXPECT_TRUE(e.lock_timeout());
@@ -152,75 +152,75 @@ TEST(PgDriverFailures, LockTimeoutIsFlaggedForRetry) {
     EXPECT_EQ(e.kind(), ErrorKind::kSql);
     EXPECT_STREQ(e.what(), "canceling statement due to lock timeout");
   }
-  migrator->rollback();
-  holder->commit();
-  migrator->begin(Timeouts{Millis(100), Millis(0)});
-  EXPECT_NO_THROW(migrator->execute(stmt("ALTER TABLE t ADD COLUMN x int")));
-  migrator->commit();
+  migrator->connection().rollback();
+  holder->connection().commit();
+  migrator->connection().begin(Timeouts{Millis(100), Millis(0)});
+  EXPECT_NO_THROW(migrator->connection().execute(stmt("ALTER TABLE t ADD COLUMN x int")));
+  migrator->connection().commit();
 }
 
 TEST(PgDriverFailures, StatementTimeoutIsNotALockTimeout) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->begin(Timeouts{Millis(1000), Millis(100)});
+  driver->connection().begin(Timeouts{Millis(1000), Millis(100)});
   try {
-    driver->execute(stmt("SELECT pg_sleep(5)"));
+    driver->connection().execute(stmt("SELECT pg_sleep(5)"));
     FAIL();
   } catch (const SqlError& e) {
     EXPECT_EQ(e.sqlstate(), "57014");
     EXPECT_FALSE(e.lock_timeout());
     EXPECT_FALSE(e.connection_lost());
   }
-  driver->rollback();
+  driver->connection().rollback();
 }
 
 TEST(PgDriverFailures, TerminatedBackendIsAConnectionLoss) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::string url = server->create_database();
   auto victim = open_pg(url);
-  std::string pid = victim->query_scalar("SELECT pg_backend_pid()").value();
-  victim->begin(Timeouts{});
+  std::string pid = victim->connection().query_scalar("SELECT pg_backend_pid()").value();
+  victim->connection().begin(Timeouts{});
   server->query(url, "SELECT pg_terminate_backend(" + pid + ")");
   try {
-    victim->execute(stmt("SELECT 1"));
+    victim->connection().execute(stmt("SELECT 1"));
     FAIL() << "expected a lost connection";
   } catch (const SqlError& e) {
     EXPECT_TRUE(e.connection_lost()) << e.what();
     EXPECT_EQ(e.kind(), ErrorKind::kConnection);
     EXPECT_FALSE(e.lock_timeout());
   }
-  EXPECT_NO_THROW(victim->rollback());
-  EXPECT_NO_THROW(victim->release_lock());
+  EXPECT_NO_THROW(victim->connection().rollback());
+  EXPECT_NO_THROW(victim->lock().release());
 }
 
 TEST(PgDriverFailures, FailedConcurrentIndexLeavesAnInvalidIndexThatIsCleaned) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->execute(stmt("CREATE TABLE accounts (id int, email text)"));
-  driver->execute(stmt("INSERT INTO accounts VALUES (1, 'a@x'), (2, 'a@x')"));
+  driver->connection().execute(stmt("CREATE TABLE accounts (id int, email text)"));
+  driver->connection().execute(stmt("INSERT INTO accounts VALUES (1, 'a@x'), (2, 'a@x')"));
   const Statement create =
       stmt("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix_email ON accounts (email)");
   EXPECT_TRUE(cleaned(*driver, create).empty());
   try {
-    driver->execute(create);
+    driver->connection().execute(create);
     FAIL() << "expected a unique violation";
   } catch (const SqlError& e) {
     EXPECT_EQ(e.sqlstate(), "23505");
   }
-  EXPECT_EQ(driver->find_leftovers(),
+  EXPECT_EQ(driver->dialect().find_leftovers(),
             std::vector<std::string>{
                 "index public.ix_email (INVALID: left by an interrupted CREATE INDEX "
                 "CONCURRENTLY)"});
   // IF NOT EXISTS would now "succeed" on the invalid index: cleaning must come first.
   EXPECT_TRUE(cleaned(*driver, stmt("CREATE INDEX CONCURRENTLY other ON accounts (id)"))
                   .empty());
-  driver->execute(stmt("DELETE FROM accounts WHERE id = 2"));
+  driver->connection().execute(stmt("DELETE FROM accounts WHERE id = 2"));
   EXPECT_EQ(cleaned(*driver, create),
             std::vector<std::string>{"dropped INVALID index public.ix_email left by an "
                                      "interrupted CREATE INDEX CONCURRENTLY"});
-  EXPECT_TRUE(driver->find_leftovers().empty());
-  driver->execute(create);
-  EXPECT_EQ(driver->query_scalar("SELECT indisvalid FROM pg_index "
+  EXPECT_TRUE(driver->dialect().find_leftovers().empty());
+  driver->connection().execute(create);
+  EXPECT_EQ(driver->connection().query_scalar("SELECT indisvalid FROM pg_index "
                                  "WHERE indexrelid = 'ix_email'::regclass"),
             "t");
   EXPECT_TRUE(cleaned(*driver, create).empty());  // a valid index is left alone
@@ -229,40 +229,40 @@ TEST(PgDriverFailures, FailedConcurrentIndexLeavesAnInvalidIndexThatIsCleaned) {
 TEST(PgDriverFailures, LeftoverInAnotherSchemaIsFoundAndCleaned) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->execute(stmt("CREATE SCHEMA app"));
-  driver->execute(stmt("CREATE TABLE app.t (v int)"));
-  driver->execute(stmt("INSERT INTO app.t VALUES (1), (1)"));
+  driver->connection().execute(stmt("CREATE SCHEMA app"));
+  driver->connection().execute(stmt("CREATE TABLE app.t (v int)"));
+  driver->connection().execute(stmt("INSERT INTO app.t VALUES (1), (1)"));
   const Statement create = stmt("CREATE UNIQUE INDEX CONCURRENTLY ix_v ON app.t (v)");
-  EXPECT_THROW(driver->execute(create), SqlError);
-  EXPECT_EQ(driver->find_leftovers(),
+  EXPECT_THROW(driver->connection().execute(create), SqlError);
+  EXPECT_EQ(driver->dialect().find_leftovers(),
             std::vector<std::string>{
                 "index app.ix_v (INVALID: left by an interrupted CREATE INDEX CONCURRENTLY)"});
   EXPECT_EQ(cleaned(*driver, create).size(), 1u);
-  EXPECT_EQ(driver->query_scalar("SELECT to_regclass('app.ix_v')"), std::nullopt);
+  EXPECT_EQ(driver->connection().query_scalar("SELECT to_regclass('app.ix_v')"), std::nullopt);
 }
 
 TEST(PgDriverFailures, ReindexConcurrentlyLeftoversAreCleaned) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->execute(stmt("CREATE TABLE t (v int)"));
-  driver->execute(stmt("CREATE INDEX ix_v ON t (v)"));
-  driver->execute(stmt("INSERT INTO t VALUES (1), (1)"));
+  driver->connection().execute(stmt("CREATE TABLE t (v int)"));
+  driver->connection().execute(stmt("CREATE INDEX ix_v ON t (v)"));
+  driver->connection().execute(stmt("INSERT INTO t VALUES (1), (1)"));
   // What an interrupted REINDEX CONCURRENTLY leaves: an INVALID <name>_ccnew next to it.
-  EXPECT_THROW(driver->execute(stmt("CREATE UNIQUE INDEX CONCURRENTLY ix_v_ccnew ON t (v)")),
+  EXPECT_THROW(driver->connection().execute(stmt("CREATE UNIQUE INDEX CONCURRENTLY ix_v_ccnew ON t (v)")),
                SqlError);
-  EXPECT_EQ(driver->find_leftovers(),
+  EXPECT_EQ(driver->dialect().find_leftovers(),
             std::vector<std::string>{
                 "index public.ix_v_ccnew (INVALID: left by an interrupted REINDEX CONCURRENTLY)"});
   EXPECT_TRUE(cleaned(*driver, stmt("REINDEX INDEX CONCURRENTLY other_ix")).empty());
   EXPECT_EQ(cleaned(*driver, stmt("REINDEX INDEX CONCURRENTLY ix_v")),
             std::vector<std::string>{"dropped INVALID index public.ix_v_ccnew left by an "
                                      "interrupted REINDEX CONCURRENTLY"});
-  EXPECT_THROW(driver->execute(stmt("CREATE UNIQUE INDEX CONCURRENTLY ix_v_ccnew ON t (v)")),
+  EXPECT_THROW(driver->connection().execute(stmt("CREATE UNIQUE INDEX CONCURRENTLY ix_v_ccnew ON t (v)")),
                SqlError);
   EXPECT_TRUE(cleaned(*driver, stmt("REINDEX INDEX ix_v")).empty());  // not concurrent
   EXPECT_EQ(cleaned(*driver, stmt("REINDEX TABLE CONCURRENTLY t")).size(), 1u);
-  EXPECT_TRUE(driver->find_leftovers().empty());
-  EXPECT_EQ(driver->query_scalar("SELECT indisvalid FROM pg_index "
+  EXPECT_TRUE(driver->dialect().find_leftovers().empty());
+  EXPECT_EQ(driver->connection().query_scalar("SELECT indisvalid FROM pg_index "
                                  "WHERE indexrelid = 'ix_v'::regclass"),
             "t");
 }
@@ -270,15 +270,15 @@ TEST(PgDriverFailures, ReindexConcurrentlyLeftoversAreCleaned) {
 TEST(PgDriverFailures, CopyFromStdinFailsAndLeavesTheConnectionUsable) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->execute(stmt("CREATE TABLE t (id int)"));
+  driver->connection().execute(stmt("CREATE TABLE t (id int)"));
   try {
-    driver->execute(stmt("COPY t FROM STDIN"));
+    driver->connection().execute(stmt("COPY t FROM STDIN"));
     FAIL();
   } catch (const SqlError& e) {
     EXPECT_EQ(e.sqlstate(), "0A000");
   }
-  EXPECT_THROW(driver->execute(stmt("COPY t TO STDOUT")), SqlError);
-  EXPECT_EQ(driver->query_scalar("SELECT 42"), "42");
+  EXPECT_THROW(driver->connection().execute(stmt("COPY t TO STDOUT")), SqlError);
+  EXPECT_EQ(driver->connection().query_scalar("SELECT 42"), "42");
 }
 
 }  // namespace

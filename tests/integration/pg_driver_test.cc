@@ -57,11 +57,11 @@ TEST(PgDriver, EnsureStateTwiceCreatesSchemaAndTablesOnce) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::string url = server->create_database();
   auto driver = open_pg(url);
-  EXPECT_EQ(driver->dialect(), "postgres");
-  driver->ensure_state();
-  driver->ensure_state();
-  EXPECT_TRUE(driver->load_state().empty());
-  EXPECT_TRUE(driver->load_history().empty());
+  EXPECT_EQ(driver->dialect().name(), "postgres");
+  driver->state().ensure();
+  driver->state().ensure();
+  EXPECT_TRUE(driver->state().load_rows().empty());
+  EXPECT_TRUE(driver->state().load_history().empty());
   EXPECT_EQ(server->query(url, "SELECT to_regclass('trellis.migrations') IS NOT NULL, "
                                "to_regclass('trellis.history') IS NOT NULL"),
             std::vector<std::string>{"t|t"});
@@ -79,7 +79,7 @@ TEST(PgDriver, EnsureStateConcurrentlyFromThreads) {
         auto driver = open_pg(url);
         ++ready;
         while (ready.load() < 8) std::this_thread::yield();
-        driver->ensure_state();
+        driver->state().ensure();
       } catch (const std::exception& e) {
         ADD_FAILURE() << e.what();
         ++failures;
@@ -88,7 +88,7 @@ TEST(PgDriver, EnsureStateConcurrentlyFromThreads) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_TRUE(open_pg(url)->load_state().empty());
+  EXPECT_TRUE(open_pg(url)->state().load_rows().empty());
 }
 
 TEST(PgDriver, EnsureStateConcurrentlyFromProcesses) {
@@ -101,7 +101,7 @@ TEST(PgDriver, EnsureStateConcurrentlyFromProcesses) {
     if (pid == 0) {
       int status = 0;
       try {
-        open_pg(url, OpenMode::kReadWrite, "shared state")->ensure_state();
+        open_pg(url, OpenMode::kReadWrite, "shared state")->state().ensure();
       } catch (const std::exception&) {
         status = 1;
       }
@@ -122,9 +122,9 @@ TEST(PgDriver, ReadOnlyNeverCreatesAnything) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::string url = server->create_database();
   auto driver = open_pg(url, OpenMode::kReadOnly);
-  driver->ensure_state();
-  EXPECT_TRUE(driver->load_state().empty());
-  EXPECT_TRUE(driver->load_history().empty());
+  driver->state().ensure();
+  EXPECT_TRUE(driver->state().load_rows().empty());
+  EXPECT_TRUE(driver->state().load_history().empty());
   EXPECT_EQ(server->query(url, "SELECT to_regnamespace('trellis') IS NULL"),
             std::vector<std::string>{"t"});
 }
@@ -132,16 +132,16 @@ TEST(PgDriver, ReadOnlyNeverCreatesAnything) {
 TEST(PgDriver, RecordAndLoadRoundTrip) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->ensure_state();
+  driver->state().ensure();
   StateRow row = sample_row();
   row.status = RecordStatus::kFailed;
   row.error = "statement 2 (line 7): boom";
-  driver->record(row, sample_event("fail"));
+  driver->state().record(row, sample_event("fail"));
   row.status = RecordStatus::kApplied;
   row.error = "";
-  driver->record(row, sample_event("apply"));
+  driver->state().record(row, sample_event("apply"));
 
-  std::vector<StateRow> rows = driver->load_state();
+  std::vector<StateRow> rows = driver->state().load_rows();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].id, row.id);
   EXPECT_EQ(rows[0].feature, "core");
@@ -156,7 +156,7 @@ TEST(PgDriver, RecordAndLoadRoundTrip) {
   EXPECT_EQ(rows[0].tool_version, "0.1.0");
   EXPECT_EQ(rows[0].statements_done, 2);
 
-  std::vector<HistoryEvent> events = driver->load_history();
+  std::vector<HistoryEvent> events = driver->state().load_history();
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].action, "fail");
   EXPECT_EQ(events[0].error, "it's broken");
@@ -165,66 +165,66 @@ TEST(PgDriver, RecordAndLoadRoundTrip) {
   EXPECT_EQ(events[1].at, "2026-11-20T22:10:55.001Z");
   EXPECT_EQ(events[1].by, "ops@host");
 
-  driver->forget(row.id, sample_event("rollback"));
-  EXPECT_TRUE(driver->load_state().empty());
-  EXPECT_EQ(driver->load_history().back().action, "rollback");
+  driver->state().forget(row.id, sample_event("rollback"));
+  EXPECT_TRUE(driver->state().load_rows().empty());
+  EXPECT_EQ(driver->state().load_history().back().action, "rollback");
 }
 
 TEST(PgDriver, RunningRowWithoutFinishTime) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database(), OpenMode::kReadWrite, "ops");
-  driver->ensure_state();
+  driver->state().ensure();
   StateRow row = sample_row();
   row.status = RecordStatus::kRunning;
   row.finished_at = "";
   HistoryEvent event = sample_event("start");
   event.at = "";
-  driver->record(row, event);
-  std::vector<StateRow> rows = driver->load_state();
+  driver->state().record(row, event);
+  std::vector<StateRow> rows = driver->state().load_rows();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].status, RecordStatus::kRunning);
   EXPECT_EQ(rows[0].finished_at, "");
-  EXPECT_EQ(driver->load_history().at(0).at.size(), 24u);  // now(), ISO with ms
+  EXPECT_EQ(driver->state().load_history().at(0).at.size(), 24u);  // now(), ISO with ms
 }
 
 TEST(PgDriver, ProgressUpdateWritesNoHistory) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->ensure_state();
+  driver->state().ensure();
   StateRow row = sample_row();
   row.status = RecordStatus::kRunning;
-  driver->record(row, sample_event("start"));
+  driver->state().record(row, sample_event("start"));
   row.statements_done = 5;
-  driver->record(row, HistoryEvent{});
-  EXPECT_EQ(driver->load_state().at(0).statements_done, 5);
-  EXPECT_EQ(driver->load_history().size(), 1u);
-  EXPECT_EQ(driver->render_record(row, HistoryEvent{}).find("history"), std::string::npos);
+  driver->state().record(row, HistoryEvent{});
+  EXPECT_EQ(driver->state().load_rows().at(0).statements_done, 5);
+  EXPECT_EQ(driver->state().load_history().size(), 1u);
+  EXPECT_EQ(driver->state().render_record(row, HistoryEvent{}).find("history"), std::string::npos);
 }
 
 TEST(PgDriver, RecordInsideARolledBackTransactionLeavesNothing) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->ensure_state();
-  driver->begin(Timeouts{});
-  driver->execute(stmt("CREATE TABLE t (id int)"));
-  driver->record(sample_row(), sample_event("apply"));
-  driver->rollback();
-  EXPECT_TRUE(driver->load_state().empty());
-  EXPECT_TRUE(driver->load_history().empty());
-  EXPECT_EQ(driver->query_scalar("SELECT to_regclass('t')"), std::nullopt);
+  driver->state().ensure();
+  driver->connection().begin(Timeouts{});
+  driver->connection().execute(stmt("CREATE TABLE t (id int)"));
+  driver->state().record(sample_row(), sample_event("apply"));
+  driver->connection().rollback();
+  EXPECT_TRUE(driver->state().load_rows().empty());
+  EXPECT_TRUE(driver->state().load_history().empty());
+  EXPECT_EQ(driver->connection().query_scalar("SELECT to_regclass('t')"), std::nullopt);
 }
 
 TEST(PgDriver, RoundTripsPerTransactionalMigration) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->ensure_state();
+  driver->state().ensure();
   std::int64_t before = postgres_round_trips(*driver);
-  driver->begin(Timeouts{Millis(3000), Millis(0)});
-  driver->execute(stmt("CREATE TABLE t (id int)"));
-  driver->record_and_commit(sample_row(), sample_event("apply"));
+  driver->connection().begin(Timeouts{Millis(3000), Millis(0)});
+  driver->connection().execute(stmt("CREATE TABLE t (id int)"));
+  driver->state().record_and_commit(sample_row(), sample_event("apply"));
   EXPECT_EQ(postgres_round_trips(*driver) - before, 3);
-  EXPECT_EQ(driver->load_state().size(), 1u);
-  EXPECT_EQ(driver->query_scalar("SELECT to_regclass('t')"), "t");
+  EXPECT_EQ(driver->state().load_rows().size(), 1u);
+  EXPECT_EQ(driver->connection().query_scalar("SELECT to_regclass('t')"), "t");
 }
 
 // The bookkeeping and COMMIT go in one message: when the bookkeeping fails, COMMIT must
@@ -232,68 +232,68 @@ TEST(PgDriver, RoundTripsPerTransactionalMigration) {
 TEST(PgDriver, FailedBookkeepingSkipsTheCommitThatFollowsIt) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->ensure_state();
-  driver->begin(Timeouts{});
-  driver->execute(stmt("CREATE TABLE t (id int)"));
-  driver->execute(stmt("ALTER TABLE trellis.history ADD CONSTRAINT refuse CHECK (false) NOT VALID"));
-  EXPECT_THROW(driver->record_and_commit(sample_row(), sample_event("apply")), SqlError);
-  driver->rollback();
-  EXPECT_TRUE(driver->load_state().empty());
-  EXPECT_TRUE(driver->load_history().empty());
-  EXPECT_EQ(driver->query_scalar("SELECT to_regclass('t')"), std::nullopt);
+  driver->state().ensure();
+  driver->connection().begin(Timeouts{});
+  driver->connection().execute(stmt("CREATE TABLE t (id int)"));
+  driver->connection().execute(stmt("ALTER TABLE trellis.history ADD CONSTRAINT refuse CHECK (false) NOT VALID"));
+  EXPECT_THROW(driver->state().record_and_commit(sample_row(), sample_event("apply")), SqlError);
+  driver->connection().rollback();
+  EXPECT_TRUE(driver->state().load_rows().empty());
+  EXPECT_TRUE(driver->state().load_history().empty());
+  EXPECT_EQ(driver->connection().query_scalar("SELECT to_regclass('t')"), std::nullopt);
 }
 
 TEST(PgDriver, BeginSetsTransactionLocalTimeouts) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
   Timeouts timeouts{Millis(1500), Millis(60000)};
-  EXPECT_EQ(driver->render_begin(timeouts),
+  EXPECT_EQ(driver->dialect().render_begin(timeouts),
             "BEGIN; SET LOCAL lock_timeout = '1500ms'; SET LOCAL statement_timeout = '60000ms';");
-  EXPECT_EQ(driver->render_begin(Timeouts{}), "BEGIN;");
-  EXPECT_EQ(driver->render_commit(), "COMMIT;");
-  driver->begin(timeouts);
-  EXPECT_EQ(driver->query_scalar("SHOW lock_timeout"), "1500ms");
-  EXPECT_EQ(driver->query_scalar("SHOW statement_timeout"), "1min");
-  driver->commit();
-  EXPECT_EQ(driver->query_scalar("SHOW lock_timeout"), "0");
-  driver->set_session_timeouts(Timeouts{Millis(250), std::nullopt});
-  EXPECT_EQ(driver->query_scalar("SHOW lock_timeout"), "250ms");
+  EXPECT_EQ(driver->dialect().render_begin(Timeouts{}), "BEGIN;");
+  EXPECT_EQ(driver->dialect().render_commit(), "COMMIT;");
+  driver->connection().begin(timeouts);
+  EXPECT_EQ(driver->connection().query_scalar("SHOW lock_timeout"), "1500ms");
+  EXPECT_EQ(driver->connection().query_scalar("SHOW statement_timeout"), "1min");
+  driver->connection().commit();
+  EXPECT_EQ(driver->connection().query_scalar("SHOW lock_timeout"), "0");
+  driver->connection().set_session_timeouts(Timeouts{Millis(250), std::nullopt});
+  EXPECT_EQ(driver->connection().query_scalar("SHOW lock_timeout"), "250ms");
 }
 
 TEST(PgDriver, RenderedRecordIsRunnableSql) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::string url = server->create_database();
   auto driver = open_pg(url);
-  driver->ensure_state();
+  driver->state().ensure();
   StateRow row = sample_row();
   row.error = "quote ' and backslash \\";
-  std::string sql = driver->render_begin(Timeouts{Millis(3000), Millis(0)}) + "\n" +
-                    driver->render_record(row, sample_event("apply")) + "\n" +
-                    driver->render_commit();
+  std::string sql = driver->dialect().render_begin(Timeouts{Millis(3000), Millis(0)}) + "\n" +
+                    driver->state().render_record(row, sample_event("apply")) + "\n" +
+                    driver->dialect().render_commit();
   EXPECT_NE(sql.find("INSERT INTO \"trellis\".migrations"), std::string::npos);
   EXPECT_NE(sql.find("ON CONFLICT (id) DO UPDATE"), std::string::npos);
   server->query(url, sql);
-  ASSERT_EQ(driver->load_state().size(), 1u);
-  EXPECT_EQ(driver->load_state()[0].error, "quote ' and backslash \\");
+  ASSERT_EQ(driver->state().load_rows().size(), 1u);
+  EXPECT_EQ(driver->state().load_rows()[0].error, "quote ' and backslash \\");
 }
 
 TEST(PgDriver, ExecuteReturnsRowsChangedAndQueryScalar) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  EXPECT_EQ(driver->execute(stmt("CREATE TABLE t (id int)")), 0);
-  EXPECT_EQ(driver->execute(stmt("INSERT INTO t SELECT generate_series(1, 3)")), 3);
-  EXPECT_EQ(driver->execute(stmt("UPDATE t SET id = id + 1 WHERE id > 1")), 2);
-  EXPECT_EQ(driver->query_scalar("SELECT max(id) FROM t"), "4");
-  EXPECT_EQ(driver->query_scalar("SELECT id FROM t WHERE id > 100"), std::nullopt);
+  EXPECT_EQ(driver->connection().execute(stmt("CREATE TABLE t (id int)")), 0);
+  EXPECT_EQ(driver->connection().execute(stmt("INSERT INTO t SELECT generate_series(1, 3)")), 3);
+  EXPECT_EQ(driver->connection().execute(stmt("UPDATE t SET id = id + 1 WHERE id > 1")), 2);
+  EXPECT_EQ(driver->connection().query_scalar("SELECT max(id) FROM t"), "4");
+  EXPECT_EQ(driver->connection().query_scalar("SELECT id FROM t WHERE id > 100"), std::nullopt);
 }
 
 TEST(PgDriver, SqlErrorCarriesDetailAndSqlstate) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  driver->execute(stmt("CREATE TABLE t (id int PRIMARY KEY)"));
-  driver->execute(stmt("INSERT INTO t VALUES (1)"));
+  driver->connection().execute(stmt("CREATE TABLE t (id int PRIMARY KEY)"));
+  driver->connection().execute(stmt("INSERT INTO t VALUES (1)"));
   try {
-    driver->execute(stmt("INSERT INTO t VALUES (1)"));
+    driver->connection().execute(stmt("INSERT INTO t VALUES (1)"));
     FAIL() << "expected a unique violation";
   } catch (const SqlError& e) {
     EXPECT_STREQ(e.what(),
@@ -309,11 +309,11 @@ TEST(PgDriver, SqlErrorCarriesDetailAndSqlstate) {
 TEST(PgDriver, SplitThroughTheDriver) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   auto driver = open_pg(server->create_database());
-  auto statements = driver->split("CREATE TABLE a (id int);\n\nSELECT 1;", 4);
+  auto statements = driver->dialect().split("CREATE TABLE a (id int);\n\nSELECT 1;", 4);
   ASSERT_EQ(statements.size(), 2u);
   EXPECT_EQ(statements[1].line, 6);
   try {
-    driver->split("SELECT 1;\nSELEKT 2;", 4);
+    driver->dialect().split("SELECT 1;\nSELEKT 2;", 4);
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kParse);

@@ -17,12 +17,12 @@ class LockHolder {
  public:
   LockHolder(const std::string& url, const std::string& lock_sql, std::chrono::milliseconds hold)
       : driver_(trellis::make_postgres_driver(url, trellis::OpenMode::kReadWrite, "trellis")) {
-    driver_->begin(trellis::Timeouts{});
-    driver_->execute(trellis::Statement{lock_sql, 1, 1, {}});
+    driver_->connection().begin(trellis::Timeouts{});
+    driver_->connection().execute(trellis::Statement{lock_sql, 1, 1, {}});
     thread_ = std::thread([this, hold] {
       std::this_thread::sleep_for(hold);
       try {
-        driver_->commit();
+        driver_->connection().commit();
       } catch (const trellis::Error&) {
         // the server went away meanwhile: the lock went with it
       }

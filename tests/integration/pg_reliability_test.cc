@@ -220,7 +220,7 @@ TEST(PgReliability, ReadingCommandsCreateNothingAndIgnoreTheRunnerLock) {
   CliProject project(url);
   project.write("migrations/a/0001_t.sql", "-- +up\nCREATE TABLE t (id int);\n");
   auto holder = trellis::make_postgres_driver(url, trellis::OpenMode::kReadWrite, "trellis");
-  holder->acquire_lock(trellis::Millis(0));
+  holder->lock().acquire(trellis::Millis(0));
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"status", "--json"}, {"plan", "--json"}, {"history", "--json"}}) {
     auto started = std::chrono::steady_clock::now();
@@ -233,7 +233,7 @@ TEST(PgReliability, ReadingCommandsCreateNothingAndIgnoreTheRunnerLock) {
   RunResult apply = project.run({"apply", "--lock-wait", "200ms"});
   EXPECT_EQ(apply.exit_code, 3) << apply.out << apply.err;
   EXPECT_NE(apply.err.find("held by pid "), std::string::npos) << apply.err;
-  holder->release_lock();
+  holder->lock().release();
   EXPECT_EQ(project.run({"apply"}).exit_code, 0);
 }
 

@@ -18,7 +18,7 @@ class RowGuardTest : public BackendTest {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     driver_ = trellis::open_driver(db_->url(), trellis::OpenMode::kReadWrite, "trellis");
-    driver_->ensure_state();
+    driver_->state().ensure();
   }
   static StateRow row(const std::string& id, RecordStatus status, const std::string& started, int done) {
     StateRow r;
@@ -33,14 +33,14 @@ class RowGuardTest : public BackendTest {
   }
   // Writes `r` guarded by `guard` in a transaction of its own; false when refused.
   bool write(const StateRow& r, const RowGuard& guard) {
-    driver_->begin(trellis::Timeouts{});
+    driver_->connection().begin(trellis::Timeouts{});
     try {
-      driver_->record_guarded_and_commit(r, trellis::HistoryEvent{}, guard);
+      driver_->state().record_guarded_and_commit(r, trellis::HistoryEvent{}, guard);
       return true;
     } catch (const trellis::Error& e) {
       EXPECT_EQ(e.kind(), trellis::ErrorKind::kLock) << e.what();
       EXPECT_NE(std::string(e.what()).find("recorded by another runner"), std::string::npos) << e.what();
-      driver_->rollback();
+      driver_->connection().rollback();
       return false;
     }
   }
@@ -50,7 +50,7 @@ class RowGuardTest : public BackendTest {
 TEST_P(RowGuardTest, TwoRunnersCannotBothResumeTheSameFailedRow) {
   const std::string t0 = "2026-12-01T10:00:00.000Z", ta = "2026-12-02T10:00:00.001Z",
                     tb = "2026-12-02T10:00:00.002Z";
-  driver_->record(row("f/0001_x", RecordStatus::kFailed, t0, 2), trellis::HistoryEvent{});
+  driver_->state().record(row("f/0001_x", RecordStatus::kFailed, t0, 2), trellis::HistoryEvent{});
   // Both read failed|2|t0. A's start goes through; B's, guarded by what it read, does not.
   EXPECT_TRUE(write(row("f/0001_x", RecordStatus::kRunning, ta, 2), RowGuard{2, t0}));
   EXPECT_FALSE(write(row("f/0001_x", RecordStatus::kRunning, tb, 2), RowGuard{2, t0}));

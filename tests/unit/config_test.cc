@@ -7,6 +7,7 @@
 
 #include "trellis/error.h"
 #include "trellis/project.h"
+#include "trellis/workspace.h"
 
 namespace trellis {
 namespace {
@@ -42,7 +43,7 @@ TEST_F(ConfigTest, ReadsEnvironmentsAndDefaults) {
   EXPECT_EQ(c.environments["production"].settings.lock_timeout, Millis{500});
   EXPECT_EQ(c.environments["production"].settings.lock_retries, 3);
   EXPECT_FALSE(c.environments["production"].releases("billing"));
-  Environment dev = select_environment(c, {});
+  Environment dev = resolve_environment(c, {});
   EXPECT_EQ(dev.database, "sqlite:" + dir_ + "/dev.db");
 }
 
@@ -51,14 +52,14 @@ TEST_F(ConfigTest, UnsetVariableIsAnErrorNamingVariableAndEnvironment) {
   ::unsetenv("TRELLIS_TEST_SURELY_UNSET");
   Config c = load_config(dir_);
   try {
-    select_environment(c, {"production", ""});
+    resolve_environment(c, {"production", ""});
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "trellis.toml:2: environment 'production': ${TRELLIS_TEST_SURELY_UNSET} is not set");
     EXPECT_EQ(e.kind(), ErrorKind::kConfig);
   }
   ::setenv("TRELLIS_TEST_SURELY_UNSET", "postgres://h/db", 1);
-  EXPECT_EQ(select_environment(c, {"production", ""}).database, "postgres://h/db");
+  EXPECT_EQ(resolve_environment(c, {"production", ""}).database, "postgres://h/db");
   ::unsetenv("TRELLIS_TEST_SURELY_UNSET");
 }
 
@@ -66,7 +67,7 @@ TEST_F(ConfigTest, UnknownEnvironment) {
   write("[env.dev]\ndatabase = \"sqlite:a.db\"\n[env.production]\ndatabase = \"sqlite:b.db\"\n");
   Config c = load_config(dir_);
   try {
-    select_environment(c, {"staging", ""});
+    resolve_environment(c, {"staging", ""});
     FAIL();
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "unknown environment 'staging' (environments: dev, production)");

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "lint_test_util.h"
+#include "trellis/workspace.h"
 
 namespace trellis {
 namespace {

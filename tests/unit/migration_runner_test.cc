@@ -17,7 +17,7 @@ class RunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     driver_ = std::make_unique<FaultDriver>(make_sqlite_driver(":memory:", OpenMode::kReadWrite));
-    driver_->ensure_state();
+    driver_->state().ensure();
     env_.name = "test";
     env_.settings.lock_retries = 2;
   }
@@ -28,16 +28,21 @@ class RunnerTest : public ::testing::Test {
     return m;
   }
   bool table_exists(const std::string& name) {
-    return driver_->query_scalar("SELECT name FROM sqlite_master WHERE name = '" + name + "'").has_value();
+    return driver_->connection().query_scalar("SELECT name FROM sqlite_master WHERE name = '" + name + "'").has_value();
   }
   StepOutcome run(const Migration& m, const StateRow* previous = nullptr) {
-    return MigrationRunner(*driver_, env_, observer_).run(0, m, previous, driver_->split(m.up.sql, m.up.first_line));
+    return MigrationRunner(*driver_, env_, observer_, clock_).run(0, m, previous, driver_->dialect().split(m.up.sql, m.up.first_line));
   }
 
   struct Retries : ApplyObserver {
     int retries = 0;
     void on_retry(const Migration&, int, Millis, const std::string&) override { ++retries; }
   } observer_;
+  // Records the runner's waits instead of sleeping them.
+  struct RecordingClock : Clock {
+    std::vector<Millis> sleeps;
+    void sleep(Millis d) override { sleeps.push_back(d); }
+  } clock_;
   std::unique_ptr<FaultDriver> driver_;
   Environment env_;
 };
@@ -47,10 +52,10 @@ TEST_F(RunnerTest, AppliesAndRecordsInOneTransaction) {
   EXPECT_EQ(o.result, StepResult::kApplied);
   EXPECT_TRUE(table_exists("t1"));
   EXPECT_TRUE(table_exists("t2"));
-  auto rows = driver_->load_state();
+  auto rows = driver_->state().load_rows();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].status, RecordStatus::kApplied);
-  EXPECT_EQ(driver_->load_history().back().action, "apply");
+  EXPECT_EQ(driver_->state().load_history().back().action, "apply");
 }
 
 TEST_F(RunnerTest, LockTimeoutIsRetriedThenSucceeds) {
@@ -61,6 +66,12 @@ TEST_F(RunnerTest, LockTimeoutIsRetriedThenSucceeds) {
   EXPECT_EQ(observer_.retries, 2);
   EXPECT_EQ(driver_->begins(), 3);
   EXPECT_TRUE(table_exists("t2"));
+  // Waited the backoff before each retry (exponential with jitter), on the runner's clock.
+  ASSERT_EQ(clock_.sleeps.size(), 2u);
+  EXPECT_GE(clock_.sleeps[0], Millis{125});
+  EXPECT_LE(clock_.sleeps[0], Millis{250});
+  EXPECT_GE(clock_.sleeps[1], Millis{250});
+  EXPECT_LE(clock_.sleeps[1], Millis{500});
 }
 
 TEST_F(RunnerTest, LockTimeoutGivesUpAfterRetriesLeavingNothing) {
@@ -72,7 +83,7 @@ TEST_F(RunnerTest, LockTimeoutGivesUpAfterRetriesLeavingNothing) {
   EXPECT_EQ(o.line, 4);
   EXPECT_NE(o.error.find("gave up after 3 attempts"), std::string::npos) << o.error;
   EXPECT_FALSE(table_exists("t1"));  // the first statement was rolled back too
-  auto rows = driver_->load_state();
+  auto rows = driver_->state().load_rows();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].status, RecordStatus::kFailed);
   EXPECT_NE(rows[0].error.find("statement 2 (line 4)"), std::string::npos) << rows[0].error;
@@ -89,7 +100,7 @@ TEST_F(RunnerTest, SqlErrorIsNotRetried) {
 TEST_F(RunnerTest, LostConnectionPropagatesAndRecordsNothing) {
   driver_->inject(FaultDriver::Fault::kConnectionLost, 2);
   EXPECT_THROW(run(two_tables()), SqlError);
-  EXPECT_TRUE(driver_->load_state().empty());
+  EXPECT_TRUE(driver_->state().load_rows().empty());
   EXPECT_FALSE(table_exists("t1"));
 }
 
@@ -99,14 +110,14 @@ TEST_F(RunnerTest, NonTransactionalRecordsProgressAndResumes) {
   auto failed = run(m);
   EXPECT_EQ(failed.result, StepResult::kFailed);
   EXPECT_TRUE(table_exists("t1"));  // statement 1 ran on its own and stays
-  auto rows = driver_->load_state();
+  auto rows = driver_->state().load_rows();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].statements_done, 1);
   // The next run resumes after statement 1 (re-running it would fail: t1 exists).
   auto resumed = run(m, &rows[0]);
   EXPECT_EQ(resumed.result, StepResult::kApplied) << resumed.error;
   EXPECT_TRUE(table_exists("t2"));
-  EXPECT_EQ(driver_->load_state()[0].status, RecordStatus::kApplied);
+  EXPECT_EQ(driver_->state().load_rows()[0].status, RecordStatus::kApplied);
 }
 
 TEST_F(RunnerTest, NonTransactionalStatementRetriedAloneOnLockTimeout) {

@@ -10,13 +10,14 @@
 
 #include "backfill/key_range.h"
 #include "trellis/apply.h"
+#include "util/clock.h"
 
 namespace trellis {
 
 class BackfillRunner {
  public:
-  BackfillRunner(Driver& driver, const Environment& env, ApplyObserver& observer)
-      : driver_(driver), env_(env), observer_(observer) {}
+  BackfillRunner(Driver& driver, const Environment& env, ApplyObserver& observer, Clock& clock)
+      : driver_(driver), env_(env), observer_(observer), clock_(clock) {}
 
   // `previous` is the migration's row before this run, if any. Applied only when the
   // last batch is done; kNotRun (with the reason in `error`) when paused; kFailed with
@@ -42,6 +43,7 @@ class BackfillRunner {
   Driver& driver_;
   const Environment& env_;
   ApplyObserver& observer_;
+  Clock& clock_;
   BackfillCheckpoint cp_;
   std::vector<Statement> body_;
   const Statement* current_ = nullptr;  // the statement running when a batch failed

@@ -1,4 +1,4 @@
-#include "backfill/backfill_runner.h"
+#include "engine/backfill_runner.h"
 
 #include <algorithm>
 #include <thread>
@@ -15,8 +15,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-std::int64_t ms_since(SteadyClock::time_point t) {
-  return std::chrono::duration_cast<Millis>(SteadyClock::now() - t).count();
+std::int64_t ms_since(Clock& clock, SteadyClock::time_point t) {
+  return std::chrono::duration_cast<Millis>(clock.now() - t).count();
 }
 
 const char* mode_name(const BatchSpec& spec) {
@@ -33,10 +33,10 @@ std::string paused_text(const Migration& m, const BackfillCheckpoint& c) {
 StepOutcome BackfillRunner::run(const Migration& m, const StateRow* previous, StepOutcome out) {
   (void)previous;  // the checkpoint, not the migration row, says where to continue
   started_ = now_iso8601();
-  t0_ = SteadyClock::now();
+  t0_ = clock_.now();
   observer_.on_start(m, 0);
   try {
-    body_ = driver_.split(m.up.sql, m.up.first_line);
+    body_ = driver_.dialect().split(m.up.sql, m.up.first_line);
     cp_ = starting_point(m);
   } catch (const SqlError&) {
     throw;
@@ -55,10 +55,10 @@ StepOutcome BackfillRunner::run(const Migration& m, const StateRow* previous, St
   remaining_at_start_ = estimate_remaining(driver_, *m.batch, cp_.last_key, cp_.rows_done);
   cp_.status = BackfillStatus::kRunning;
   cp_.error.clear();
-  driver_.begin(timeouts_for(m, env_));  // bookkeeping never waits longer than a batch
-  driver_.record(state_row(m, RecordStatus::kRunning, started_), history_event(m, "start"));
-  driver_.save_checkpoint(cp_);
-  driver_.commit();
+  driver_.connection().begin(timeouts_for(m, env_));  // bookkeeping never waits longer than a batch
+  driver_.state().record(state_row(m, RecordStatus::kRunning, started_), history_event(m, "start"));
+  driver_.state().save_checkpoint(cp_);
+  driver_.connection().commit();
   for (;;) {
     BatchResult r = BatchResult::kMore;
     try {
@@ -73,7 +73,7 @@ StepOutcome BackfillRunner::run(const Migration& m, const StateRow* previous, St
       return failed(m, out, error);
     }
     out.attempts = std::max(out.attempts, attempts_);
-    out.duration_ms = ms_since(t0_);
+    out.duration_ms = ms_since(clock_, t0_);
     report(m, r == BatchResult::kDone);
     if (r == BatchResult::kDone) {
       out.result = StepResult::kApplied;
@@ -83,12 +83,12 @@ StepOutcome BackfillRunner::run(const Migration& m, const StateRow* previous, St
       out.error = paused_text(m, cp_);
       return out;
     }
-    if (m.batch->pause.count() > 0) std::this_thread::sleep_for(m.batch->pause);
+    if (m.batch->pause.count() > 0) clock_.sleep(m.batch->pause);
   }
 }
 
 BackfillCheckpoint BackfillRunner::starting_point(const Migration& m) {
-  for (auto& c : driver_.load_checkpoints()) {
+  for (auto& c : driver_.state().load_checkpoints()) {
     if (c.id != m.id || c.status == BackfillStatus::kDone) continue;  // done: rolled back since
     if (c.checksum != m.checksum) {
       throw Error(ErrorKind::kPlan,
@@ -113,26 +113,26 @@ BackfillRunner::BatchResult BackfillRunner::run_batch(const Migration& m) {
     attempts_ = attempt + 1;
     BackfillCheckpoint before = cp_;
     try {
-      driver_.begin(timeouts);
+      driver_.connection().begin(timeouts);
       BatchResult r = try_batch(m);
-      driver_.commit();
+      driver_.connection().commit();
       return r;
     } catch (const SqlError& e) {
-      driver_.rollback();
+      driver_.connection().rollback();
       cp_ = before;  // nothing of this batch committed
-      if (e.connection_lost() || !MigrationRunner::wait_to_retry(e, attempt, env_, m, observer_)) throw;
+      if (e.connection_lost() || !MigrationRunner::wait_to_retry(e, attempt, env_, m, observer_, clock_)) throw;
     }
   }
 }
 
 BackfillRunner::BatchResult BackfillRunner::try_batch(const Migration& m) {
-  auto t = SteadyClock::now();
+  auto t = clock_.now();
   current_ = nullptr;
-  for (const auto& c : driver_.load_checkpoints()) {
+  for (const auto& c : driver_.state().load_checkpoints()) {
     if (c.id != m.id || !c.pause_requested) continue;
     cp_.status = BackfillStatus::kPaused;
     cp_.updated_at = now_iso8601();
-    driver_.save_checkpoint(cp_);
+    driver_.state().save_checkpoint(cp_);
     return BatchResult::kPaused;
   }
   const BatchSpec& spec = *m.batch;
@@ -154,9 +154,9 @@ BackfillRunner::BatchResult BackfillRunner::try_batch(const Migration& m) {
   if (hi) cp_.last_key = hi->text;
   cp_.rows_done += changed;
   cp_.batches += 1;
-  cp_.active_ms += ms_since(t);
+  cp_.active_ms += ms_since(clock_, t);
   cp_.updated_at = now_iso8601();
-  driver_.save_checkpoint(cp_);
+  driver_.state().save_checkpoint(cp_);
   rows_this_run_ += changed;
   return BatchResult::kMore;
 }
@@ -166,7 +166,7 @@ std::int64_t BackfillRunner::run_body(const Migration& m, const std::vector<Boun
   std::int64_t changed = 0;
   for (const auto& st : body_) {
     current_ = &st;
-    changed += driver_.execute_with(st, params);
+    changed += driver_.connection().execute_with(st, params);
   }
   current_ = nullptr;
   return changed;
@@ -175,19 +175,19 @@ std::int64_t BackfillRunner::run_body(const Migration& m, const std::vector<Boun
 BackfillRunner::BatchResult BackfillRunner::finish(const Migration& m) {
   cp_.status = BackfillStatus::kDone;
   cp_.updated_at = now_iso8601();
-  driver_.save_checkpoint(cp_);
+  driver_.state().save_checkpoint(cp_);
   StateRow row = state_row(m, RecordStatus::kApplied, started_);
   row.finished_at = cp_.updated_at;
-  row.duration_ms = ms_since(t0_);
+  row.duration_ms = ms_since(clock_, t0_);
   HistoryEvent ev = history_event(m, "apply");
   ev.duration_ms = row.duration_ms;
-  driver_.record(row, ev);
+  driver_.state().record(row, ev);
   return BatchResult::kDone;
 }
 
 StepOutcome BackfillRunner::failed(const Migration& m, StepOutcome out, const std::string& error) {
   out.error = error;
-  out.duration_ms = ms_since(t0_);
+  out.duration_ms = ms_since(clock_, t0_);
   out.result = StepResult::kFailed;
   std::string where = out.statement == 0 ? error
                                          : "statement " + std::to_string(out.statement) + " (line " +
@@ -199,15 +199,15 @@ StepOutcome BackfillRunner::failed(const Migration& m, StepOutcome out, const st
   HistoryEvent ev = history_event(m, "fail");
   ev.error = where;
   ev.duration_ms = out.duration_ms;
-  driver_.begin(timeouts_for(m, env_));  // bookkeeping never waits longer than a batch
-  driver_.record(row, ev);
+  driver_.connection().begin(timeouts_for(m, env_));  // bookkeeping never waits longer than a batch
+  driver_.state().record(row, ev);
   if (!cp_.id.empty()) {
     cp_.status = BackfillStatus::kFailed;
     cp_.error = where;
     cp_.updated_at = row.finished_at;
-    driver_.save_checkpoint(cp_);
+    driver_.state().save_checkpoint(cp_);
   }
-  driver_.commit();
+  driver_.connection().commit();
   return out;
 }
 
@@ -216,7 +216,7 @@ void BackfillRunner::report(const Migration& m, bool finished) {
   p.rows_done = cp_.rows_done;
   p.batches = cp_.batches;
   p.finished = finished;
-  double seconds = static_cast<double>(ms_since(t0_)) / 1000.0;
+  double seconds = static_cast<double>(ms_since(clock_, t0_)) / 1000.0;
   if (seconds > 0) p.rows_per_second = static_cast<double>(rows_this_run_) / seconds;
   if (remaining_at_start_) p.rows_remaining = std::max<std::int64_t>(*remaining_at_start_ - rows_this_run_, 0);
   if (finished) p.rows_remaining = 0;

@@ -1,6 +1,25 @@
+// The names of the state store's record statuses (trellis/state.h, trellis/backfill.h).
 #include "trellis/backfill.h"
+#include "trellis/state.h"
 
 namespace trellis {
+
+const char* record_status_name(RecordStatus s) {
+  switch (s) {
+    case RecordStatus::kApplied: return "applied";
+    case RecordStatus::kFailed: return "failed";
+    case RecordStatus::kRunning: return "running";
+  }
+  return "applied";
+}
+
+bool parse_record_status(const std::string& text, RecordStatus* out) {
+  if (text == "applied") *out = RecordStatus::kApplied;
+  else if (text == "failed") *out = RecordStatus::kFailed;
+  else if (text == "running") *out = RecordStatus::kRunning;
+  else return false;
+  return true;
+}
 
 const char* backfill_status_name(BackfillStatus s) {
   switch (s) {

@@ -1,0 +1,74 @@
+// trellis/dialect.h — the SqlDialect seam: what a database's SQL means to the runner.
+// Splitting a section with the database's own parser, the traits of a statement, the
+// offline text of transaction control, and what an interrupted statement that ran outside
+// a transaction left behind (judged on the connection the dialect belongs to).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trellis/connection.h"
+#include "trellis/statement.h"
+
+namespace trellis {
+
+// What to do with a statement that runs outside a transaction, judged before it runs.
+struct OutsideVerdict {
+  enum class Action {
+    kRun,        // run it (after any cleaning listed in notes)
+    kDone,       // an earlier, interrupted run finished it: skip it, record it done
+    kCannotTell  // an earlier run may have taken effect and Trellis cannot tell
+  };
+  Action action = Action::kRun;
+  std::vector<std::string> notes;  // what was found or cleaned, for the log
+  std::string detail;              // kDone / kCannotTell: what was found, what to check
+  std::string instead;             // kRun: this SQL finishes the interrupted statement
+};
+
+// What a database can do, as flags: callers ask these, never the dialect's name.
+struct Capabilities {
+  bool transactional_ddl = true;     // DDL commits or rolls back with the transaction
+  bool concurrent_indexes = false;   // CREATE INDEX CONCURRENTLY and its leftovers
+  bool planner_row_estimates = false;  // Catalog::estimated_rows() reads statistics
+  bool schemas = false;              // trellis' tables live in a schema of their own
+};
+
+class SqlDialect {
+ public:
+  virtual ~SqlDialect() = default;
+
+  virtual std::string_view name() const = 0;  // "sqlite", "postgres": for messages only
+  virtual Capabilities capabilities() const = 0;
+
+  // Splits a section into statements with the database's own parser. Throws
+  // Error(kParse) with the line when the text cannot be split.
+  virtual std::vector<Statement> split(std::string_view sql, int first_line) = 0;
+  // Whether a statement controls transactions or must run outside one.
+  virtual StatementTraits traits(const Statement& statement) = 0;
+
+  // Before a statement that runs outside a transaction. `may_have_run`: an earlier attempt
+  // of it was interrupted or failed, so it may have taken effect. Judges from the
+  // database's state whether it did (an index that exists, is valid and has the
+  // statement's definition is done), removes what a failed attempt left (an INVALID index
+  // no live session is building).
+  virtual OutsideVerdict before_outside(const Statement& statement, bool may_have_run) = 0;
+  // Leftovers visible now (e.g. INVALID indexes), for status.
+  virtual std::vector<std::string> find_leftovers() = 0;
+
+  // Offline SQL: the text that Connection::begin() / commit() send.
+  virtual std::string render_begin(const Timeouts& timeouts) const = 0;
+  virtual std::string render_commit() const = 0;
+};
+
+// The Catalog seam: what the database says about its own objects. (The schema model
+// builds on this.)
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+  // The planner's estimate of a table's rows; nullopt when the database keeps none
+  // (Capabilities::planner_row_estimates) or the table was never analysed.
+  virtual std::optional<std::int64_t> estimated_rows(const std::string& table) = 0;
+};
+
+}  // namespace trellis
