@@ -7,7 +7,7 @@
 
 namespace trellis {
 
-// What the runner must know of a statement before it runs it (Driver::traits).
+// What the runner must know of a statement before it runs it (SqlDialect::traits).
 enum class TxControl {
   kNone,      // an ordinary statement (SAVEPOINT, RELEASE, ROLLBACK TO are ordinary)
   kBegin,     // BEGIN / START TRANSACTION
@@ -19,7 +19,7 @@ struct StatementTraits {
   TxControl control = TxControl::kNone;
   // Cannot run inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM, …): it runs
   // on its own, and whether an interrupted run of it took effect is judged from the
-  // database's state (Driver::before_outside).
+  // database's state (SqlDialect::before_outside).
   bool outside_transaction = false;
 };
 
@@ -29,7 +29,7 @@ struct Statement {
   std::string sql;
   int index = 0;  // 1-based within the section
   int line = 0;
-  StatementTraits traits;  // filled in by the engine's pre-flight (Driver::traits)
+  StatementTraits traits;  // filled in by the engine's pre-flight (SqlDialect::traits)
 };
 
 }  // namespace trellis

@@ -4,7 +4,7 @@
 // - several units (a chunked or non-transactional section): a `running` row first, then
 //   each unit commits together with its progress, and a statement that cannot run in a
 //   transaction is judged from the database's state before it runs again after an
-//   interruption (Driver::before_outside). Every write of the migration's row is guarded
+//   interruption (SqlDialect::before_outside). Every write of the migration's row is guarded
 //   (RowGuard): two runners can never both record the same step.
 // Bookkeeping writes run in transactions with the migration's timeouts, so they never wait
 // behind a user's lock for longer than its statements would; a failure names the migration.
