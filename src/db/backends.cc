@@ -123,7 +123,7 @@ std::unique_ptr<Driver> open_driver(const std::string& url, OpenMode mode, const
 
 std::string mask_url(const std::string& url) {
   const Backend* b = backend_for(url);
-  return b == nullptr ? url : b->mask(url);
+  return b == nullptr ? mask_postgres_conninfo(url) : b->mask(url);  // unknown: mask what looks like one
 }
 
 bool opening_creates(const std::string& url) {

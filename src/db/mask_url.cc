@@ -115,9 +115,10 @@ std::string mask_key_value(std::string_view text) {
 
 }  // namespace
 
-// A postgres:// URL or a libpq key-value string, password masked.
+// A postgres:// URL or a libpq key-value string, password masked. Also what is shown of
+// a URL no backend accepts: any "scheme://user:password@…" or "password=…" is masked.
 std::string mask_postgres_conninfo(std::string_view url) {
-  if (starts_with(url, "postgres://") || starts_with(url, "postgresql://")) return mask_postgres_url(url);
+  if (url.find("://") != std::string_view::npos) return mask_postgres_url(url);
   return mask_key_value(url);
 }
 

@@ -7,6 +7,7 @@
 #include "db/libpq_api.h"
 #include "db/pg_binary.h"
 #include "db/pg_lease.h"
+#include "db/state_sql.h"
 #include "trellis/error.h"
 
 namespace trellis::pg {
@@ -44,31 +45,8 @@ bool StateTables::exist() {
 }
 
 std::string StateTables::ddl() const {
-  const std::string& s = quoted_schema_;
-  return "CREATE SCHEMA IF NOT EXISTS " + s + ";\n"
-      "CREATE TABLE IF NOT EXISTS " + s + ".migrations (\n"
-      "  id text PRIMARY KEY,\n"
-      "  feature text NOT NULL,\n"
-      "  checksum text NOT NULL,\n"
-      "  phase text NOT NULL,\n"
-      "  status text NOT NULL CHECK (status IN ('applied', 'failed', 'running')),\n"
-      "  started_at timestamptz,\n"
-      "  finished_at timestamptz,\n"
-      "  duration_ms bigint NOT NULL DEFAULT 0,\n"
-      "  error text,\n"
-      "  applied_by text,\n"
-      "  tool_version text,\n"
-      "  statements_done integer NOT NULL DEFAULT 0);\n"
-      "CREATE TABLE IF NOT EXISTS " + s + ".history (\n"
-      "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
-      "  id text NOT NULL,\n"
-      "  action text NOT NULL,\n"
-      "  checksum text,\n"
-      "  at timestamptz NOT NULL DEFAULT now(),\n"
-      "  duration_ms bigint NOT NULL DEFAULT 0,\n"
-      "  error text,\n"
-      "  \"by\" text,\n"
-      "  tool_version text);\n" + Lease::ddl(s);
+  return "CREATE SCHEMA IF NOT EXISTS " + quoted_schema_ + ";\n" +
+         state_tables_ddl(StateSqlDialect::kPostgres, quoted_schema_) + Lease::ddl(quoted_schema_);
 }
 
 void StateTables::ensure() {
@@ -82,8 +60,7 @@ void StateTables::ensure() {
 std::vector<StateRow> StateTables::load_rows() {
   if (!exist()) return {};
   Result result = connection_.exec_binary(
-      "SELECT id, feature, checksum, phase, status, started_at, finished_at, duration_ms, error, "
-      "applied_by, tool_version, statements_done FROM " + quoted_schema_ + ".migrations");
+      "SELECT " + migration_columns() + " FROM " + quoted_schema_ + ".migrations");
   const int count = libpq().PQntuples(result.get());
   std::vector<StateRow> rows(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
@@ -138,8 +115,7 @@ std::string StateTables::timestamp_or(const std::string& text,
 }
 
 std::string StateTables::history_insert(const HistoryEvent& e) const {
-  return "INSERT INTO " + quoted_schema_ +
-         ".history (id, action, checksum, at, duration_ms, error, \"by\", tool_version)\n"
+  return "INSERT INTO " + quoted_schema_ + ".history (" + history_columns() + ")\n"
          "VALUES (" + connection_.literal(e.id) + ", " + connection_.literal(e.action) + ", " +
          text_or_null(e.checksum) + ", " + timestamp_or(e.at, "now()") + ", " +
          std::to_string(e.duration_ms) + ", " + text_or_null(e.error) + ", " +
@@ -147,23 +123,14 @@ std::string StateTables::history_insert(const HistoryEvent& e) const {
 }
 
 std::string StateTables::row_insert(const StateRow& r) const {
-  return "INSERT INTO " + quoted_schema_ +
-         ".migrations AS m (id, feature, checksum, phase, status, started_at, finished_at,\n"
-         "  duration_ms, error, applied_by, tool_version, statements_done)\n"
+  return "INSERT INTO " + quoted_schema_ + ".migrations AS m (" + migration_columns() + ")\n"
          "VALUES (" + connection_.literal(r.id) + ", " + connection_.literal(r.feature) + ", " +
          connection_.literal(r.checksum) + ", " + connection_.literal(r.phase) + ", '" +
          record_status_name(r.status) + "', " + timestamp_or(r.started_at, "NULL") + ", " +
          timestamp_or(r.finished_at, "NULL") + ", " + std::to_string(r.duration_ms) + ", " +
          text_or_null(r.error) + ", " + text_or_null(r.applied_by) + ", " +
          text_or_null(r.tool_version) + ", " + std::to_string(r.statements_done) + ")\n"
-         "ON CONFLICT (id) DO UPDATE SET feature = EXCLUDED.feature, checksum = "
-         "EXCLUDED.checksum,\n"
-         "  phase = EXCLUDED.phase, status = EXCLUDED.status, started_at = "
-         "EXCLUDED.started_at,\n"
-         "  finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,\n"
-         "  error = EXCLUDED.error, applied_by = EXCLUDED.applied_by,\n"
-         "  tool_version = EXCLUDED.tool_version, statements_done = "
-         "EXCLUDED.statements_done";
+         "ON CONFLICT (id) DO UPDATE SET " + migration_update_set("EXCLUDED");
 }
 
 std::string StateTables::record_sql(const StateRow& r, const HistoryEvent& event) const {
