@@ -1,5 +1,5 @@
 // trellis/apply.h — runs a plan with failure isolation, lock-timeout retries and
-// crash-safe bookkeeping (PRODUCT.md §6).
+// crash-safe bookkeeping (README.md, "How apply behaves").
 #pragma once
 
 #include <cstdint>

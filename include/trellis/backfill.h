@@ -1,5 +1,5 @@
 // trellis/backfill.h — batched data migrations (`phase: backfill` with `-- batch:`) and
-// their checkpoints (PRODUCT.md §3, §5).
+// their checkpoints (README.md, "A migration file" and "Zero-downtime changes"; docs/zero-downtime.md).
 //
 // A backfill runs as a sequence of short transactions. Each transaction runs the body
 // once for one batch and, in the same commit, saves the checkpoint: the last key covered,

@@ -1,4 +1,4 @@
-// trellis/migration.h — one migration file, parsed (PRODUCT.md §3).
+// trellis/migration.h — one migration file, parsed (README.md, "A migration file").
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// trellis/state.h — what the database knows about migrations (PRODUCT.md §5).
+// trellis/state.h — what the database knows about migrations (README.md, "State in the database").
 //
 // `trellis_migrations` holds one row per migration that was applied, failed, or started
 // without finishing (non-transactional). `trellis_history` is an append-only log of every

@@ -1,4 +1,4 @@
-// migration_parser.h — parses the text of one migration file (PRODUCT.md §3).
+// migration_parser.h — parses the text of one migration file (README.md, "A migration file").
 #pragma once
 
 #include <string>

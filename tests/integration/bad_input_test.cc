@@ -63,7 +63,7 @@ TEST_P(BadInputTest, DependencyCycle) {
                            migration("-- requires: a/0001_x", "CREATE TABLE b_y (id integer);"));
   RunResult result =
       expect_refused({"apply"}, "dependency cycle: a/0001_x -> b/0002_y -> a/0001_x");
-  // The files and lines of the requires that close the cycle (PRODUCT.md §3).
+  // The files and lines of the requires that close the cycle (README.md, "A migration file").
   EXPECT_TRUE(result.err.find("migrations/a/0001_x.sql:1") != std::string::npos ||
               result.err.find("migrations/b/0002_y.sql:1") != std::string::npos)
       << result.describe();
