@@ -12,8 +12,8 @@ namespace trellis {
 
 // One problem of the database's history against the files. `code` is its kind
 // ("checksum-mismatch", "missing-file", "out-of-order", "failed", "interrupted",
-// "rollback-failed", "unknown-feature"; `check` adds "plan", "parse", "conflict", "lint"),
-// `id` the migration concerned.
+// "rollback-failed", "unknown-feature"; `status` adds "leftover", `check` "plan", "parse",
+// "conflict", "lint"), `id` the migration concerned.
 using Finding = Diagnostic;
 Finding make_finding(std::string kind, Severity severity, std::string id, std::string file, int line,
                      std::string message);
