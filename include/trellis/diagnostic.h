@@ -34,7 +34,8 @@ struct Diagnostic {
 };
 
 // An error at `file`:`line` (0: the whole file), without column or source line.
-Diagnostic error_at(std::string code, std::string file, int line, std::string message, std::string hint = {});
+Diagnostic error_at(std::string code, std::string file, int line, std::string message,
+                    std::string hint = {});
 
 // The text form of errors: "file:line: message" ("file: message" without a line, "line N:
 // message" without a file), then the source line and a caret under the column when the

@@ -66,7 +66,8 @@ class SqlError : public Error {
  public:
   SqlError(std::string message, std::string sqlstate, bool lock_timeout, bool connection_lost)
       : Error(connection_lost ? ErrorKind::kConnection : ErrorKind::kSql,
-              std::vector<Diagnostic>{Diagnostic{Severity::kError, sqlstate, {}, 0, 0, std::move(message), {}, {}, {}}}),
+              std::vector<Diagnostic>{Diagnostic{
+                  Severity::kError, sqlstate, {}, 0, 0, std::move(message), {}, {}, {}}}),
         sqlstate_(std::move(sqlstate)),
         lock_timeout_(lock_timeout),
         connection_lost_(connection_lost) {}

@@ -14,14 +14,16 @@ void print_error(const std::vector<Diagnostic>& diagnostics, const std::string& 
 void print_severity_message(const Diagnostic& d) {
   const Output& out = Output::get();
   bool error = d.severity == Severity::kError;
-  out.line(out.paint(error ? Style::kRed : Style::kYellow, error ? "  error: " : "  warning: ") + d.message);
+  out.line(out.paint(error ? Style::kRed : Style::kYellow, error ? "  error: " : "  warning: ") +
+           d.message);
 }
 
 void print_coded(const Diagnostic& d) {
   const Output& out = Output::get();
   std::string label = std::string(severity_name(d.severity)) + "[" + d.code + "]";
   out.line("  " + d.file + ":" + std::to_string(d.line) + ": " +
-           out.paint(d.severity == Severity::kError ? Style::kRed : Style::kYellow, label) + ": " + d.message);
+           out.paint(d.severity == Severity::kError ? Style::kRed : Style::kYellow, label) + ": " +
+           d.message);
   if (!d.hint.empty()) out.line("    help: " + d.hint);
 }
 

@@ -4,9 +4,8 @@
 #pragma once
 
 #include <initializer_list>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "report/formats.h"
 #include "trellis/diagnostic.h"

@@ -54,7 +54,8 @@ SplitPlan preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
     }
   }
   if (!problems.empty()) {
-    throw Error(ErrorKind::kParse, std::move(problems), "nothing was applied; fix the SQL and run apply again");
+    throw Error(ErrorKind::kParse, std::move(problems),
+                "nothing was applied; fix the SQL and run apply again");
   }
   return split;
 }

@@ -10,7 +10,8 @@
 namespace trellis {
 namespace {
 
-PlanError plan_error(const char* code, const std::string& id, std::string message, std::string hint) {
+PlanError plan_error(const char* code, const std::string& id, std::string message,
+                     std::string hint) {
   PlanError e = error_at(code, "", 0, std::move(message), std::move(hint));
   e.id = id;
   return e;
@@ -128,10 +129,11 @@ class Planner {
                   plan);
     }
     if (out_of_order(i) && !o_.allow_out_of_order) {
-      plan.errors.push_back(plan_error("out-of-order", m.id,
-                                       m.id + " is numbered below an applied migration of feature '" +
-                                           m.feature + "' (a late merge inside one feature)",
-                                       "renumber it after the feature's applied migrations, or pass --allow-out-of-order"));
+      plan.errors.push_back(plan_error(
+          "out-of-order", m.id,
+          m.id + " is numbered below an applied migration of feature '" + m.feature +
+              "' (a late merge inside one feature)",
+          "renumber it after the feature's applied migrations, or pass --allow-out-of-order"));
       return hold(i, HoldReason::kOutOfOrder, "numbered below an applied migration of '" + m.feature + "'", plan);
     }
     if (auto d = held_dependency(i)) {
@@ -167,9 +169,10 @@ class Planner {
         return h.reason == HoldReason::kUnreleasedFeature && g_.at(h.node).feature == f;
       });
       if (held) {
-        plan.errors.push_back(plan_error("unreleased-feature", "",
-                                         "--feature " + f + ": feature '" + f + "' is not released in " + env_.name,
-                                         hint_for(HoldReason::kUnreleasedFeature, f)));
+        plan.errors.push_back(
+            plan_error("unreleased-feature", "",
+                       "--feature " + f + ": feature '" + f + "' is not released in " + env_.name,
+                       hint_for(HoldReason::kUnreleasedFeature, f)));
       }
     }
   }

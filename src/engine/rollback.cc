@@ -83,7 +83,8 @@ SplitPlan preflight_rollback(Driver& driver, const Workspace& ws, const Rollback
     }
   }
   if (!problems.empty()) {
-    throw Error(ErrorKind::kParse, std::move(problems), "nothing was rolled back; fix the down section(s) and run rollback again");
+    throw Error(ErrorKind::kParse, std::move(problems),
+                "nothing was rolled back; fix the down section(s) and run rollback again");
   }
   return split;
 }

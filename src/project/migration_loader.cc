@@ -122,9 +122,10 @@ std::vector<NamedFile> migration_files(const std::vector<EntryView>& entries, co
     if (name.empty() || name[0] == '.' || file.directory || !ends_with_sql(name)) continue;
     auto parsed = parse_file_name(name);
     if (!parsed) {
-      diag.errors.push_back(error_at("file-name", rel + "/" + std::string(name), 0,
-                                     "file name must be NNNN_slug.sql: digits, '_', then a slug of " +
-                                         std::string(kSlugRule)));
+      diag.errors.push_back(
+          error_at("file-name", rel + "/" + std::string(name), 0,
+                   "file name must be NNNN_slug.sql: digits, '_', then a slug of " +
+                       std::string(kSlugRule)));
       continue;
     }
     out.push_back({name, std::move(*parsed)});
@@ -171,8 +172,8 @@ void check_duplicate_numbers(const std::vector<Migration>& all, Diagnostics& dia
     const auto& b = all[i];
     if (a.feature == b.feature && compare_numbers(a.number, b.number) == 0) {
       diag.errors.push_back(error_at("duplicate-number", b.path, 0,
-                                     "duplicate number " + b.number + " in feature '" + b.feature + "' (also " +
-                                         a.path + ")"));
+                                     "duplicate number " + b.number + " in feature '" + b.feature +
+                                         "' (also " + a.path + ")"));
     }
   }
 }
@@ -204,13 +205,15 @@ void classify_root(const Config& config, const std::vector<EntryView>& entries, 
     if (name.empty() || name[0] == '.') continue;
     if (!entries[i].directory) {
       if (ends_with_sql(name)) {
-        slots[i].diag.errors.push_back(error_at("file-outside-feature", config.migrations_dir + "/" + name, 0,
-                                                "migrations live in a feature directory (" + config.migrations_dir +
-                                                    "/<feature>/NNNN_slug.sql)"));
+        slots[i].diag.errors.push_back(
+            error_at("file-outside-feature", config.migrations_dir + "/" + name, 0,
+                     "migrations live in a feature directory (" + config.migrations_dir +
+                         "/<feature>/NNNN_slug.sql)"));
       }
     } else if (!is_feature_name(name)) {
-      slots[i].diag.errors.push_back(error_at("feature-name", config.migrations_dir + "/" + name, 0,
-                                              "feature names use lower-case letters, digits, '_' and '-'"));
+      slots[i].diag.errors.push_back(
+          error_at("feature-name", config.migrations_dir + "/" + name, 0,
+                   "feature names use lower-case letters, digits, '_' and '-'"));
     } else {
       features.push_back(i);
     }

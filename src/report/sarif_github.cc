@@ -18,8 +18,9 @@ Json sarif_result(const Diagnostic& d) {
   return {{"ruleId", d.code},
           {"level", severity_name(d.severity)},
           {"message", {{"text", message_with_help(d)}}},
-          {"locations", Json::array({{{"physicalLocation",
-                                       {{"artifactLocation", {{"uri", d.file}}}, {"region", region}}}}})}};
+          {"locations",
+           Json::array({{{"physicalLocation",
+                          {{"artifactLocation", {{"uri", d.file}}}, {"region", region}}}}})}};
 }
 
 // Properties escape % \r \n : , ; the message escapes % \r \n.

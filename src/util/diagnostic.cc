@@ -9,7 +9,8 @@ const char* severity_name(Severity severity) {
   return severity == Severity::kError ? "error" : "warning";
 }
 
-Diagnostic error_at(std::string code, std::string file, int line, std::string message, std::string hint) {
+Diagnostic error_at(std::string code, std::string file, int line, std::string message,
+                    std::string hint) {
   Diagnostic d;
   d.code = std::move(code);
   d.file = std::move(file);

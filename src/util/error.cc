@@ -3,7 +3,9 @@
 namespace trellis {
 
 Error::Error(ErrorKind kind, std::string message, std::string hint)
-    : Error(kind, std::vector<Diagnostic>{Diagnostic{Severity::kError, {}, {}, 0, 0, std::move(message), hint, {}, {}}},
+    : Error(kind,
+            std::vector<Diagnostic>{
+                Diagnostic{Severity::kError, {}, {}, 0, 0, std::move(message), hint, {}, {}}},
             hint) {}
 
 Error::Error(ErrorKind kind, std::vector<Diagnostic> diagnostics, std::string hint)

@@ -14,9 +14,12 @@ class DiagnosticOutputTest : public BackendTest {
     if (IsSkipped() || HasFatalFailure()) return;
     project_.write("trellis.toml",
                    "[env.dev]\n"
-                   "database = \"" + db_->url() + "\"\n"
-                   "features = [\"core\"]\n");
-    project_.write_migration("core", "0001_init.sql", migration("", "CREATE TABLE t1 (id integer);", "DROP TABLE t1;"));
+                   "database = \"" +
+                       db_->url() +
+                       "\"\n"
+                       "features = [\"core\"]\n");
+    project_.write_migration("core", "0001_init.sql",
+                             migration("", "CREATE TABLE t1 (id integer);", "DROP TABLE t1;"));
   }
 };
 
@@ -25,13 +28,17 @@ TEST_P(DiagnosticOutputTest, ParserProblemsOfEveryFileWithCaret) {
   project_.write_migration("core", "bad-name.sql", migration("", "SELECT 1;"));
   RunResult r = project_.run({"check", "--offline"});
   EXPECT_EQ(r.exit_code, 2) << r.describe();
-  EXPECT_EQ(r.err,
-            "trellis: error: migrations/core/bad-name.sql: file name must be NNNN_slug.sql: digits, '_', "
-            "then a slug of " + std::string(trellis::kSlugRule) + "\n"
-            "migrations/core/0002_x.sql:1: unknown directive 'phas' (known: requires, phase, transaction, "
-            "lock-timeout, statement-timeout, lint-allow, batch)\n"
-            "  -- phas: expand\n"
-            "     ^\n")
+  EXPECT_EQ(
+      r.err,
+      "trellis: error: migrations/core/bad-name.sql: file name must be NNNN_slug.sql: digits, '_', "
+      "then a slug of " +
+          std::string(trellis::kSlugRule) +
+          "\n"
+          "migrations/core/0002_x.sql:1: unknown directive 'phas' (known: requires, phase, "
+          "transaction, "
+          "lock-timeout, statement-timeout, lint-allow, batch)\n"
+          "  -- phas: expand\n"
+          "     ^\n")
       << r.describe();
 }
 
@@ -39,7 +46,9 @@ TEST_P(DiagnosticOutputTest, RequiresProblemsNameFileAndLine) {
   project_.write_migration("core", "0002_x.sql", migration("-- requires: core/0009", "SELECT 1;"));
   RunResult r = project_.run({"check", "--offline"});
   EXPECT_EQ(r.exit_code, 2) << r.describe();
-  EXPECT_EQ(r.err, "trellis: error: migrations/core/0002_x.sql:1: requires 'core/0009', which does not exist\n")
+  EXPECT_EQ(
+      r.err,
+      "trellis: error: migrations/core/0002_x.sql:1: requires 'core/0009', which does not exist\n")
       << r.describe();
 }
 
@@ -48,11 +57,13 @@ TEST_P(DiagnosticOutputTest, RequiresProblemsNameFileAndLine) {
 TEST_P(DiagnosticOutputTest, PreflightNamesEveryFileAndLine) {
   if (is_sqlite()) GTEST_SKIP() << "SQLite's splitter accepts any text";
   project_.write_migration("core", "0002_bad.sql", migration("", "SELECT 1;\nSELEKT 2;"));
-  project_.write_migration("core", "0003_worse.sql", migration("", "CREATE TABLE t3 (a integer);\nDROP TABLEX t3;"));
+  project_.write_migration("core", "0003_worse.sql",
+                           migration("", "CREATE TABLE t3 (a integer);\nDROP TABLEX t3;"));
   RunResult r = project_.run({"apply"});
   EXPECT_EQ(r.exit_code, 2) << r.describe();
   EXPECT_EQ(r.err,
-            "trellis: error: migrations/core/0002_bad.sql:3: syntax error at or near \"SELEKT\" (statement 2)\n"
+            "trellis: error: migrations/core/0002_bad.sql:3: syntax error at or near \"SELEKT\" "
+            "(statement 2)\n"
             "migrations/core/0003_worse.sql:3: syntax error at or near \"TABLEX\" (statement 2)\n"
             "  hint: nothing was applied; fix the SQL and run apply again\n")
       << r.describe();
@@ -61,22 +72,25 @@ TEST_P(DiagnosticOutputTest, PreflightNamesEveryFileAndLine) {
 
 TEST_P(DiagnosticOutputTest, DownThatDoesNotParseInRollbackAndCheck) {
   if (is_sqlite()) GTEST_SKIP() << "SQLite's splitter accepts any text";
-  project_.write_migration("core", "0002_t2.sql",
-                           migration("", "CREATE TABLE t2 (id integer);", "SELECT 1;\nDROP TABLEX t2;"));
+  project_.write_migration(
+      "core", "0002_t2.sql",
+      migration("", "CREATE TABLE t2 (id integer);", "SELECT 1;\nDROP TABLEX t2;"));
   RunResult apply = project_.run({"apply"});
   ASSERT_EQ(apply.exit_code, 0) << apply.describe();
   RunResult rollback = project_.run({"rollback", "core/0001"});
   EXPECT_EQ(rollback.exit_code, 2) << rollback.describe();
   EXPECT_EQ(rollback.err,
-            "trellis: error: migrations/core/0002_t2.sql:6: syntax error at or near \"TABLEX\" (statement 2) "
+            "trellis: error: migrations/core/0002_t2.sql:6: syntax error at or near \"TABLEX\" "
+            "(statement 2) "
             "(down section)\n"
             "  hint: nothing was rolled back; fix the down section(s) and run rollback again\n")
       << rollback.describe();
   RunResult check = project_.run({"check"});
   EXPECT_EQ(check.exit_code, 1) << check.describe();
-  EXPECT_NE(check.out.find("  error: migrations/core/0002_t2.sql:6: syntax error at or near \"TABLEX\" "
-                           "(statement 2) (down section)\n"),
-            std::string::npos)
+  EXPECT_NE(
+      check.out.find("  error: migrations/core/0002_t2.sql:6: syntax error at or near \"TABLEX\" "
+                     "(statement 2) (down section)\n"),
+      std::string::npos)
       << check.describe();
   RunResult json = project_.run({"check", "--json"});
   nlohmann::json doc = parse_json(json.out);

@@ -24,7 +24,8 @@ Diagnostic at_column(const std::string& file, int line, int column, const std::s
 }
 
 TEST(DiagnosticText, FileLineMessageSourceLineAndCaret) {
-  Diagnostic d = at_column("migrations/core/0001_x.sql", 2, 4, "-- phas: expand", "unknown directive 'phas'");
+  Diagnostic d =
+      at_column("migrations/core/0001_x.sql", 2, 4, "-- phas: expand", "unknown directive 'phas'");
   EXPECT_EQ(format_text(d),
             "migrations/core/0001_x.sql:2: unknown directive 'phas'\n"
             "  -- phas: expand\n"
@@ -32,7 +33,8 @@ TEST(DiagnosticText, FileLineMessageSourceLineAndCaret) {
 }
 
 TEST(DiagnosticText, WhatIsKnownOfThePlaceOnly) {
-  EXPECT_EQ(format_text(error_at("", "a.sql", 0, "no '-- +up' marker")), "a.sql: no '-- +up' marker");
+  EXPECT_EQ(format_text(error_at("", "a.sql", 0, "no '-- +up' marker")),
+            "a.sql: no '-- +up' marker");
   EXPECT_EQ(format_text(error_at("parse", "", 12, "syntax error")), "line 12: syntax error");
   EXPECT_EQ(format_text(error_at("", "", 0, "plain")), "plain");
   // A caret without a column sits under the first character.
@@ -41,7 +43,8 @@ TEST(DiagnosticText, WhatIsKnownOfThePlaceOnly) {
 
 TEST(DiagnosticText, SeveralOnSeparateLines) {
   std::vector<Diagnostic> ds = {error_at("", "a.sql", 1, "one"),
-                                at_column("b.sql", 2, 3, "abc", "two"), error_at("", "c.sql", 0, "three")};
+                                at_column("b.sql", 2, 3, "abc", "two"),
+                                error_at("", "c.sql", 0, "three")};
   EXPECT_EQ(format_text(ds), "a.sql:1: one\nb.sql:2: two\n  abc\n    ^\nc.sql: three");
 }
 
@@ -56,8 +59,9 @@ TEST(DiagnosticText, StatementLocationIsBuiltInOnePlace) {
 }
 
 TEST(DiagnosticError, CarriesEveryDiagnosticAndRendersThemAsWhat) {
-  std::vector<Diagnostic> ds = {error_at("requires", "a.sql", 3, "requires 'x/0001', which does not exist"),
-                                at_column("b.sql", 1, 4, "-- phas: x", "unknown directive")};
+  std::vector<Diagnostic> ds = {
+      error_at("requires", "a.sql", 3, "requires 'x/0001', which does not exist"),
+      at_column("b.sql", 1, 4, "-- phas: x", "unknown directive")};
   Error e(ErrorKind::kParse, ds, "fix them");
   EXPECT_EQ(e.kind(), ErrorKind::kParse);
   EXPECT_EQ(e.hint(), "fix them");
@@ -100,7 +104,8 @@ TEST(DiagnosticError, AProblemOfAMigrationsFileGetsItsPathAndId) {
 }
 
 Diagnostic lint_like() {
-  Diagnostic d = at_column("migrations/a,b/0001_x.sql", 4, 7, "", "adds a column: with a default\nand 100%");
+  Diagnostic d =
+      at_column("migrations/a,b/0001_x.sql", 4, 7, "", "adds a column: with a default\nand 100%");
   d.code = "add-column-default";
   d.severity = Severity::kWarning;
   d.hint = "add it in two steps";
@@ -110,7 +115,8 @@ Diagnostic lint_like() {
 
 TEST(DiagnosticFormats, CompactText) {
   EXPECT_EQ(report::compact_text(lint_like()),
-            "migrations/a,b/0001_x.sql:4:7: warning[add-column-default]: adds a column: with a default\nand 100%\n"
+            "migrations/a,b/0001_x.sql:4:7: warning[add-column-default]: adds a column: with a "
+            "default\nand 100%\n"
             "  help: add it in two steps\n");
   Diagnostic no_hint = lint_like();
   no_hint.hint.clear();
@@ -119,20 +125,23 @@ TEST(DiagnosticFormats, CompactText) {
 
 TEST(DiagnosticFormats, JsonObjectInTheShapeAsked) {
   using report::Field;
-  auto lint = report::json_object(lint_like(), {{Field::kCode, "rule"}, {Field::kColumn, "col"}, {Field::kId, "id"}});
+  auto lint = report::json_object(
+      lint_like(), {{Field::kCode, "rule"}, {Field::kColumn, "col"}, {Field::kId, "id"}});
   EXPECT_EQ(lint.dump(), R"({"rule":"add-column-default","col":7,"id":"a,b/0001_x"})");
   auto all = report::json_object(lint_like());
-  EXPECT_EQ(all.dump(),
-            R"({"severity":"warning","code":"add-column-default","file":"migrations/a,b/0001_x.sql","line":4,)"
-            R"("column":7,"message":"adds a column: with a default\nand 100%","hint":"add it in two steps",)"
-            R"("id":"a,b/0001_x"})");
+  EXPECT_EQ(
+      all.dump(),
+      R"({"severity":"warning","code":"add-column-default","file":"migrations/a,b/0001_x.sql","line":4,)"
+      R"("column":7,"message":"adds a column: with a default\nand 100%","hint":"add it in two steps",)"
+      R"("id":"a,b/0001_x"})");
 }
 
 TEST(DiagnosticFormats, SarifResultsAndRules) {
-  Diagnostic no_place = error_at("missing-file", "", 0, "core/0003 is recorded as applied but has no migration file");
-  auto doc = nlohmann::json::parse(report::sarif({lint_like(), no_place},
-                                                 {{"add-column-default", "adds a column with a default", "see the docs",
-                                                   Severity::kError}}));
+  Diagnostic no_place =
+      error_at("missing-file", "", 0, "core/0003 is recorded as applied but has no migration file");
+  auto doc = nlohmann::json::parse(report::sarif(
+      {lint_like(), no_place},
+      {{"add-column-default", "adds a column with a default", "see the docs", Severity::kError}}));
   EXPECT_EQ(doc["version"], "2.1.0");
   const auto& run = doc["runs"][0];
   EXPECT_EQ(run["tool"]["driver"]["name"], "trellis");
@@ -141,7 +150,8 @@ TEST(DiagnosticFormats, SarifResultsAndRules) {
   const auto& r = run["results"][0];
   EXPECT_EQ(r["ruleId"], "add-column-default");
   EXPECT_EQ(r["level"], "warning");
-  EXPECT_EQ(r["message"]["text"], "adds a column: with a default\nand 100%\nhelp: add it in two steps");
+  EXPECT_EQ(r["message"]["text"],
+            "adds a column: with a default\nand 100%\nhelp: add it in two steps");
   const auto& loc = r["locations"][0]["physicalLocation"];
   EXPECT_EQ(loc["artifactLocation"]["uri"], "migrations/a,b/0001_x.sql");
   EXPECT_EQ(loc["region"]["startLine"], 4);
@@ -160,11 +170,13 @@ TEST(DiagnosticFormats, GithubAnnotationsEscapePropertiesAndMessage) {
 
 // check's findings are Diagnostics too: the same formats render them.
 TEST(DiagnosticFormats, IntegrityFindingsUseTheSameFormats) {
-  Finding f = make_finding("checksum-mismatch", Severity::kError, "core/0001_a", "migrations/core/0001_a.sql", 0,
-                           "core/0001_a was applied with checksum 0123456789ab but its file now has ba9876543210");
-  EXPECT_EQ(report::github_annotations({f}),
-            "::error file=migrations/core/0001_a.sql,line=0,col=0,title=checksum-mismatch::"
-            "core/0001_a was applied with checksum 0123456789ab but its file now has ba9876543210\n");
+  Finding f = make_finding(
+      "checksum-mismatch", Severity::kError, "core/0001_a", "migrations/core/0001_a.sql", 0,
+      "core/0001_a was applied with checksum 0123456789ab but its file now has ba9876543210");
+  EXPECT_EQ(
+      report::github_annotations({f}),
+      "::error file=migrations/core/0001_a.sql,line=0,col=0,title=checksum-mismatch::"
+      "core/0001_a was applied with checksum 0123456789ab but its file now has ba9876543210\n");
   auto doc = nlohmann::json::parse(report::sarif({f}, {}));
   EXPECT_EQ(doc["runs"][0]["results"][0]["ruleId"], "checksum-mismatch");
 }
