@@ -13,21 +13,22 @@ import sys
 
 # folder -> folders it may use (besides itself), top to bottom.
 MAY_USE = {
-    "cli": {"engine", "backfill", "patterns", "analysis", "graph", "project", "db", "sql", "util"},
-    "engine": {"backfill", "analysis", "graph", "project", "db", "sql", "util"},
+    "cli": {"engine", "backfill", "patterns", "analysis", "report", "graph", "project", "db", "sql", "util"},
+    "engine": {"backfill", "analysis", "report", "graph", "project", "db", "sql", "util"},
     "backfill": {"graph", "project", "db", "sql", "util"},
     "patterns": {"project", "util"},
-    "analysis": {"project", "sql", "util"},
+    "analysis": {"report", "project", "sql", "util"},
     "graph": {"project", "util"},
     "project": {"util"},
     "db": {"sql", "util"},
+    "report": {"util"},
     "sql": {"util"},
     "util": set(),
 }
 
 # include/trellis/<header> -> the folder that owns it.
 OWNER = {
-    "error.h": "util", "duration.h": "util",
+    "error.h": "util", "duration.h": "util", "diagnostic.h": "util",
     "statement.h": "sql",
     "state.h": "db", "backfill.h": "db", "connection.h": "db", "state_store.h": "db",
     "runner_lock.h": "db", "dialect.h": "db", "driver.h": "db",

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "trellis/diagnostic.h"
 #include "trellis/migration.h"
 
 namespace trellis {
@@ -170,17 +171,18 @@ enum class ConflictKind {
   kMissingRequires,  // uses an object created by another feature without `requires`
 };
 const char* conflict_kind_name(ConflictKind kind);  // "drop-used", ...
+// The lint rule of a kind of conflict: "conflict-drop-used", …, "missing-requires".
+std::string conflict_rule(ConflictKind kind);
 
-struct Conflict {
+// The migration reported is the diagnostic's `id`, at `file`:`line`:`column`; `code` is
+// the lint rule ("conflict-drop-used", …, "missing-requires"); for kMissingRequires the
+// `hint` is the exact line to add.
+struct Conflict : Diagnostic {
   ConflictKind kind = ConflictKind::kDropUsed;
   ObjectKind object_kind = ObjectKind::kTable;
   std::string object;
-  std::string a_id, a_path;  // the migration reported
-  int a_line = 0, a_col = 0;
-  std::string b_id, b_path;  // the other one
-  int b_line = 0;
-  std::string message;
-  std::string help;          // for kMissingRequires: the exact line to add
+  std::string other_id, other_file;  // the other migration
+  int other_line = 0;
 };
 
 // All conflicts between migrations of different features with no dependency path

@@ -30,6 +30,10 @@ struct StepOutcome {
 // "statement 2 (line 7): <database message>", or the message alone when no statement ran.
 std::string describe_failure(const StepOutcome& outcome);
 
+// A problem found in migration `m`'s file (a section that does not split, say): `d` with
+// m's path and id where it names no file or migration.
+Diagnostic in_file(Diagnostic d, const Migration& m);
+
 // Told about progress as it happens (the CLI prints it; tests may record it).
 class ApplyObserver {
  public:

@@ -1,13 +1,18 @@
 // trellis/error.h — the one error type of the library.
 //
 // Every failure the library reports is a trellis::Error: a kind (which decides the
-// process exit status), a message that tells the user what is wrong and what to change,
-// and, where known, the place (file:line, or database and statement). Context is added
-// once, where it is known. Library code never prints and never exits.
+// process exit status) and one or more Diagnostics (diagnostic.h) that tell the user what
+// is wrong, where (file, line, column: as data, not in the text), and what to change.
+// Parsers collect every problem of a run and throw once. Context is added once, where it
+// is known. Library code never prints and never exits.
 #pragma once
 
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "trellis/diagnostic.h"
 
 namespace trellis {
 
@@ -37,16 +42,22 @@ ExitCode exit_code_for(ErrorKind kind);
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, std::string message, std::string hint = {})
-      : std::runtime_error(std::move(message)), kind_(kind), hint_(std::move(hint)) {}
+  // One diagnostic without a place: `message`, with `hint`.
+  Error(ErrorKind kind, std::string message, std::string hint = {});
+  // Every problem of a run; `hint` is about all of them (each diagnostic may have its own).
+  Error(ErrorKind kind, std::vector<Diagnostic> diagnostics, std::string hint = {});
 
   ErrorKind kind() const { return kind_; }
   // A suggestion of what to do about it; may be empty.
   const std::string& hint() const { return hint_; }
+  // What went wrong, at least one; what() is their format_text.
+  const std::vector<Diagnostic>& diagnostics() const { return *diagnostics_; }
 
  private:
   ErrorKind kind_;
   std::string hint_;
+  // Shared, so that copying an exception cannot throw.
+  std::shared_ptr<const std::vector<Diagnostic>> diagnostics_;
 };
 
 // A failed SQL statement, as reported by a driver. `sqlstate` is the five-character
@@ -54,7 +65,9 @@ class Error : public std::runtime_error {
 class SqlError : public Error {
  public:
   SqlError(std::string message, std::string sqlstate, bool lock_timeout, bool connection_lost)
-      : Error(connection_lost ? ErrorKind::kConnection : ErrorKind::kSql, std::move(message)),
+      : Error(connection_lost ? ErrorKind::kConnection : ErrorKind::kSql,
+              std::vector<Diagnostic>{Diagnostic{
+                  Severity::kError, sqlstate, {}, 0, 0, std::move(message), {}, {}, {}}}),
         sqlstate_(std::move(sqlstate)),
         lock_timeout_(lock_timeout),
         connection_lost_(connection_lost) {}

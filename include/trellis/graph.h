@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "trellis/diagnostic.h"
 #include "trellis/migration.h"
 
 namespace trellis {
@@ -68,7 +69,7 @@ class Graph {
   };
 
   std::optional<Node> find_short(std::string_view feature, std::string_view number) const;
-  void link(std::vector<std::string>& problems);
+  void link(std::vector<Diagnostic>& problems);
   void check_cycles() const;
   std::vector<bool> closure(const Adjacency& edges, const std::vector<Node>& from) const;
 

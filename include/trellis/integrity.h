@@ -4,21 +4,19 @@
 #include <string>
 #include <vector>
 
+#include "trellis/diagnostic.h"
 #include "trellis/graph.h"
 #include "trellis/plan.h"
 
 namespace trellis {
 
-enum class Severity { kError, kWarning };
-
-struct Finding {
-  std::string kind;  // "checksum-mismatch", "missing-file", "out-of-order", "failed", "leftover", …
-  Severity severity = Severity::kError;
-  std::string id;
-  std::string file;
-  int line = 0;
-  std::string message;
-};
+// One problem of the database's history against the files. `code` is its kind
+// ("checksum-mismatch", "missing-file", "out-of-order", "failed", "interrupted",
+// "rollback-failed", "unknown-feature"; `status` adds "leftover", `check` "plan", "parse",
+// "conflict", "lint"), `id` the migration concerned.
+using Finding = Diagnostic;
+Finding make_finding(std::string kind, Severity severity, std::string id, std::string file, int line,
+                     std::string message);
 
 // Edited applied files, applied ids whose file is gone, pending migrations numbered below
 // an applied one of their own feature, failed and interrupted migrations.

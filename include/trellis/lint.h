@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "trellis/analysis.h"
+#include "trellis/diagnostic.h"
 #include "trellis/migration.h"
 
 namespace trellis {
@@ -53,16 +54,9 @@ Dialect dialect_named(std::string_view backend);
 const std::vector<RuleInfo>& lint_rules();
 const RuleInfo* find_rule(std::string_view id);
 
-struct LintFinding {
-  std::string rule;
-  LintSeverity severity = LintSeverity::kError;
-  std::string file;
-  int line = 0;
-  int col = 0;
-  std::string message;
-  std::string help;
-  std::string migration_id;
-};
+// One finding: `code` is the rule id, `hint` its help, `id` the migration; the severity
+// is the rule's after [lint] (never off: findings of rules turned off are dropped).
+using LintFinding = Diagnostic;
 
 struct LintReport {
   std::vector<LintFinding> findings;  // sorted by file, line, col, rule

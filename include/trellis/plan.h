@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "trellis/diagnostic.h"
 #include "trellis/graph.h"
 #include "trellis/project.h"
 #include "trellis/state.h"
@@ -93,11 +94,11 @@ struct Held {
   bool incomplete() const { return root == HoldReason::kUnreleasedDependency; }
 };
 
-// A problem that makes the plan unrunnable as asked (apply refuses, exit 2).
-struct PlanError {
-  std::string message;
-  std::string hint;
-};
+// A problem that makes the plan unrunnable as asked (apply refuses, exit 2). `code`:
+// "out-of-order" (numbered below an applied migration of its feature),
+// "unreachable-target" (--to names a held-back migration), "unreleased-feature"
+// (--feature names a feature not released here); `id` the migration when there is one.
+using PlanError = Diagnostic;
 
 struct Plan {
   std::vector<Step> steps;  // in the order apply runs them

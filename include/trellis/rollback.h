@@ -24,8 +24,9 @@ RollbackPlan plan_rollback(const Graph& graph, const StateIndex& state, const st
 // nothing is rolled back. Returns the statements, one list per migration of the plan.
 SplitPlan preflight_rollback(Driver& driver, const Workspace& ws, const RollbackPlan& plan);
 
-// "line 12: msg" from Driver::split -> "path:12: msg (down section)".
-std::string located_split_error(const Migration& m, const std::string& message);
+// A problem Driver::split found in m's down section: in m's file, its message ending in
+// " (down section)" ("path:12: msg (down section)" as text).
+Diagnostic down_split_problem(const Migration& m, Diagnostic d);
 
 // Runs the down sections (`split` from preflight_rollback), each in a transaction unless
 // its migration says `transaction: false` or `down=false`. A down that fails is rolled

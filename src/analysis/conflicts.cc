@@ -101,7 +101,7 @@ class Finder {
     Conflict c = make(ConflictKind::kMissingRequires, user, creator);
     c.message = user.m->id + " uses " + object_kind_name(user.use->kind) + " " + user.use->name +
                 ", created by " + creator.m->id + " (" + where(creator) + "), but does not require it";
-    c.help = "add this line before `-- +up` in " + user.m->path + ": -- requires: " + creator.m->id;
+    c.hint = "add this line before `-- +up` in " + user.m->path + ": -- requires: " + creator.m->id;
     out_.push_back(std::move(c));
   }
 
@@ -110,13 +110,14 @@ class Finder {
     c.kind = kind;
     c.object_kind = a.use->kind;
     c.object = a.use->name;
-    c.a_id = a.m->id;
-    c.a_path = a.m->path;
-    c.a_line = a.use->line;
-    c.a_col = a.use->col;
-    c.b_id = b.m->id;
-    c.b_path = b.m->path;
-    c.b_line = b.use->line;
+    c.code = conflict_rule(kind);
+    c.id = a.m->id;
+    c.file = a.m->path;
+    c.line = a.use->line;
+    c.column = a.use->col;
+    c.other_id = b.m->id;
+    c.other_file = b.m->path;
+    c.other_line = b.use->line;
     return c;
   }
 
@@ -124,7 +125,7 @@ class Finder {
     if (!reported_.insert({kind, a.m->id, b.m->id, a.use->name}).second) return;
     Conflict c = make(kind, a, b);
     c.message = std::move(message);
-    c.help = std::move(help);
+    c.hint = std::move(help);
     out_.push_back(std::move(c));
   }
 

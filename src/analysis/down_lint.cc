@@ -50,15 +50,15 @@ LintReport lint_downs(const std::vector<Migration>& migrations, const LintOption
     if (!only.empty() && std::find(only.begin(), only.end(), m.id) == only.end()) continue;
     std::vector<Migration> one{as_down(m)};
     for (auto& f : lint(one, own, analysis).findings) {
-      if (!applies_to_downs(f.rule)) continue;
+      if (!applies_to_downs(f.code)) continue;
       // A down's locks are warnings unless [lint] sets the rule's severity: an undo is
       // run rarely, by hand, and its DROP INDEX has no safer form inside a transaction.
-      if (find_rule(f.rule)->category == RuleCategory::kLock && !options.severity.count(f.rule) &&
-          f.severity == LintSeverity::kError) {
-        f.severity = LintSeverity::kWarning;
+      if (find_rule(f.code)->category == RuleCategory::kLock && !options.severity.count(f.code) &&
+          f.severity == Severity::kError) {
+        f.severity = Severity::kWarning;
       }
       f.message = "down section: " + f.message;
-      for (std::string* text : {&f.message, &f.help}) {  // the directive that sets the down's mode
+      for (std::string* text : {&f.message, &f.hint}) {  // the directive that sets the down's mode
         auto at = text->find("-- transaction: false");
         if (at != std::string::npos) text->replace(at, 21, "-- transaction: down=false");
       }

@@ -76,12 +76,24 @@ bool skipped_for_dialect(const std::string& rule, Dialect dialect) {
   return info && info->scope == RuleScope::kPostgresOnly;
 }
 
+// A finding of `rule` at line:col of the migration's file (add() fills in file and id).
+LintFinding finding_at(std::string rule, int line, int col, std::string message, std::string help) {
+  LintFinding f;
+  f.code = std::move(rule);
+  f.line = line;
+  f.column = col;
+  f.message = std::move(message);
+  f.hint = std::move(help);
+  return f;
+}
+
 void add(Context& ctx, const Migration& m, const std::set<std::string>& allowed, LintFinding f) {
-  if (allowed.count(f.rule) || skipped_for_dialect(f.rule, ctx.options.dialect)) return;
-  f.severity = severity_for(f.rule, ctx.options);
-  if (f.severity == LintSeverity::kOff) return;
+  if (allowed.count(f.code) || skipped_for_dialect(f.code, ctx.options.dialect)) return;
+  LintSeverity severity = severity_for(f.code, ctx.options);
+  if (severity == LintSeverity::kOff) return;
+  f.severity = severity == LintSeverity::kError ? Severity::kError : Severity::kWarning;
   f.file = m.path;
-  f.migration_id = m.id;
+  f.id = m.id;
   ctx.report.findings.push_back(std::move(f));
 }
 
@@ -135,11 +147,11 @@ std::set<std::string> allowed_rules(Context& ctx, const Migration& m) {
       continue;
     }
     LintFinding f;
-    f.rule = "unknown-lint-allow";
+    f.code = "unknown-lint-allow";
     f.line = a.line;
-    f.col = 1;
+    f.column = 1;
     f.message = "lint-allow names unknown rule '" + a.rule + "'";
-    f.help = "use a rule id from docs/lint-rules.md (`trellis lint --format json` shows the ids of findings)";
+    f.hint = "use a rule id from docs/lint-rules.md (`trellis lint --format json` shows the ids of findings)";
     add(ctx, m, {}, std::move(f));
   }
   return allowed;
@@ -150,19 +162,19 @@ void lint_statement(Context& ctx, const Migration& m, const std::set<std::string
                     size_t si) {
   if (!s.parsed) {
     LintFinding f;
-    f.rule = "not-analysed";
+    f.code = "not-analysed";
     f.line = s.line;
-    f.col = s.col;
+    f.column = s.col;
     f.message = "statement not analysed: the PostgreSQL parser rejects it (" + s.parse_error +
                 "), so no lint rule or conflict check saw it";
-    f.help = "expected for SQLite-only SQL; otherwise check the statement's syntax";
+    f.hint = "expected for SQLite-only SQL; otherwise check the statement's syntax";
     add(ctx, m, allowed, std::move(f));
     return;
   }
   for (Hazard h : s.hazards) {
     if (!applies(ctx, h, m, created_here, mi)) continue;
     if (!resolve_cross_file(h, ctx.facts, mi, si)) continue;
-    add(ctx, m, allowed, LintFinding{h.rule, LintSeverity::kError, "", h.line, h.col, h.message, h.help, ""});
+    add(ctx, m, allowed, finding_at(h.rule, h.line, h.col, h.message, h.help));
   }
   for (const auto& u : s.objects) {
     if (u.access == Access::kCreate && u.kind == ObjectKind::kTable) created_here.insert(u.name);
@@ -174,12 +186,12 @@ void check_config(Context& ctx) {
     bool known_value = value == "error" || value == "warning" || value == "off";
     if (find_rule(rule) && known_value) continue;
     LintFinding f;
-    f.rule = "unknown-lint-config";
-    f.severity = LintSeverity::kError;
+    f.code = "unknown-lint-config";
+    f.severity = Severity::kError;
     f.file = "trellis.toml";
     f.message = find_rule(rule) ? "[lint] " + rule + " = \"" + value + "\": severity must be error, warning or off"
                                 : "[lint] names unknown rule '" + rule + "'";
-    f.help = "rule ids are listed in docs/lint-rules.md";
+    f.hint = "rule ids are listed in docs/lint-rules.md";
     ctx.report.findings.push_back(std::move(f));
   }
 }
@@ -188,13 +200,11 @@ void add_conflicts(Context& ctx, const std::vector<Migration>& migrations,
                    const AnalysisLookup& lookup, const std::set<std::string>& only,
                    const std::map<std::string, const Migration*>& by_id) {
   for (const auto& c : find_conflicts(migrations, lookup, ctx.options.depends_on)) {
-    if (!only.empty() && !only.count(c.a_id)) continue;
-    const Migration& m = *by_id.at(c.a_id);
-    std::string rule = c.kind == ConflictKind::kMissingRequires ? "missing-requires"
-                                                                : std::string("conflict-") + conflict_kind_name(c.kind);
+    if (!only.empty() && !only.count(c.id)) continue;
+    const Migration& m = *by_id.at(c.id);
     std::set<std::string> allowed;
     for (const auto& a : m.lint_allows) allowed.insert(a.rule);
-    add(ctx, m, allowed, LintFinding{rule, LintSeverity::kError, "", c.a_line, c.a_col, c.message, c.help, ""});
+    add(ctx, m, allowed, finding_at(c.code, c.line, c.column, c.message, c.hint));
   }
 }
 
@@ -236,7 +246,7 @@ LintReport lint(const std::vector<Migration>& migrations, const LintOptions& opt
   }
   if (options.depends_on) add_conflicts(ctx, migrations, lookup, only, by_id);
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const LintFinding& a, const LintFinding& b) {
-    return std::tie(a.file, a.line, a.col, a.rule) < std::tie(b.file, b.line, b.col, b.rule);
+    return std::tie(a.file, a.line, a.column, a.code) < std::tie(b.file, b.line, b.column, b.code);
   });
   return report;
 }

@@ -91,12 +91,12 @@ const RuleInfo* find_rule(std::string_view id) {
 
 int LintReport::errors() const {
   return static_cast<int>(std::count_if(findings.begin(), findings.end(),
-                                        [](const LintFinding& f) { return f.severity == LintSeverity::kError; }));
+                                        [](const LintFinding& f) { return f.severity == Severity::kError; }));
 }
 
 int LintReport::warnings() const {
   return static_cast<int>(std::count_if(findings.begin(), findings.end(),
-                                        [](const LintFinding& f) { return f.severity == LintSeverity::kWarning; }));
+                                        [](const LintFinding& f) { return f.severity == Severity::kWarning; }));
 }
 
 }  // namespace trellis

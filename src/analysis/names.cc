@@ -76,4 +76,9 @@ const char* conflict_kind_name(ConflictKind kind) {
   return "conflict";
 }
 
+std::string conflict_rule(ConflictKind kind) {
+  if (kind == ConflictKind::kMissingRequires) return "missing-requires";
+  return std::string("conflict-") + conflict_kind_name(kind);
+}
+
 }  // namespace trellis

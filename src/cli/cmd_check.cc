@@ -1,5 +1,3 @@
-#include <cstdlib>
-
 #include "cli/commands.h"
 #include "cli/lint_view.h"
 #include "cli/output.h"
@@ -23,9 +21,13 @@ void add_down_parse_findings(const Workspace& ws, std::vector<Finding>& findings
     try {
       pg::split_statements(pg::mask_named_params(m.down.sql), m.down.first_line);
     } catch (const Error& e) {
-      std::string message = e.what();
-      int line = message.rfind("line ", 0) == 0 ? std::atoi(message.c_str() + 5) : m.down.first_line;
-      findings.push_back({"parse", Severity::kError, m.id, m.path, line, located_split_error(m, message)});
+      for (const Diagnostic& d : e.diagnostics()) {
+        Finding f = down_split_problem(m, d);
+        f.code = "parse";
+        f.message = format_text(f);  // check's text shows messages only: "path:line: …"
+        if (f.line == 0) f.line = m.down.first_line;
+        findings.push_back(std::move(f));
+      }
     }
   }
 }
@@ -41,13 +43,13 @@ std::vector<Finding> check_findings(const Workspace& ws, bool offline, LintScope
   failures_as_errors(findings);
   Plan plan = make_plan(ws.graph(), ws.env(), state, PlanOptions{});
   for (const auto& e : plan.errors) {
-    findings.push_back({"plan", Severity::kError, "", "", 0, e.message + " (" + e.hint + ")"});
+    findings.push_back(make_finding("plan", Severity::kError, "", "", 0, e.message + " (" + e.hint + ")"));
   }
   add_down_parse_findings(ws, findings);
   for (const auto& h : plan.held) {  // apply would hold these back and exit 1
     if (h.reason != HoldReason::kUnreleasedDependency) continue;
     const Migration& m = ws.graph().at(h.node);
-    findings.push_back({"plan", Severity::kError, m.id, m.path, 0, m.id + " " + h.detail});
+    findings.push_back(make_finding("plan", Severity::kError, m.id, m.path, 0, m.id + " " + h.detail));
   }
   LintSession session(ws.project(), ws.graph(), dialect_of_url(ws.env().database), &state);
   LintReport report = scope == LintScope::kAllRules ? session.run_with_downs() : session.run();

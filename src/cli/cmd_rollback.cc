@@ -18,14 +18,14 @@ void refuse_unrunnable_downs(const Workspace& ws, const StateIndex& state, const
   std::vector<std::string> ids;
   for (Node n : plan.order) ids.push_back(ws.graph().at(n).id);
   LintSession session(ws.project(), ws.graph(), dialect_of_url(ws.env().database), &state);
-  std::vector<std::string> problems;
+  std::vector<Diagnostic> problems;
   for (const auto& f : session.run_downs(ids).findings) {
-    if (f.rule != "concurrently-in-transaction" || f.severity != LintSeverity::kError) continue;
-    problems.push_back(f.file + ":" + std::to_string(f.line) + ": " + f.message);
+    if (f.code != "concurrently-in-transaction" || f.severity != Severity::kError) continue;
+    problems.push_back(error_at(f.code, f.file, f.line, f.message));
   }
   session.save_cache();
   if (problems.empty()) return;
-  throw Error(ErrorKind::kParse, join(problems, "\n"),
+  throw Error(ErrorKind::kParse, std::move(problems),
               "nothing was rolled back; run that down outside a transaction with '-- transaction: down=false'");
 }
 

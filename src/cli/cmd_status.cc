@@ -61,7 +61,7 @@ void print_status(const Workspace& ws, const StatusReport& r) {
   }
   std::vector<Finding> warnings;  // failed and interrupted ones are in the table above
   for (const auto& w : r.warnings) {
-    if (w.kind != "failed" && w.kind != "interrupted") warnings.push_back(w);
+    if (w.code != "failed" && w.code != "interrupted") warnings.push_back(w);
   }
   if (!warnings.empty()) {
     out.line();

@@ -5,6 +5,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "cli/diagnostic_view.h"
 #include "cli/output.h"
 #include "trellis/error.h"
 #include "trellis/graph.h"
@@ -61,7 +62,7 @@ LintReport LintSession::run_with_downs(const std::vector<std::string>& only) {
   if (downs.findings.empty()) return report;
   for (auto& f : downs.findings) report.findings.push_back(std::move(f));
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const LintFinding& a, const LintFinding& b) {
-    return std::tie(a.file, a.line, a.col, a.rule) < std::tie(b.file, b.line, b.col, b.rule);
+    return std::tie(a.file, a.line, a.column, a.code) < std::tie(b.file, b.line, b.column, b.code);
   });
   return report;
 }
@@ -95,7 +96,7 @@ PlanLint lint_plan(const Workspace& ws, const Plan& plan, const StateIndex& stat
 }
 
 bool is_conflict(const LintFinding& f) {
-  const RuleInfo* info = find_rule(f.rule);
+  const RuleInfo* info = find_rule(f.code);
   return info && info->category == RuleCategory::kConflict;
 }
 
@@ -104,9 +105,8 @@ std::vector<Finding> lint_check_findings(const LintReport& report, bool include_
   for (const auto& f : report.findings) {
     bool conflict = is_conflict(f);
     if (!conflict && !include_lint) continue;
-    out.push_back({conflict ? "conflict" : "lint",
-                   f.severity == LintSeverity::kError ? Severity::kError : Severity::kWarning, f.migration_id, f.file,
-                   f.line, f.rule + ": " + f.message});
+    out.push_back(make_finding(conflict ? "conflict" : "lint", f.severity, f.id, f.file, f.line,
+                               f.code + ": " + f.message));
   }
   return out;
 }
@@ -117,32 +117,21 @@ nlohmann::json lock_json(const TableLock& lock) {
 }
 
 nlohmann::json lint_findings_json(const std::vector<LintFinding>& findings) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& f : findings) {
-    arr.push_back({{"rule", f.rule},
-                   {"severity", severity_name(f.severity)},
-                   {"file", f.file},
-                   {"line", f.line},
-                   {"col", f.col},
-                   {"message", f.message},
-                   {"help", f.help}});
-  }
-  return arr;
+  using report::Field;
+  return json_array(findings, {{Field::kCode, "rule"}, {Field::kSeverity, "severity"}, {Field::kFile, "file"},
+                               {Field::kLine, "line"}, {Field::kColumn, "col"}, {Field::kMessage, "message"},
+                               {Field::kHint, "help"}});
 }
 
 nlohmann::json conflicts_json(const LintReport& report) {
-  nlohmann::json arr = nlohmann::json::array();
+  using report::Field;
+  std::vector<LintFinding> conflicts;
   for (const auto& f : report.findings) {
-    if (!is_conflict(f)) continue;
-    arr.push_back({{"rule", f.rule},
-                   {"severity", severity_name(f.severity)},
-                   {"id", f.migration_id},
-                   {"file", f.file},
-                   {"line", f.line},
-                   {"message", f.message},
-                   {"help", f.help}});
+    if (is_conflict(f)) conflicts.push_back(f);
   }
-  return arr;
+  return json_array(conflicts, {{Field::kCode, "rule"}, {Field::kSeverity, "severity"}, {Field::kId, "id"},
+                                {Field::kFile, "file"}, {Field::kLine, "line"}, {Field::kMessage, "message"},
+                                {Field::kHint, "help"}});
 }
 
 std::string lock_text(const TableLock& lock) {
@@ -152,25 +141,14 @@ std::string lock_text(const TableLock& lock) {
 
 std::string lint_counts_text(const std::vector<LintFinding>& findings) {
   int errors = 0, warnings = 0;
-  for (const auto& f : findings) (f.severity == LintSeverity::kError ? errors : warnings)++;
+  for (const auto& f : findings) (f.severity == Severity::kError ? errors : warnings)++;
   if (errors == 0 && warnings == 0) return "ok";
   auto plural = [](int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
   return plural(errors, "error") + ", " + plural(warnings, "warning");
 }
 
-namespace {
-void print_finding(const LintFinding& f) {
-  const Output& out = Output::get();
-  bool error = f.severity == LintSeverity::kError;
-  std::string label = std::string(severity_name(f.severity)) + "[" + f.rule + "]";
-  out.line("  " + f.file + ":" + std::to_string(f.line) + ": " +
-           out.paint(error ? Style::kRed : Style::kYellow, label) + ": " + f.message);
-  if (!f.help.empty()) out.line("    help: " + f.help);
-}
-}  // namespace
-
 void print_lint_findings(const std::vector<LintFinding>& findings) {
-  for (const auto& f : findings) print_finding(f);
+  for (const auto& f : findings) print_coded(f);
 }
 
 void print_conflicts(const LintReport& report) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/diagnostic_view.h"
 #include "cli/table.h"
 #include "trellis/error.h"
 
@@ -74,15 +75,12 @@ void exit_now(int code) {
 }
 
 int report_error(const std::exception& e) {
-  const Output& out = Output::get();
-  std::string prefix = "trellis: error: ";
-  out.err(prefix + e.what());
-  int status = static_cast<int>(ExitCode::kFailed);
   if (const auto* te = dynamic_cast<const Error*>(&e)) {
-    if (!te->hint().empty()) out.err("  hint: " + te->hint());
-    status = static_cast<int>(exit_code_for(te->kind()));
+    print_error(te->diagnostics(), te->hint());
+    return static_cast<int>(exit_code_for(te->kind()));
   }
-  return status;
+  Output::get().err(std::string("trellis: error: ") + e.what());
+  return static_cast<int>(ExitCode::kFailed);
 }
 
 Style style_for_state(const std::string& state) {

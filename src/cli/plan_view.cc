@@ -1,5 +1,6 @@
 #include "cli/plan_view.h"
 
+#include "cli/diagnostic_view.h"
 #include "cli/lint_view.h"
 #include "cli/output.h"
 #include "trellis/error.h"
@@ -98,11 +99,7 @@ void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint) {
 }
 
 void print_plan_errors(const Plan& plan) {
-  const Output& out = Output::get();
-  for (const auto& e : plan.errors) {
-    out.err("trellis: error: " + e.message);
-    if (!e.hint.empty()) out.err("  hint: " + e.hint);
-  }
+  for (const auto& e : plan.errors) print_error({e}, e.hint);
 }
 
 int plan_exit_status(const Plan& plan) {
@@ -111,24 +108,13 @@ int plan_exit_status(const Plan& plan) {
 }
 
 nlohmann::json findings_json(const std::vector<Finding>& findings) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& f : findings) {
-    arr.push_back({{"kind", f.kind},
-                   {"severity", f.severity == Severity::kError ? "error" : "warning"},
-                   {"id", f.id},
-                   {"file", f.file},
-                   {"line", f.line},
-                   {"message", f.message}});
-  }
-  return arr;
+  using report::Field;
+  return json_array(findings, {{Field::kCode, "kind"}, {Field::kSeverity, "severity"}, {Field::kId, "id"},
+                               {Field::kFile, "file"}, {Field::kLine, "line"}, {Field::kMessage, "message"}});
 }
 
 void print_findings(const std::vector<Finding>& findings) {
-  const Output& out = Output::get();
-  for (const auto& f : findings) {
-    bool error = f.severity == Severity::kError;
-    out.line(out.paint(error ? Style::kRed : Style::kYellow, error ? "  error: " : "  warning: ") + f.message);
-  }
+  for (const auto& f : findings) print_severity_message(f);
 }
 
 nlohmann::json plan_json(const Workspace& ws, const Plan& plan, const std::vector<Finding>& warnings,
@@ -156,7 +142,7 @@ nlohmann::json plan_json(const Workspace& ws, const Plan& plan, const std::vecto
                     {"reason", hold_reason_id(h.reason)},
                     {"detail", h.detail}});
   }
-  for (const auto& e : plan.errors) errors.push_back({{"message", e.message}, {"hint", e.hint}});
+  errors = json_array(plan.errors, {{report::Field::kMessage, "message"}, {report::Field::kHint, "hint"}});
   nlohmann::json doc = {{"environment", ws.env().name}, {"database", mask_url(ws.env().database)},
                         {"pending", pending}, {"held_back", held}, {"errors", errors},
                         {"warnings", findings_json(warnings)}};

@@ -22,7 +22,13 @@ const char* step_result_name(StepResult r) {
 
 std::string describe_failure(const StepOutcome& o) {
   if (o.statement == 0) return o.error;
-  return "statement " + std::to_string(o.statement) + " (line " + std::to_string(o.line) + "): " + o.error;
+  return statement_location(o.statement, o.line) + ": " + o.error;
+}
+
+Diagnostic in_file(Diagnostic d, const Migration& m) {
+  if (d.file.empty()) d.file = m.path;
+  if (d.id.empty()) d.id = m.id;
+  return d;
 }
 
 Timeouts timeouts_for(const Migration& m, const Environment& env) {
@@ -33,7 +39,7 @@ Timeouts timeouts_for(const Migration& m, const Environment& env) {
 }
 
 SplitPlan preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
-  std::vector<std::string> problems;
+  std::vector<Diagnostic> problems;
   SplitPlan split;
   split.reserve(plan.steps.size());
   for (const Step& step : plan.steps) {
@@ -44,20 +50,12 @@ SplitPlan preflight(Driver& driver, const Workspace& ws, const Plan& plan) {
       for (Statement& st : split.back()) st.traits = driver.dialect().traits(st);
       if (!m.batch) units_of(m.path, m.tx, split.back(), problems);
     } catch (const Error& e) {
-      std::string msg = e.what();
-      // "line 12: syntax error …" -> "migrations/a/0001_x.sql:12: syntax error …"
-      if (msg.rfind("line ", 0) == 0 && msg.find(": ") != std::string::npos) {
-        std::size_t colon = msg.find(": ");
-        problems.push_back(m.path + ":" + msg.substr(5, colon - 5) + ": " + msg.substr(colon + 2));
-      } else {
-        problems.push_back(m.path + ": " + msg);
-      }
+      for (Diagnostic d : e.diagnostics()) problems.push_back(in_file(std::move(d), m));
     }
   }
   if (!problems.empty()) {
-    std::string text;
-    for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p;
-    throw Error(ErrorKind::kParse, text, "nothing was applied; fix the SQL and run apply again");
+    throw Error(ErrorKind::kParse, std::move(problems),
+                "nothing was applied; fix the SQL and run apply again");
   }
   return split;
 }

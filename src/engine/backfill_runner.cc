@@ -189,9 +189,7 @@ StepOutcome BackfillRunner::failed(const Migration& m, StepOutcome out, const st
   out.error = error;
   out.duration_ms = ms_since(clock_, t0_);
   out.result = StepResult::kFailed;
-  std::string where = out.statement == 0 ? error
-                                         : "statement " + std::to_string(out.statement) + " (line " +
-                                               std::to_string(out.line) + "): " + error;
+  std::string where = describe_failure(out);
   StateRow row = state_row(m, RecordStatus::kFailed, started_);
   row.finished_at = now_iso8601();
   row.duration_ms = out.duration_ms;

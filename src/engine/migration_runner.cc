@@ -49,7 +49,7 @@ StepOutcome MigrationRunner::run(Node node, const Migration& m, const StateRow* 
   out.node = node;
   t0_ = clock_.now();
   if (m.batch) return BackfillRunner(driver_, env_, observer_, clock_).run(m, previous, out);
-  std::vector<std::string> problems;  // reported by preflight() before anything ran
+  std::vector<Diagnostic> problems;  // reported by preflight() before anything ran
   std::vector<Unit> units = units_of(m.path, m.tx, statements, problems);
   if (units.size() <= 1 && (units.empty() || !units[0].outside) && m.tx == TxMode::kTransactional) {
     return run_single(m, previous, statements, out);
@@ -255,8 +255,7 @@ bool MigrationRunner::run_outside(const Migration& m, const Statement& st, bool 
         return false;
       }
       if (verdict.action == OutsideVerdict::Action::kDone) {
-        observer_.on_note(m, "statement " + std::to_string(st.index) + " (line " +
-                                 std::to_string(st.line) + "): " + verdict.detail);
+        observer_.on_note(m, statement_location(st.index, st.line) + ": " + verdict.detail);
       } else {
         Statement run = st;
         if (!verdict.instead.empty()) run.sql = verdict.instead;

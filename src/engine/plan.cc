@@ -10,6 +10,13 @@
 namespace trellis {
 namespace {
 
+PlanError plan_error(const char* code, const std::string& id, std::string message,
+                     std::string hint) {
+  PlanError e = error_at(code, "", 0, std::move(message), std::move(hint));
+  e.id = id;
+  return e;
+}
+
 class Planner {
  public:
   Planner(const Graph& g, const Environment& env, const StateIndex& state, const PlanOptions& o)
@@ -122,9 +129,11 @@ class Planner {
                   plan);
     }
     if (out_of_order(i) && !o_.allow_out_of_order) {
-      plan.errors.push_back({m.id + " is numbered below an applied migration of feature '" + m.feature +
-                                 "' (a late merge inside one feature)",
-                             "renumber it after the feature's applied migrations, or pass --allow-out-of-order"});
+      plan.errors.push_back(plan_error(
+          "out-of-order", m.id,
+          m.id + " is numbered below an applied migration of feature '" + m.feature +
+              "' (a late merge inside one feature)",
+          "renumber it after the feature's applied migrations, or pass --allow-out-of-order"));
       return hold(i, HoldReason::kOutOfOrder, "numbered below an applied migration of '" + m.feature + "'", plan);
     }
     if (auto d = held_dependency(i)) {
@@ -148,9 +157,10 @@ class Planner {
     for (const Held& h : plan.held) {
       const Migration& m = g_.at(h.node);
       if (to_node_ && h.node == *to_node_) {
-        plan.errors.push_back({"--to " + m.id + " cannot be reached: held back (" +
-                                   hold_reason_id(h.reason) + "): " + h.detail,
-                               hint_for(h.reason, m.feature)});
+        plan.errors.push_back(plan_error("unreachable-target", m.id,
+                                         "--to " + m.id + " cannot be reached: held back (" +
+                                             hold_reason_id(h.reason) + "): " + h.detail,
+                                         hint_for(h.reason, m.feature)));
       }
     }
     for (const auto& f : o_.features) {
@@ -159,8 +169,10 @@ class Planner {
         return h.reason == HoldReason::kUnreleasedFeature && g_.at(h.node).feature == f;
       });
       if (held) {
-        plan.errors.push_back({"--feature " + f + ": feature '" + f + "' is not released in " + env_.name,
-                               hint_for(HoldReason::kUnreleasedFeature, f)});
+        plan.errors.push_back(
+            plan_error("unreleased-feature", "",
+                       "--feature " + f + ": feature '" + f + "' is not released in " + env_.name,
+                       hint_for(HoldReason::kUnreleasedFeature, f)));
       }
     }
   }

@@ -70,7 +70,7 @@ RollbackPlan plan_rollback(const Graph& g, const StateIndex& state, const std::s
 }
 
 SplitPlan preflight_rollback(Driver& driver, const Workspace& ws, const RollbackPlan& plan) {
-  std::vector<std::string> problems;
+  std::vector<Diagnostic> problems;
   SplitPlan split;
   split.reserve(plan.order.size());
   for (Node n : plan.order) {
@@ -79,22 +79,20 @@ SplitPlan preflight_rollback(Driver& driver, const Workspace& ws, const Rollback
     try {
       split.back() = driver.dialect().split(m.down.sql, m.down.first_line);
     } catch (const Error& e) {
-      problems.push_back(located_split_error(m, e.what()));
+      for (const Diagnostic& d : e.diagnostics()) problems.push_back(down_split_problem(m, d));
     }
   }
   if (!problems.empty()) {
-    throw Error(ErrorKind::kParse, join(problems, "\n"), "nothing was rolled back; fix the down section(s) and run rollback again");
+    throw Error(ErrorKind::kParse, std::move(problems),
+                "nothing was rolled back; fix the down section(s) and run rollback again");
   }
   return split;
 }
 
-std::string located_split_error(const Migration& m, const std::string& message) {
-  // "line 12: syntax error …" -> "migrations/a/0001_x.sql:12: syntax error … (down section)"
-  std::size_t colon = message.find(": ");
-  if (message.rfind("line ", 0) == 0 && colon != std::string::npos) {
-    return m.path + ":" + message.substr(5, colon - 5) + ": " + message.substr(colon + 2) + " (down section)";
-  }
-  return m.path + ": " + message + " (down section)";
+Diagnostic down_split_problem(const Migration& m, Diagnostic d) {
+  d = in_file(std::move(d), m);
+  d.message += " (down section)";
+  return d;
 }
 
 namespace {

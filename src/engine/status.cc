@@ -91,7 +91,9 @@ StatusReport build_status(const Workspace& ws, const StateIndex& state,
   }
   for (auto& [name, f] : by_feature) r.features.push_back(std::move(f));
   r.warnings = integrity_findings(g, state);
-  for (const auto& l : leftovers) r.warnings.push_back({"leftover", Severity::kWarning, "", "", 0, l});
+  for (const auto& l : leftovers) {
+    r.warnings.push_back(make_finding("leftover", Severity::kWarning, "", "", 0, l));
+  }
   return r;
 }
 

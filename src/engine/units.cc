@@ -7,7 +7,7 @@ namespace {
 class Cutter {
  public:
   Cutter(const std::string& path, TxMode mode, const std::vector<Statement>& statements,
-         std::vector<std::string>& problems)
+         std::vector<Diagnostic>& problems)
       : path_(path), tx_(mode == TxMode::kTransactional), st_(statements), problems_(problems) {}
 
   std::vector<Unit> run() {
@@ -19,7 +19,7 @@ class Cutter {
 
  private:
   void problem(const Statement& s, const std::string& message) {
-    problems_.push_back(path_ + ":" + std::to_string(s.line) + ": " + message);
+    problems_.push_back(error_at("transaction-control", path_, s.line, message));
   }
 
   void take(std::size_t i) {
@@ -116,7 +116,7 @@ class Cutter {
   const std::string& path_;
   bool tx_;
   const std::vector<Statement>& st_;
-  std::vector<std::string>& problems_;
+  std::vector<Diagnostic>& problems_;
   std::vector<Unit> units_;
   std::size_t start_ = 0;
   bool open_group_ = false;
@@ -131,7 +131,7 @@ bool executes(const Statement& s) {
 
 std::vector<Unit> units_of(const std::string& path, TxMode mode,
                            const std::vector<Statement>& statements,
-                           std::vector<std::string>& problems) {
+                           std::vector<Diagnostic>& problems) {
   return Cutter(path, mode, statements, problems).run();
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "trellis/driver.h"
+#include "trellis/diagnostic.h"
 #include "trellis/migration.h"
 
 namespace trellis {
@@ -26,12 +27,12 @@ struct Unit {
   bool outside = false;            // one statement run outside any transaction
 };
 
-// `statements` with their traits filled in. Problems are appended to `problems` as
-// "path:line: message"; the units are only meaningful when none were added.
+// `statements` with their traits filled in. Problems are appended to `problems`, each at
+// `path` and its statement's line; the units are only meaningful when none were added.
 // `path` names the file in messages; `mode` is the section's transaction mode.
 std::vector<Unit> units_of(const std::string& path, TxMode mode,
                            const std::vector<Statement>& statements,
-                           std::vector<std::string>& problems);
+                           std::vector<Diagnostic>& problems);
 
 // Whether a statement is one the runner executes (not an absorbed BEGIN or COMMIT).
 bool executes(const Statement& statement);

@@ -68,9 +68,9 @@ Graph::Graph(const std::vector<Migration>& migrations) : migrations_(&migrations
   });
   rank_.resize(n);
   for (std::size_t r = 0; r < n; ++r) rank_[order[r]] = r;
-  std::vector<std::string> problems;
+  std::vector<Diagnostic> problems;
   link(problems);
-  if (!problems.empty()) throw Error(ErrorKind::kGraph, join(problems, "\n"));
+  if (!problems.empty()) throw Error(ErrorKind::kGraph, std::move(problems));
   check_cycles();
 }
 
@@ -87,7 +87,7 @@ std::optional<Node> Graph::find(std::string_view id) const {
   return find_short(ref->feature, ref->number);
 }
 
-void Graph::link(std::vector<std::string>& problems) {
+void Graph::link(std::vector<Diagnostic>& problems) {
   const auto& ms = *migrations_;
   std::size_t n = ms.size();
   chained_.assign(n, false);
@@ -102,7 +102,8 @@ void Graph::link(std::vector<std::string>& problems) {
     }
     for (const auto& req : m.requirements) {
       auto problem = [&](const std::string& what) {
-        problems.push_back(m.path + ":" + std::to_string(req.line) + ": requires '" + req.id + "'" + what);
+        problems.push_back(error_at("requires", m.path, req.line, "requires '" + req.id + "'" + what));
+        problems.back().id = m.id;
       };
       auto ref = parse_id(req.id);
       auto target = ref ? find_short(ref->feature, ref->number) : std::nullopt;

@@ -30,8 +30,8 @@ class ConfigReader {
 
  private:
   [[noreturn]] void fail(const toml::node& node, const std::string& message) {
-    throw Error(ErrorKind::kConfig,
-                std::string(kConfigFile) + ":" + std::to_string(node.source().begin.line) + ": " + message);
+    int line = static_cast<int>(node.source().begin.line);
+    throw Error(ErrorKind::kConfig, {error_at("config", kConfigFile, line, message)});
   }
 
   const toml::table& table_of(const toml::node& node, const std::string& name) {
@@ -192,12 +192,16 @@ void check_default_env(const Config& c) {
   std::vector<std::string> names;
   for (const auto& [name, env] : c.environments) names.push_back(name);
   std::string guess = closest_name(c.default_env, names);
-  throw Error(ErrorKind::kConfig,
-              std::string(kConfigFile) + ":" + std::to_string(c.default_env_line) + ": default_env '" +
-                  c.default_env + "' is not an environment" +
-                  (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") + " (environments: " +
-                  (names.empty() ? "none defined" : join(names, ", ")) + ")",
-              "define [env." + c.default_env + "], or set default_env to one of the environments");
+  std::string hint =
+      "define [env." + c.default_env + "], or set default_env to one of the environments";
+  throw Error(
+      ErrorKind::kConfig,
+      {error_at("config", kConfigFile, c.default_env_line,
+                "default_env '" + c.default_env + "' is not an environment" +
+                    (guess.empty() ? "" : "; did you mean \"" + guess + "\"?") +
+                    " (environments: " + (names.empty() ? "none defined" : join(names, ", ")) + ")",
+                hint)},
+      hint);
 }
 
 }  // namespace
@@ -216,9 +220,10 @@ Config load_config(const std::string& root) {
   try {
     root_table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    throw Error(ErrorKind::kConfig, std::string(kConfigFile) + ":" +
-                                        std::to_string(e.source().begin.line) + ": " +
-                                        std::string(e.description()));
+    Diagnostic d = error_at("config", kConfigFile, static_cast<int>(e.source().begin.line),
+                            std::string(e.description()));
+    d.column = static_cast<int>(e.source().begin.column);
+    throw Error(ErrorKind::kConfig, {std::move(d)});
   }
   ConfigReader reader(config);
   reader.read(root_table);

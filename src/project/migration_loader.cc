@@ -122,8 +122,10 @@ std::vector<NamedFile> migration_files(const std::vector<EntryView>& entries, co
     if (name.empty() || name[0] == '.' || file.directory || !ends_with_sql(name)) continue;
     auto parsed = parse_file_name(name);
     if (!parsed) {
-      diag.errors.push_back(rel + "/" + std::string(name) +
-                            ": file name must be NNNN_slug.sql: digits, '_', then a slug of " + kSlugRule);
+      diag.errors.push_back(
+          error_at("file-name", rel + "/" + std::string(name), 0,
+                   "file name must be NNNN_slug.sql: digits, '_', then a slug of " +
+                       std::string(kSlugRule)));
       continue;
     }
     out.push_back({name, std::move(*parsed)});
@@ -169,8 +171,9 @@ void check_duplicate_numbers(const std::vector<Migration>& all, Diagnostics& dia
     const auto& a = all[i - 1];
     const auto& b = all[i];
     if (a.feature == b.feature && compare_numbers(a.number, b.number) == 0) {
-      diag.errors.push_back(b.path + ": duplicate number " + b.number + " in feature '" + b.feature +
-                            "' (also " + a.path + ")");
+      diag.errors.push_back(error_at("duplicate-number", b.path, 0,
+                                     "duplicate number " + b.number + " in feature '" + b.feature +
+                                         "' (also " + a.path + ")"));
     }
   }
 }
@@ -202,13 +205,15 @@ void classify_root(const Config& config, const std::vector<EntryView>& entries, 
     if (name.empty() || name[0] == '.') continue;
     if (!entries[i].directory) {
       if (ends_with_sql(name)) {
-        slots[i].diag.errors.push_back(config.migrations_dir + "/" + name +
-                                       ": migrations live in a feature directory (" + config.migrations_dir +
-                                       "/<feature>/NNNN_slug.sql)");
+        slots[i].diag.errors.push_back(
+            error_at("file-outside-feature", config.migrations_dir + "/" + name, 0,
+                     "migrations live in a feature directory (" + config.migrations_dir +
+                         "/<feature>/NNNN_slug.sql)"));
       }
     } else if (!is_feature_name(name)) {
-      slots[i].diag.errors.push_back(config.migrations_dir + "/" + name +
-                                     ": feature names use lower-case letters, digits, '_' and '-'");
+      slots[i].diag.errors.push_back(
+          error_at("feature-name", config.migrations_dir + "/" + name, 0,
+                   "feature names use lower-case letters, digits, '_' and '-'"));
     } else {
       features.push_back(i);
     }
@@ -271,10 +276,7 @@ std::vector<Migration> load_migrations_with(const Config& config, FileCache* cac
   Diagnostics diag;
   for (const auto& slot : slots) diag.errors.insert(diag.errors.end(), slot.diag.errors.begin(), slot.diag.errors.end());
   check_duplicate_numbers(all, diag);
-  if (!diag.empty()) {
-    std::string message = join(diag.errors, "\n");
-    throw Error(ErrorKind::kParse, message);
-  }
+  if (!diag.empty()) throw Error(ErrorKind::kParse, std::move(diag.errors));
   return all;
 }
 

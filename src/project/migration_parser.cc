@@ -47,9 +47,23 @@ class Parser {
 
  private:
   void error(const Line& line, int col, const std::string& message) {
-    diag_.errors.push_back(located(m_.path, line.number, message, line.text, col));
+    Diagnostic d;
+    d.code = "parse";
+    d.file = m_.path;
+    d.line = line.number;
+    d.column = col;
+    d.message = message;
+    d.id = m_.id;
+    d.source = std::string(line.text);
+    diag_.errors.push_back(std::move(d));
   }
-  void error_at_file(const std::string& message) { diag_.errors.push_back(m_.path + ": " + message); }
+  // A problem of line `number` (0: of the whole file), without a caret.
+  void error_at_line(int number, const std::string& message) {
+    Diagnostic d = error_at("parse", m_.path, number, message);
+    d.id = m_.id;
+    diag_.errors.push_back(std::move(d));
+  }
+  void error_at_file(const std::string& message) { error_at_line(0, message); }
 
   // The text is UTF-8 without NUL bytes (SQLite and libpg_query read a NUL as the end of
   // the text, PostgreSQL rejects bytes that are not UTF-8); else the first bad byte is
@@ -285,14 +299,12 @@ class Parser {
     m_.up.has_sql = has_sql(m_.up.sql);  // without: a valid no-op, recorded when applied
     m_.down.has_sql = has_sql(m_.down.sql);
     if (!down_option_.empty() && m_.down.has_sql) {
-      diag_.errors.push_back(m_.path + ":" + std::to_string(m_.down_marker_line) + ": '-- +down " +
-                             std::string(down_option_) + "' must not be followed by SQL");
+      error_at_line(m_.down_marker_line, "'-- +down " + std::string(down_option_) + "' must not be followed by SQL");
     }
     // A down without SQL (only comments, or `-- +down noop`) is a no-op: nothing to undo.
     if (!m_.down.present) m_.irreversible = true;
     if (m_.batch && m_.phase != Phase::kBackfill) {
-      diag_.errors.push_back(m_.path + ":" + std::to_string(m_.batch->line) +
-                             ": 'batch' is only allowed with '-- phase: backfill'");
+      error_at_line(m_.batch->line, "'batch' is only allowed with '-- phase: backfill'");
     }
     (void)last_line;
   }

@@ -5,14 +5,15 @@
 #include <string_view>
 #include <vector>
 
+#include "trellis/diagnostic.h"
 #include "trellis/migration.h"
 
 namespace trellis {
 
-// Problems found in one file, each already formatted as
-// "path:line: message\n  <line>\n  ^" (see located() in util/text.h).
+// Problems found in one file (or a run's files), each with its file, line and, where the
+// parser knows them, column and source line.
 struct Diagnostics {
-  std::vector<std::string> errors;
+  std::vector<Diagnostic> errors;
   bool empty() const { return errors.empty(); }
 };
 

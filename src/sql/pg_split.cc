@@ -86,10 +86,12 @@ int statement_number_at(const std::string& input, std::size_t offset) {
   std::size_t offset = error.cursorpos > 0 ? byte_offset_of_cursor(input, error.cursorpos)
                                            : input.size();
   int statement = statement_number_at(input, offset);
+  // The line as data (no file: the caller knows which file the section is in).
+  std::string hint = "fix the SQL at that line; it must parse as PostgreSQL 15 SQL";
   throw Error(ErrorKind::kParse,
-              "line " + std::to_string(line_of(input, offset, first_line)) + ": " +
-                  error.message + " (statement " + std::to_string(statement) + ")",
-              "fix the SQL at that line; it must parse as PostgreSQL 15 SQL");
+              {error_at("parse", "", line_of(input, offset, first_line),
+                        std::string(error.message) + " (statement " + std::to_string(statement) + ")", hint)},
+              hint);
 }
 
 }  // namespace

@@ -2,6 +2,18 @@
 
 namespace trellis {
 
+Error::Error(ErrorKind kind, std::string message, std::string hint)
+    : Error(kind,
+            std::vector<Diagnostic>{
+                Diagnostic{Severity::kError, {}, {}, 0, 0, std::move(message), hint, {}, {}}},
+            hint) {}
+
+Error::Error(ErrorKind kind, std::vector<Diagnostic> diagnostics, std::string hint)
+    : std::runtime_error(format_text(diagnostics)),
+      kind_(kind),
+      hint_(std::move(hint)),
+      diagnostics_(std::make_shared<const std::vector<Diagnostic>>(std::move(diagnostics))) {}
+
 ExitCode exit_code_for(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kConnection:

@@ -46,15 +46,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-std::string located(std::string_view file, int line, std::string_view message,
-                    std::string_view line_text, int col) {
-  std::string out;
-  out.append(file).append(":").append(std::to_string(line)).append(": ").append(message);
-  out.append("\n  ").append(line_text).append("\n  ");
-  out.append(static_cast<std::size_t>(std::max(col, 1) - 1), ' ').append("^");
-  return out;
-}
-
 int line_at(std::string_view text, std::size_t offset, int first_line) {
   offset = std::min(offset, text.size());
   return first_line + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));

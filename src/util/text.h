@@ -12,10 +12,6 @@ bool starts_with(std::string_view s, std::string_view prefix);
 std::vector<std::string> split_list(std::string_view s, char sep);  // trimmed, empty dropped
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
-// "file:line: message\n  <line text>\n  <spaces>^" — the caret under column `col` (1-based).
-std::string located(std::string_view file, int line, std::string_view message,
-                    std::string_view line_text, int col);
-
 // 1-based line number of byte `offset` in `text`, counting from `first_line`.
 int line_at(std::string_view text, std::size_t offset, int first_line);
 

@@ -61,11 +61,11 @@ TEST(ConflictDetection, MissingRequiresNamesBothFilesAndTheLineToAdd) {
   EXPECT_EQ(c->message,
             "search/0002_index uses table invoices, created by billing/0001_invoices "
             "(migrations/billing/0001_invoices.sql:2), but does not require it");
-  EXPECT_EQ(c->help,
+  EXPECT_EQ(c->hint,
             "add this line before `-- +up` in migrations/search/0002_index.sql: -- requires: billing/0001_invoices");
-  EXPECT_EQ(c->a_path, "migrations/search/0002_index.sql");
-  EXPECT_EQ(c->a_line, 3);
-  EXPECT_EQ(c->b_line, 2);
+  EXPECT_EQ(c->file, "migrations/search/0002_index.sql");
+  EXPECT_EQ(c->line, 3);
+  EXPECT_EQ(c->other_line, 2);
 }
 
 TEST(ConflictDetection, DeclaredRequiresSilencesMissingRequires) {
@@ -86,8 +86,8 @@ TEST(ConflictDetection, DropOfColumnAnotherFeatureReads) {
   auto cs = conflicts(ms, deps);
   const Conflict* c = of_kind(cs, ConflictKind::kDropUsed);
   ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->a_id, "billing/0002_drop_total");
-  EXPECT_EQ(c->b_id, "reports/0001_totals");
+  EXPECT_EQ(c->id, "billing/0002_drop_total");
+  EXPECT_EQ(c->other_id, "reports/0001_totals");
   EXPECT_EQ(c->object, "invoices.total");
   EXPECT_EQ(c->message,
             "billing/0002_drop_total drops column invoices.total, which reports/0001_totals "
@@ -105,7 +105,7 @@ TEST(ConflictDetection, RenameOfTableAnotherFeatureAlters) {
   const Conflict* c = of_kind(cs, ConflictKind::kDropUsed);
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->object, "users");
-  EXPECT_EQ(c->b_id, "auth/0001_email");
+  EXPECT_EQ(c->other_id, "auth/0001_email");
 }
 
 TEST(ConflictDetection, BothAlterSameColumn) {
@@ -119,8 +119,8 @@ TEST(ConflictDetection, BothAlterSameColumn) {
   const Conflict* c = of_kind(cs, ConflictKind::kBothAlter);
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->object, "users.name");
-  EXPECT_EQ(c->a_id, "a/0001_x");
-  EXPECT_EQ(c->b_id, "b/0001_y");
+  EXPECT_EQ(c->id, "a/0001_x");
+  EXPECT_EQ(c->other_id, "b/0001_y");
   EXPECT_EQ(cs.size(), 1u);
   deps.direct["b/0001_y"].insert("a/0001_x");  // declared order: no conflict
   EXPECT_TRUE(conflicts(ms, deps).empty());
@@ -156,7 +156,7 @@ TEST(ConflictDetection, ConflictsBecomeLintErrorsOnTheReportedFile) {
   auto report = lint(ms, options);
   const LintFinding* f = testing::finding(report, "missing-requires");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->severity, LintSeverity::kError);
+  EXPECT_EQ(f->severity, Severity::kError);
   EXPECT_EQ(f->file, "migrations/search/0002_index.sql");
   EXPECT_EQ(f->line, 2);
 }

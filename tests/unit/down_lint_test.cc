@@ -24,10 +24,10 @@ TEST(DownLint, ConcurrentlyInATransactionalDownIsAnError) {
   LintReport r = lint_downs({with_down("core/0001", "DROP INDEX CONCURRENTLY ix;")}, {});
   const LintFinding* f = finding(r, "concurrently-in-transaction");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->severity, LintSeverity::kError);
+  EXPECT_EQ(f->severity, Severity::kError);
   EXPECT_EQ(f->line, 7);
   EXPECT_EQ(f->message.rfind("down section: ", 0), 0u) << f->message;
-  EXPECT_NE(f->help.find("-- transaction: down=false"), std::string::npos) << f->help;
+  EXPECT_NE(f->hint.find("-- transaction: down=false"), std::string::npos) << f->hint;
   EXPECT_FALSE(has_rule(lint_downs({with_down("core/0001", "DROP INDEX CONCURRENTLY ix;", TxMode::kNone)}, {}),
                         "concurrently-in-transaction"));
 }
@@ -37,12 +37,13 @@ TEST(DownLint, BreakingRulesDoNotApplyAndLocksAreWarnings) {
   EXPECT_FALSE(has_rule(r, "drop-table"));
   const LintFinding* lock = finding(r, "require-concurrent-index-drop");
   ASSERT_NE(lock, nullptr);
-  EXPECT_EQ(lock->severity, LintSeverity::kWarning);
+  EXPECT_EQ(lock->severity, Severity::kWarning);
   LintOptions strict;
   strict.severity["require-concurrent-index-drop"] = "error";
-  lock = finding(lint_downs({with_down("core/0001", "DROP INDEX ix;")}, strict), "require-concurrent-index-drop");
+  LintReport strict_report = lint_downs({with_down("core/0001", "DROP INDEX ix;")}, strict);  // outlives `lock`
+  lock = finding(strict_report, "require-concurrent-index-drop");
   ASSERT_NE(lock, nullptr);
-  EXPECT_EQ(lock->severity, LintSeverity::kError);
+  EXPECT_EQ(lock->severity, Severity::kError);
 }
 
 TEST(DownLint, ForwardOnlyAndNoOpDownsAreNotLinted) {

@@ -16,7 +16,7 @@ TEST(LintContext, DestructiveIsErrorInExpandAndAllowedInContract) {
   const char* sql = "ALTER TABLE orders DROP COLUMN note;";
   auto expand = lint({migration("a/0002_x", sql)}, {});
   ASSERT_NE(finding(expand, "drop-column"), nullptr);
-  EXPECT_EQ(finding(expand, "drop-column")->severity, LintSeverity::kError);
+  EXPECT_EQ(finding(expand, "drop-column")->severity, Severity::kError);
   auto contract = lint({migration("a/0002_x", sql, Phase::kContract)}, {});
   EXPECT_TRUE(contract.findings.empty()) << format_report(contract, LintFormat::kText);
 }
@@ -28,7 +28,7 @@ TEST(LintContext, SeverityConfigChangesOrSilencesRules) {
   options.severity["prefer-timestamptz"] = "off";
   auto r = lint({m}, options);
   ASSERT_EQ(r.findings.size(), 1u) << format_report(r, LintFormat::kText);
-  EXPECT_EQ(r.findings[0].severity, LintSeverity::kWarning);
+  EXPECT_EQ(r.findings[0].severity, Severity::kWarning);
   EXPECT_TRUE(r.ok());
 }
 
@@ -46,7 +46,7 @@ TEST(LintContext, LintAllowSilencesOneRuleForOneFile) {
   auto b = migration("a/0003_y", "CREATE INDEX iy ON orders (b);");
   auto r = lint({a, b}, {});
   ASSERT_EQ(r.findings.size(), 1u);
-  EXPECT_EQ(r.findings[0].migration_id, "a/0003_y");
+  EXPECT_EQ(r.findings[0].id, "a/0003_y");
 }
 
 TEST(LintContext, UnknownLintAllowIsAnErrorAtItsLine) {
@@ -99,7 +99,7 @@ TEST(LintContext, MessagesStateLockAndEffect) {
   EXPECT_EQ(f->message,
             "changing the type of orders.total to int8 rewrites the table and its indexes under an "
             "ACCESS EXCLUSIVE lock, which blocks all reads and writes");
-  EXPECT_FALSE(f->help.empty());
+  EXPECT_FALSE(f->hint.empty());
 }
 
 TEST(LintContext, SqliteStatementsAreReportedNotAnalysedAndTheRestStillLinted) {
@@ -109,7 +109,7 @@ TEST(LintContext, SqliteStatementsAreReportedNotAnalysedAndTheRestStillLinted) {
   auto r = lint({m}, {});
   const LintFinding* f = finding(r, "not-analysed");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->severity, LintSeverity::kWarning);
+  EXPECT_EQ(f->severity, Severity::kWarning);
   EXPECT_EQ(f->line, 2);
   EXPECT_TRUE(has_rule(r, "require-concurrent-index"));
 }

@@ -27,7 +27,7 @@ inline Migration migration(const std::string& id, const std::string& sql,
 
 inline std::vector<std::string> rules_of(const LintReport& r) {
   std::vector<std::string> out;
-  for (const auto& f : r.findings) out.push_back(f.rule);
+  for (const auto& f : r.findings) out.push_back(f.code);
   return out;
 }
 
@@ -38,7 +38,7 @@ inline bool has_rule(const LintReport& r, const std::string& rule) {
 
 inline const LintFinding* finding(const LintReport& r, const std::string& rule) {
   for (const auto& f : r.findings) {
-    if (f.rule == rule) return &f;
+    if (f.code == rule) return &f;
   }
   return nullptr;
 }

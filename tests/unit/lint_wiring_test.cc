@@ -24,7 +24,7 @@ TEST(LintNewTables, TableOfAnEarlierPendingMigrationOfTheChainIsNew) {
   applied.is_applied = [](const std::string& id) { return id == "billing/0001_t"; };
   LintReport r = lint(ms, applied);
   ASSERT_TRUE(has_rule(r, "require-concurrent-index"));
-  EXPECT_EQ(testing::finding(r, "require-concurrent-index")->migration_id, "billing/0002_ix");
+  EXPECT_EQ(testing::finding(r, "require-concurrent-index")->id, "billing/0002_ix");
 }
 
 TEST(LintNewTables, OnlyTablesOfMigrationsItDependsOnAreNew) {
@@ -37,7 +37,7 @@ TEST(LintNewTables, OnlyTablesOfMigrationsItDependsOnAreNew) {
   LintReport r = lint(ms, o);
   std::vector<std::string> flagged;
   for (const auto& f : r.findings) {
-    if (f.rule == "require-concurrent-index") flagged.push_back(f.migration_id);
+    if (f.code == "require-concurrent-index") flagged.push_back(f.id);
   }
   EXPECT_EQ(flagged, std::vector<std::string>{"audit/0001_ix"});
   EXPECT_TRUE(has_rule(r, "missing-requires"));
@@ -95,7 +95,7 @@ TEST(PlanSummary, StrongestLockAndFindingsOfPendingMigrationsOnly) {
   EXPECT_EQ(s[0].strongest_lock.table, "t");
   EXPECT_EQ(s[0].strongest_lock.level, LockLevel::kAccessExclusive);
   ASSERT_EQ(s[0].findings.size(), 1u);
-  EXPECT_EQ(s[0].findings[0].rule, "require-concurrent-index");
+  EXPECT_EQ(s[0].findings[0].code, "require-concurrent-index");
   EXPECT_EQ(s[0].findings[0].line, 2);
 }
 

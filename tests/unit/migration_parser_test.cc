@@ -5,16 +5,24 @@
 namespace trellis {
 namespace {
 
+// The parser's diagnostics in their text form (what a user sees).
+struct Texts {
+  std::vector<std::string> errors;
+  bool empty() const { return errors.empty(); }
+};
+
 struct Parsed {
   Migration m;
-  Diagnostics diag;
+  Texts diag;
 };
 
 Parsed parse(const std::string& text) {
   Parsed p;
   p.m.path = "migrations/billing/0002_invoices.sql";
   p.m.feature = "billing";
-  parse_migration(text, p.m, p.diag);
+  Diagnostics diag;
+  parse_migration(text, p.m, diag);
+  for (const Diagnostic& d : diag.errors) p.diag.errors.push_back(format_text(d));
   return p;
 }
 

@@ -29,7 +29,7 @@ std::vector<Parsed> render(PatternOptions o) {
     p.m.path = "migrations/x/0001_" + f.slug + ".sql";
     Diagnostics diag;
     parse_migration(f.text, p.m, diag);
-    EXPECT_TRUE(diag.empty()) << f.text << "\n" << (diag.empty() ? "" : diag.errors[0]);
+    EXPECT_TRUE(diag.empty()) << f.text << "\n" << (diag.empty() ? "" : format_text(diag.errors[0]));
     out.push_back(std::move(p));
   }
   return out;

@@ -85,6 +85,22 @@ TEST(PgSplit, SyntaxErrorNamesFileLineAndStatement) {
   }
 }
 
+// The line is data, not text to parse back: preflight and check add the file to it.
+TEST(PgSplit, SyntaxErrorCarriesItsLineAsData) {
+  try {
+    split_statements("SELECT 1;\n\nCREATE TABLE t (\n  id int,\n  nmae tezt text\n);\n", 20);
+    FAIL() << "expected a parse error";
+  } catch (const Error& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    const Diagnostic& d = e.diagnostics()[0];
+    EXPECT_EQ(d.code, "parse");
+    EXPECT_EQ(d.line, 24);
+    EXPECT_TRUE(d.file.empty());
+    EXPECT_EQ(d.message, "syntax error at or near \"text\" (statement 2)");
+    EXPECT_EQ(e.hint(), "fix the SQL at that line; it must parse as PostgreSQL 15 SQL");
+  }
+}
+
 TEST(PgSplit, SyntaxErrorAfterMultibyteText) {
   try {
     split_statements("SELECT 'héllo wörld';\nSELEC 2;\n", 1);

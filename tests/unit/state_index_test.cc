@@ -52,7 +52,7 @@ TEST(StateIndex, HighestAppliedSpansAFeatureSplitByAnother) {
   EXPECT_EQ(rows.top_applied[2], std::nullopt);
   auto findings = integrity_findings(g, state);
   ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0].kind, "out-of-order");
+  EXPECT_EQ(findings[0].code, "out-of-order");
   EXPECT_EQ(findings[0].id, "billing/0002_b");
 }
 

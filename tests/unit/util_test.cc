@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "trellis/diagnostic.h"
 #include "trellis/duration.h"
 #include "trellis/migration.h"
 #include "util/sha256.h"
@@ -46,7 +47,10 @@ TEST(Numbers, CompareByValueAnyWidth) {
 }
 
 TEST(Text, LocatedPutsCaretUnderColumn) {
-  EXPECT_EQ(located("f.sql", 3, "oops", "-- abc", 4), "f.sql:3: oops\n  -- abc\n     ^");
+  Diagnostic d = error_at("parse", "f.sql", 3, "oops");
+  d.source = "-- abc";
+  d.column = 4;
+  EXPECT_EQ(format_text(d), "f.sql:3: oops\n  -- abc\n     ^");
   EXPECT_EQ(edit_distance("aply", "apply"), 1);
 }
 

@@ -1,0 +1,37 @@
+// diagnostic_view.cc — Diagnostics on the terminal (diagnostic_view.h).
+#include "cli/diagnostic_view.h"
+
+#include "cli/output.h"
+
+namespace trellis::cli {
+
+void print_error(const std::vector<Diagnostic>& diagnostics, const std::string& hint) {
+  const Output& out = Output::get();
+  out.err("trellis: error: " + format_text(diagnostics));
+  if (!hint.empty()) out.err("  hint: " + hint);
+}
+
+void print_severity_message(const Diagnostic& d) {
+  const Output& out = Output::get();
+  bool error = d.severity == Severity::kError;
+  out.line(out.paint(error ? Style::kRed : Style::kYellow, error ? "  error: " : "  warning: ") +
+           d.message);
+}
+
+void print_coded(const Diagnostic& d) {
+  const Output& out = Output::get();
+  std::string label = std::string(severity_name(d.severity)) + "[" + d.code + "]";
+  out.line("  " + d.file + ":" + std::to_string(d.line) + ": " +
+           out.paint(d.severity == Severity::kError ? Style::kRed : Style::kYellow, label) + ": " +
+           d.message);
+  if (!d.hint.empty()) out.line("    help: " + d.hint);
+}
+
+nlohmann::json json_array(const std::vector<Diagnostic>& diagnostics,
+                          std::initializer_list<report::JsonField> shape) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& d : diagnostics) arr.push_back(nlohmann::json(report::json_object(d, shape)));
+  return arr;
+}
+
+}  // namespace trellis::cli
