@@ -198,6 +198,10 @@ std::unique_ptr<Driver> open_driver(const std::string& url, OpenMode mode,
 std::unique_ptr<Driver> open_driver(const std::string& url, OpenMode mode,
                                     const std::string& state_schema);
 
+// Whether opening `url` for writing would create the database (a SQLite file that does
+// not exist yet, or sqlite::memory:): work that must not create anything then waits.
+bool opening_creates(const std::string& url);
+
 // The URL with any password replaced by "***", for messages.
 std::string mask_url(const std::string& url);
 

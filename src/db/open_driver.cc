@@ -1,3 +1,5 @@
+#include <filesystem>
+
 #include "db/drivers.h"
 #include "trellis/error.h"
 #include "util/text.h"
@@ -24,6 +26,12 @@ std::unique_ptr<Driver> open_driver(const std::string& url, OpenMode mode,
   }
   throw Error(ErrorKind::kConfig, "unsupported database URL '" + mask_url(url) + "'",
               "use sqlite:PATH, sqlite::memory:, postgres://… or a libpq 'host=… dbname=…' string");
+}
+
+bool opening_creates(const std::string& url) {
+  if (!starts_with(url, "sqlite:")) return false;
+  std::string path = url.substr(7);
+  return path == ":memory:" || !std::filesystem::exists(path);
 }
 
 }  // namespace trellis
