@@ -47,6 +47,7 @@ struct MigrateReport {
   std::string target;      // Driver::display_target(), password masked
   std::string lock;        // Driver::lock_description(), "" when no lock was taken
   std::size_t recorded = 0;  // rows of trellis_migrations when the plan was decided
+  StateIndex state;          // those rows (kept, so that a caller that exits need not free them)
   std::vector<StepOutcome> outcomes;  // one per step run, in plan order
   // Released migrations apply could not run as asked (Plan::incomplete()): exit 1.
   std::vector<Held> incomplete;

@@ -166,6 +166,7 @@ MigrateReport migrate(const Workspace& ws, const MigrateOptions& options, ApplyO
   report.target = driver->display_target();
   report.recorded = state.rows().size();
   report.incomplete = report.plan.incomplete();
+  report.state = std::move(state);
   if (report.plan.steps.empty()) return report;  // the driver closes: the lock is released
   report.lock = driver->lock_description();
   if (callbacks.on_run_start) callbacks.on_run_start(report);
