@@ -9,3 +9,4 @@ TRELLIS_TESTS=ON scripts/setup.sh
 if [ -n "${CI:-}" ]; then export TRELLIS_REQUIRE_POSTGRES=1; fi
 cd build
 ctest --output-on-failure --timeout 900 -j2
+../scripts/check_install.sh  # examples/embed against the installed package

@@ -13,9 +13,7 @@
 // Thread safety: analyse_migration is reentrant. AnalysisCache is not thread-safe.
 #pragma once
 
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -148,10 +146,8 @@ class AnalysisCache {
   int misses() const { return misses_; }
 
  private:
-  std::string dir_;
-  std::map<std::string, MigrationAnalysis> entries_;  // checksum -> analysis
-  std::map<std::string, bool> used_;
-  std::deque<MigrationAnalysis> uncached_;  // migrations without a checksum
+  struct Impl;  // the entries, by checksum (analysis_cache.cc)
+  std::unique_ptr<Impl> impl_;
   int hits_ = 0;
   int misses_ = 0;
 };

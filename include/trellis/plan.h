@@ -2,10 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "trellis/diagnostic.h"
@@ -18,9 +18,11 @@ namespace trellis {
 // trellis_migrations, indexed by id.
 class StateIndex {
  public:
-  StateIndex() = default;
+  StateIndex();
   explicit StateIndex(std::vector<StateRow> rows);
-  // Movable, not copyable: the index keys are views of the rows' ids.
+  ~StateIndex();
+  // Movable, not copyable: the index keys are views of the rows' ids. A moved-from index
+  // is empty.
   StateIndex(StateIndex&& other) noexcept;
   StateIndex& operator=(StateIndex&& other) noexcept;
   StateIndex(const StateIndex&) = delete;
@@ -28,7 +30,7 @@ class StateIndex {
 
   const StateRow* find(std::string_view id) const;
   bool applied(std::string_view id) const;
-  const std::vector<StateRow>& rows() const { return rows_; }
+  const std::vector<StateRow>& rows() const;
 
   // The rows as a graph sees them: `by_node[n]` is node n's row (null when it has none),
   // `top_applied[n]` the applied migration with the highest number in n's feature (none
@@ -51,11 +53,9 @@ class StateIndex {
   }
 
  private:
-  std::vector<StateRow> rows_;
-  std::unordered_map<std::string_view, std::size_t> by_id_;
-  void resolve_top_applied(const Graph& graph) const;
-  mutable ByNode resolved_;
-  mutable std::uint64_t resolved_for_ = 0;  // Graph::serial(), 0 for none
+  struct Data;  // the rows, their index by id and by_node()'s memo (state_index.cc)
+  Data& data() const;  // made on first use: a default or moved-from index has none yet
+  mutable std::unique_ptr<Data> d_;
 };
 
 enum class HoldReason {

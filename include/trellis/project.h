@@ -75,10 +75,10 @@ Config load_config(const std::string& root);
 // resolve_environment() (trellis/workspace.h) also checks it and anchors a file path.
 Environment select_environment(const Config& config, const EnvSelection& selection);
 
-// Whether loading may use the copy of the migration files kept in `.trellis/files.bin`
-// (used only for files whose size, times and inode are unchanged; see
-// src/project/file_cache.h). kBypass reads and hashes every file, as `trellis check` does.
-// TRELLIS_NO_CACHE=1 in the environment makes every load kBypass.
+// Whether loading may use the copy of the migration files kept in the project's
+// `.trellis/files.bin`, for files whose size, times and inode are unchanged since it was
+// written (ARCHITECTURE.md, "Caches"). kBypass reads and hashes every file, as `trellis
+// check` does. TRELLIS_NO_CACHE=1 in the environment makes every load kBypass.
 enum class FileCacheUse { kReadWrite, kBypass };
 
 // All migrations of the project, ordered by (feature, number). Throws Error(kParse) listing

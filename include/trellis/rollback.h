@@ -2,6 +2,7 @@
 // that depends on it, dependants first.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,33 @@ std::vector<StepOutcome> run_rollback(Driver& driver, const Workspace& ws, const
 
 // The SQL rollback would run, for --sql.
 std::string render_rollback_sql(Driver& driver, const Workspace& ws, const RollbackPlan& plan);
+
+// ---- the use case (rollback_run.cc) -----------------------------------------------------
+
+enum class RollbackMode {
+  kRun,
+  kDryRun,  // decide only: the plan
+  kSql      // decide only: the plan and the SQL it would run
+};
+
+struct RollbackRequest {
+  std::string target;  // a migration id or a feature name
+  std::string to;      // with a feature: keep this migration and the ones before it
+  RollbackMode mode = RollbackMode::kRun;
+};
+
+struct RollbackReport {
+  RollbackPlan plan;
+  std::string target;                 // Driver::display_target()
+  std::string sql;                    // kSql: render_rollback_sql()
+  std::vector<StepOutcome> outcomes;  // kRun: run_rollback()'s
+};
+
+// Decides on a read-only connection (plan_rollback, refuse_edited unless previewing,
+// preflight_rollback, and downs PostgreSQL cannot run in a transaction: Error(kParse)),
+// so a refused rollback creates nothing; with kRun decides again under the runner lock,
+// tells `on_run_start` (if set) and runs.
+RollbackReport roll_back(const Workspace& ws, const RollbackRequest& request, ApplyObserver& observer,
+                         const std::function<void(const RollbackReport&)>& on_run_start = {});
 
 }  // namespace trellis

@@ -25,4 +25,19 @@ std::vector<Node> plan_accept(const Workspace& ws, const StateIndex& state,
 void run_accept(Driver& driver, const Workspace& ws, const StateIndex& state,
                 const std::vector<Node>& nodes);
 
+// ---- the use cases (stamp_run.cc) -------------------------------------------------------
+// Decided read-only first (a refused run creates nothing), then under the runner lock.
+
+struct StampReport {
+  std::vector<Node> nodes;  // recorded (with dry_run: would be)
+  std::string target;       // Driver::display_target()
+};
+StampReport stamp_migrations(const Workspace& ws, const std::vector<std::string>& ids, bool all, bool dry_run);
+
+struct AcceptReport {
+  std::vector<Node> nodes;                     // accepted
+  std::vector<std::string> recorded_checksums; // each one's checksum before, in order
+};
+AcceptReport accept_edited(const Workspace& ws, const std::vector<std::string>& ids, bool all);
+
 }  // namespace trellis

@@ -37,4 +37,14 @@ struct StatusReport {
 StatusReport build_status(const Workspace& ws, const StateIndex& state,
                           const std::vector<std::string>& leftovers);
 
+// What status reads from the environment's database: read-only, never locks, never
+// creates anything. Needs only the configuration, so it can run while the migration
+// files load (Workspace's alongside constructor).
+struct StatusInputs {
+  StateIndex state;
+  std::vector<std::string> leftovers;  // Driver::find_leftovers()
+  std::string connection_note;         // Driver::connection_note()
+};
+StatusInputs read_status_inputs(const Config& config, const Environment& env);
+
 }  // namespace trellis

@@ -44,6 +44,10 @@ class Workspace {
   // configuration, migration files and graph, environment, then those of `alongside`.
   Workspace(const std::string& root, const EnvSelection& selection, const Alongside& alongside);
 
+  // Neither copied nor moved: the graph refers to the project's migrations in place.
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
   const Project& project() const { return project_; }
   const Environment& env() const { return env_; }
   const Graph& graph() const { return *graph_; }

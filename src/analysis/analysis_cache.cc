@@ -6,7 +6,9 @@
 // memcpy's per field, so a warm run costs far less than parsing again. Anything that does
 // not read back exactly (older format, truncated, damaged) is an empty cache.
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <map>
 #include <string_view>
 #include <unordered_map>
 
@@ -135,31 +137,38 @@ void get(Reader& r, StatementInfo& s) {
 
 }  // namespace
 
-AnalysisCache::AnalysisCache(std::string dir) : dir_(std::move(dir)) {}
+struct AnalysisCache::Impl {
+  std::string dir;
+  std::map<std::string, MigrationAnalysis> entries;  // checksum -> analysis
+  std::map<std::string, bool> used;
+  std::deque<MigrationAnalysis> uncached;  // migrations without a checksum
+};
+
+AnalysisCache::AnalysisCache(std::string dir) : impl_(std::make_unique<Impl>()) { impl_->dir = std::move(dir); }
 AnalysisCache::~AnalysisCache() = default;
 
 void AnalysisCache::load() {
-  std::string data = read_cache_file(cache_path(dir_));
+  std::string data = read_cache_file(cache_path(impl_->dir));
   Reader r(data);
   if (!r.header(kMagic, kCacheFormat)) return;
   std::size_t total = r.count();
   for (std::size_t k = 0; k < total && r.ok(); ++k) {
     std::string checksum = r.s();
-    MigrationAnalysis& a = entries_[checksum];
+    MigrationAnalysis& a = impl_->entries[checksum];
     a.checksum = checksum;
     get_list(r, a.statements);
   }
-  if (!r.ok() || !r.at_end()) entries_.clear();  // a damaged cache is an empty cache
+  if (!r.ok() || !r.at_end()) impl_->entries.clear();  // a damaged cache is an empty cache
 }
 
 const MigrationAnalysis& AnalysisCache::get(const Migration& migration) {
   if (migration.checksum.empty()) {
     ++misses_;
-    return uncached_.emplace_back(analyse_migration(migration));
+    return impl_->uncached.emplace_back(analyse_migration(migration));
   }
-  used_[migration.checksum] = true;
-  auto it = entries_.find(migration.checksum);
-  if (it != entries_.end()) {
+  impl_->used[migration.checksum] = true;
+  auto it = impl_->entries.find(migration.checksum);
+  if (it != impl_->entries.end()) {
     ++hits_;
     // Same content under another path or id: keep the names of this one.
     it->second.id = migration.id;
@@ -167,20 +176,20 @@ const MigrationAnalysis& AnalysisCache::get(const Migration& migration) {
     return it->second;
   }
   ++misses_;
-  return entries_[migration.checksum] = analyse_migration(migration);
+  return impl_->entries[migration.checksum] = analyse_migration(migration);
 }
 
 void AnalysisCache::save() const {
   Writer w;
   std::size_t total = 0;
-  for (const auto& [checksum, analysis] : entries_) total += used_.count(checksum);
+  for (const auto& [checksum, analysis] : impl_->entries) total += impl_->used.count(checksum);
   w.u(total);
-  for (const auto& [checksum, analysis] : entries_) {
-    if (!used_.count(checksum)) continue;
+  for (const auto& [checksum, analysis] : impl_->entries) {
+    if (!impl_->used.count(checksum)) continue;
     w.s(checksum);
     put_list(w, analysis.statements);
   }
-  write_cache_file(dir_, "analysis-cache.bin", w.finish(kMagic, kCacheFormat));
+  write_cache_file(impl_->dir, "analysis-cache.bin", w.finish(kMagic, kCacheFormat));
 }
 
 }  // namespace trellis

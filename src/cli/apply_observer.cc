@@ -7,7 +7,6 @@
 namespace trellis::cli {
 
 void PrintingObserver::on_start(const Migration& m, int resume_from) {
-  running_ = &m;
   if (quiet_) return;
   if (resume_from > 0) {
     LiveLine::Hold hold(live_);
@@ -39,8 +38,6 @@ void PrintingObserver::on_batch(const Migration& m, const BackfillProgress& p) {
 }
 
 void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
-  finished_.push_back(o);
-  running_ = nullptr;
   if (quiet_) return;
   live_.stop();
   progress_.close();

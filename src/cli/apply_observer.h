@@ -22,11 +22,7 @@ class PrintingObserver : public ApplyObserver {
   void on_done(const Migration& m, const StepOutcome& o) override;
   void on_batch(const Migration& m, const BackfillProgress& p) override;
 
-  // What happened so far, for a run that ended with an exception: the outcomes told to
-  // on_done, and the migration started and not done (null when none).
-  const std::vector<StepOutcome>& finished() const { return finished_; }
-  const Migration* running() const { return running_; }
-  // Erases the live line for good (a run that ended with an exception).
+  // Erases the live line for good (a run cut off by a lost connection).
   void stop() { live_.stop(); }
 
  private:
@@ -34,8 +30,6 @@ class PrintingObserver : public ApplyObserver {
   std::size_t id_width_ = 40;
   BackfillProgressView progress_;
   LiveLine live_;  // on a terminal: the running migration and its elapsed time
-  std::vector<StepOutcome> finished_;
-  const Migration* running_ = nullptr;
 };
 
 // The longest id among a plan's steps: the width progress lines pad ids to.

@@ -1,64 +1,10 @@
 #include "cli/commands.h"
-#include "cli/lint_view.h"
 #include "cli/output.h"
 #include "cli/plan_view.h"
-#include "sql/pg_named_params.h"
-#include "sql/pg_split.h"
+#include "trellis/check.h"
 #include "trellis/error.h"
-#include "trellis/rollback.h"
 
 namespace trellis::cli {
-namespace {
-
-enum class LintScope { kConflictsOnly, kAllRules };
-
-// Down sections that PostgreSQL's parser cannot split, with file and line: rollback would
-// refuse them before running anything. (SQLite's splitter accepts any text.)
-void add_down_parse_findings(const Workspace& ws, std::vector<Finding>& findings) {
-  if (dialect_of_url(ws.env().database) != Dialect::kPostgres) return;
-  for (const auto& m : ws.project().migrations) {
-    if (!m.reversible() || !m.down.has_sql) continue;
-    try {
-      pg::split_statements(pg::mask_named_params(m.down.sql), m.down.first_line);
-    } catch (const Error& e) {
-      for (const Diagnostic& d : e.diagnostics()) {
-        Finding f = down_split_problem(m, d);
-        f.code = "parse";
-        f.message = format_text(f);  // check's text shows messages only: "path:line: …"
-        if (f.line == 0) f.line = m.down.first_line;
-        findings.push_back(std::move(f));
-      }
-    }
-  }
-}
-
-std::vector<Finding> check_findings(const Workspace& ws, bool offline, LintScope scope) {
-  StateIndex state;
-  if (!offline) {
-    auto driver = ws.connect(OpenMode::kReadOnly);
-    state = StateIndex(driver->state().load_rows());
-  }
-  auto findings = release_list_findings(ws.project().config, ws.graph());
-  for (auto& f : integrity_findings(ws.graph(), state)) findings.push_back(std::move(f));
-  failures_as_errors(findings);
-  Plan plan = make_plan(ws.graph(), ws.env(), state, PlanOptions{});
-  for (const auto& e : plan.errors) {
-    findings.push_back(make_finding("plan", Severity::kError, "", "", 0, e.message + " (" + e.hint + ")"));
-  }
-  add_down_parse_findings(ws, findings);
-  for (const auto& h : plan.held) {  // apply would hold these back and exit 1
-    if (h.reason != HoldReason::kUnreleasedDependency) continue;
-    const Migration& m = ws.graph().at(h.node);
-    findings.push_back(make_finding("plan", Severity::kError, m.id, m.path, 0, m.id + " " + h.detail));
-  }
-  LintSession session(ws.project(), ws.graph(), dialect_of_url(ws.env().database), &state);
-  LintReport report = scope == LintScope::kAllRules ? session.run_with_downs() : session.run();
-  for (auto& f : lint_check_findings(report, scope == LintScope::kAllRules)) findings.push_back(std::move(f));
-  session.save_cache();
-  return findings;
-}
-
-}  // namespace
 
 Runner setup_check(CLI::App& sub, const Globals& g) {
   auto json = std::make_shared<bool>(false);
@@ -78,9 +24,9 @@ Runner setup_check(CLI::App& sub, const Globals& g) {
       "check always reads and hashes every file, never trusting the file cache in .trellis/.");
   return [&g, json, offline, with_lint]() {
     Workspace ws = g.workspace(FileCacheUse::kBypass);
-    auto findings = check_findings(ws, *offline, *with_lint ? LintScope::kAllRules : LintScope::kConflictsOnly);
-    bool errors = false;
-    for (const auto& f : findings) errors = errors || f.severity == Severity::kError;
+    CheckReport report = check_project(ws, CheckOptions{*offline, *with_lint});
+    const std::vector<Finding>& findings = report.findings;
+    bool errors = !report.ok();
     const Output& out = Output::get();
     if (*json) {
       out.json({{"ok", !errors}, {"findings", findings_json(findings)}});

@@ -18,14 +18,8 @@ Runner setup_stamp(CLI::App& sub, const Globals& g) {
   return [&g, ids, all, json, dry]() {
     if (ids->empty() == !*all) throw Error(ErrorKind::kUsage, "stamp needs migration ids or --all (not both)");
     Workspace ws = g.workspace();
-    // Decided on a read-only connection first: a refused stamp creates nothing.
-    auto driver = ws.connect(OpenMode::kReadOnly);
-    auto nodes = plan_stamp(ws, StateIndex(driver->state().load_rows()), *ids, *all);
-    if (!*dry) {
-      driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
-      nodes = plan_stamp(ws, StateIndex(driver->state().load_rows()), *ids, *all);
-      run_stamp(*driver, ws, nodes);
-    }
+    StampReport r = stamp_migrations(ws, *ids, *all, *dry);
+    const std::vector<Node>& nodes = r.nodes;
     const Output& out = Output::get();
     if (*json) {
       nlohmann::json arr = nlohmann::json::array();
@@ -34,7 +28,7 @@ Runner setup_stamp(CLI::App& sub, const Globals& g) {
       return 0;
     }
     out.line((*dry ? "Would record " : "Recorded ") + std::to_string(nodes.size()) +
-             " migration(s) as applied, without running them, in " + driver->display_target() + ":");
+             " migration(s) as applied, without running them, in " + r.target + ":");
     for (Node n : nodes) {
       const Migration& m = ws.graph().at(n);
       out.line("  " + m.id + "  checksum " + m.checksum.substr(0, 12) + "  phase " + phase_name(m.phase));
@@ -51,17 +45,13 @@ Runner setup_accept(CLI::App& sub, const Globals& g) {
   return [&g, ids, all]() {
     if (ids->empty() == !*all) throw Error(ErrorKind::kUsage, "accept needs migration ids or --all (not both)");
     Workspace ws = g.workspace();
-    auto driver = ws.connect(OpenMode::kReadOnly);  // decided read-only first, as stamp
-    plan_accept(ws, StateIndex(driver->state().load_rows()), *ids, *all);
-    driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
-    StateIndex state(driver->state().load_rows());
-    auto nodes = plan_accept(ws, state, *ids, *all);
-    run_accept(*driver, ws, state, nodes);
+    AcceptReport r = accept_edited(ws, *ids, *all);
+    const std::vector<Node>& nodes = r.nodes;
     const Output& out = Output::get();
     out.line("Accepted the current file of " + std::to_string(nodes.size()) + " migration(s); nothing was run:");
-    for (Node n : nodes) {
-      const Migration& m = ws.graph().at(n);
-      out.line("  " + m.id + "  " + state.find(m.id)->checksum.substr(0, 12) + " -> " + m.checksum.substr(0, 12));
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const Migration& m = ws.graph().at(nodes[i]);
+      out.line("  " + m.id + "  " + r.recorded_checksums[i].substr(0, 12) + " -> " + m.checksum.substr(0, 12));
     }
     return 0;
   };

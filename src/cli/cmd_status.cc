@@ -77,16 +77,12 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
   return [&g, json]() -> int {
     // Reading the database needs only the environment: it overlaps reading the files, and
     // so does closing it and indexing what it holds.
-    StateIndex state;
-    std::vector<std::string> leftovers;
-    std::string connection;
+    StatusInputs in;
     Workspace ws = g.workspace([&](const Config& config, const Environment& env) {
-      auto driver = open_driver(env.database, OpenMode::kReadOnly, driver_options(config, env));
-      state = StateIndex(driver->state().load_rows());
-      leftovers = driver->dialect().find_leftovers();
-      connection = driver->connection().note();
+      in = read_status_inputs(config, env);
     });
-    StatusReport report = build_status(ws, state, leftovers);
+    StatusReport report = build_status(ws, in.state, in.leftovers);
+    const std::string& connection = in.connection_note;
     if (*json) {
       nlohmann::json doc = status_json(ws, report);
       if (!connection.empty()) doc["connection"] = connection;

@@ -7,11 +7,13 @@
 #include "trellis/integrity.h"
 #include "trellis/plan.h"
 
+namespace trellis {
+struct PlanLint;  // trellis/lint_session.h
+}
+
 namespace trellis::cli {
 
 void add_plan_options(CLI::App& sub, PlanOptions& options);
-
-struct PlanLint;
 
 // Pending steps and held-back migrations as text; with `lint`, each step's strongest
 // lock and lint findings, and the project's cross-feature conflicts.

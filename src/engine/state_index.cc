@@ -2,30 +2,43 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <cstdint>
 #include <utility>
 
 namespace trellis {
 
-StateIndex::StateIndex(std::vector<StateRow> rows) : rows_(std::move(rows)) {
-  by_id_.reserve(rows_.size());
-  for (std::size_t i = 0; i < rows_.size(); ++i) by_id_.emplace(rows_[i].id, i);
+struct StateIndex::Data {
+  std::vector<StateRow> rows;
+  std::unordered_map<std::string_view, std::size_t> by_id;
+  ByNode resolved;
+  std::uint64_t resolved_for = 0;  // Graph::serial(), 0 for none
+
+  void resolve_top_applied(const Graph& graph);
+};
+
+StateIndex::StateIndex() = default;
+
+StateIndex::StateIndex(std::vector<StateRow> rows) : d_(std::make_unique<Data>()) {
+  d_->rows = std::move(rows);
+  d_->by_id.reserve(d_->rows.size());
+  for (std::size_t i = 0; i < d_->rows.size(); ++i) d_->by_id.emplace(d_->rows[i].id, i);
 }
 
-StateIndex::StateIndex(StateIndex&& other) noexcept
-    : rows_(std::move(other.rows_)), by_id_(std::move(other.by_id_)), resolved_(std::move(other.resolved_)),
-      resolved_for_(std::exchange(other.resolved_for_, 0)) {}
+StateIndex::~StateIndex() = default;
+StateIndex::StateIndex(StateIndex&& other) noexcept = default;
+StateIndex& StateIndex::operator=(StateIndex&& other) noexcept = default;
 
-StateIndex& StateIndex::operator=(StateIndex&& other) noexcept {
-  rows_ = std::move(other.rows_);
-  by_id_ = std::move(other.by_id_);
-  resolved_ = std::move(other.resolved_);
-  resolved_for_ = std::exchange(other.resolved_for_, 0);
-  return *this;
+StateIndex::Data& StateIndex::data() const {
+  if (!d_) d_ = std::make_unique<Data>();
+  return *d_;
 }
+
+const std::vector<StateRow>& StateIndex::rows() const { return data().rows; }
 
 const StateRow* StateIndex::find(std::string_view id) const {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : &rows_[it->second];
+  const Data& d = data();
+  auto it = d.by_id.find(id);
+  return it == d.by_id.end() ? nullptr : &d.rows[it->second];
 }
 
 bool StateIndex::applied(std::string_view id) const {
@@ -35,10 +48,10 @@ bool StateIndex::applied(std::string_view id) const {
 
 // A feature's migrations are consecutive nodes as the loader orders them, so features are
 // looked up once per run of nodes, not once per node; the graph allows any order.
-void StateIndex::resolve_top_applied(const Graph& graph) const {
+void StateIndex::Data::resolve_top_applied(const Graph& graph) {
   std::size_t n = graph.size();
   auto higher = [&](std::optional<Node> top, Node i) {
-    const StateRow* r = resolved_.by_node[i];
+    const StateRow* r = resolved.by_node[i];
     bool applied = r != nullptr && r->status == RecordStatus::kApplied;
     return applied && (!top || compare_numbers(graph.at(i).number, graph.at(*top).number) > 0) ? i : top;
   };
@@ -53,33 +66,34 @@ void StateIndex::resolve_top_applied(const Graph& graph) const {
     std::optional<Node>& top = top_of[graph.at(begin).feature];
     for (Node i = begin; i < end; ++i) top = higher(top, i);
   }
-  resolved_.top_applied.resize(n);
+  resolved.top_applied.resize(n);
   for (Node begin = 0, end = 0; begin < n; begin = end) {
     end = run_end(begin);
-    std::fill(resolved_.top_applied.begin() + begin, resolved_.top_applied.begin() + end,
+    std::fill(resolved.top_applied.begin() + begin, resolved.top_applied.begin() + end,
               top_of[graph.at(begin).feature]);
   }
 }
 
 const StateIndex::ByNode& StateIndex::by_node(const Graph& graph) const {
-  if (resolved_for_ == graph.serial()) return resolved_;
-  resolved_.by_node.assign(graph.size(), nullptr);
-  std::vector<bool> used(rows_.size(), false);
+  Data& d = data();
+  if (d.resolved_for == graph.serial()) return d.resolved;
+  d.resolved.by_node.assign(graph.size(), nullptr);
+  std::vector<bool> used(d.rows.size(), false);
   for (Node n = 0; n < graph.size(); ++n) {
-    auto it = by_id_.find(graph.at(n).id);
-    if (it == by_id_.end()) continue;
-    resolved_.by_node[n] = &rows_[it->second];
+    auto it = d.by_id.find(graph.at(n).id);
+    if (it == d.by_id.end()) continue;
+    d.resolved.by_node[n] = &d.rows[it->second];
     used[it->second] = true;
   }
-  resolve_top_applied(graph);
-  resolved_.orphans.clear();
-  for (std::size_t i = 0; i < rows_.size(); ++i) {
-    if (!used[i]) resolved_.orphans.push_back(&rows_[i]);
+  d.resolve_top_applied(graph);
+  d.resolved.orphans.clear();
+  for (std::size_t i = 0; i < d.rows.size(); ++i) {
+    if (!used[i]) d.resolved.orphans.push_back(&d.rows[i]);
   }
-  std::sort(resolved_.orphans.begin(), resolved_.orphans.end(),
+  std::sort(d.resolved.orphans.begin(), d.resolved.orphans.end(),
             [](const StateRow* a, const StateRow* b) { return a->id < b->id; });
-  resolved_for_ = graph.serial();
-  return resolved_;
+  d.resolved_for = graph.serial();
+  return d.resolved;
 }
 
 const char* hold_reason_id(HoldReason r) {

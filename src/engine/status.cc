@@ -97,4 +97,13 @@ StatusReport build_status(const Workspace& ws, const StateIndex& state,
   return r;
 }
 
+StatusInputs read_status_inputs(const Config& config, const Environment& env) {
+  StatusInputs in;
+  auto driver = open_driver(env.database, OpenMode::kReadOnly, driver_options(config, env));
+  in.state = StateIndex(driver->state().load_rows());
+  in.leftovers = driver->dialect().find_leftovers();
+  in.connection_note = driver->connection().note();
+  return in;
+}
+
 }  // namespace trellis
