@@ -35,7 +35,7 @@ class PgBouncerTest : public ::testing::Test {
   void write_ledger_migrations(int count, double sleep_seconds) {
     for (int i = 0; i < count; ++i) {
       std::string feature = "f" + std::to_string(i % 4);
-      char number[8];
+      char number[16];
       std::snprintf(number, sizeof number, "%04d", i / 4 + 1);
       std::string id = feature + "/" + number + "_row";
       project_.write_migration(feature, std::string(number) + "_row.sql",

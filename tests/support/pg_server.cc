@@ -167,6 +167,10 @@ class PgServers {
 
 PgServer* PgServer::get() { return PgServers::shared(); }
 PgServer* PgServer::own() { return PgServers::own(); }
+PgServer* PgServer::local() {
+  PgServer* shared = get();
+  return shared != nullptr && shared->cluster_ ? shared : own();
+}
 const std::string& PgServer::reason() { return reason_text(); }
 
 std::string PgServer::database_url(const std::string& name) const {

@@ -34,6 +34,8 @@ class PgServer {
 
   static PgServer* get();
   static PgServer* own();
+  // get() when it is a server the tests started (its socket address is known), else own().
+  static PgServer* local();
   static const std::string& reason();
 
   // A new database with a unique name, cloned from the server's template; its libpq URL.
@@ -88,3 +90,5 @@ bool postgres_required();
 #define TRELLIS_REQUIRE_PG_OR_SKIP(server_var) TRELLIS_PG_OR_SKIP_(server_var, get)
 // A server of this test's process alone (to restart, reconfigure, or put PgBouncer before).
 #define TRELLIS_REQUIRE_OWN_PG_OR_SKIP(server_var) TRELLIS_PG_OR_SKIP_(server_var, own)
+// A server whose Unix socket the test may address directly.
+#define TRELLIS_REQUIRE_LOCAL_PG_OR_SKIP(server_var) TRELLIS_PG_OR_SKIP_(server_var, local)
