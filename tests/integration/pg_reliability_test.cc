@@ -148,6 +148,15 @@ TEST_F(PgReliability, SigkillAtRandomPointsLeavesATruthfulState) {
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     runner->kill_now(SIGKILL);
     runner->finish();
+    // The killed runner's backend may still finish what it was sent (a commit included):
+    // look only once it is gone, or status and the schema could be read either side of it.
+    ASSERT_TRUE(eventually(
+        [&] {
+          return scalar(server, round_url,
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                        "current_database() AND pid <> pg_backend_pid()") == "0";
+        },
+        std::chrono::milliseconds(10000)));
 
     std::map<std::string, std::string> states = states_in(round_project);
     for (const auto& [id, exists] : schema_facts(server, round_url)) {

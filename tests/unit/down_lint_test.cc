@@ -40,7 +40,8 @@ TEST(DownLint, BreakingRulesDoNotApplyAndLocksAreWarnings) {
   EXPECT_EQ(lock->severity, LintSeverity::kWarning);
   LintOptions strict;
   strict.severity["require-concurrent-index-drop"] = "error";
-  lock = finding(lint_downs({with_down("core/0001", "DROP INDEX ix;")}, strict), "require-concurrent-index-drop");
+  LintReport strict_report = lint_downs({with_down("core/0001", "DROP INDEX ix;")}, strict);
+  lock = finding(strict_report, "require-concurrent-index-drop");  // not into a temporary
   ASSERT_NE(lock, nullptr);
   EXPECT_EQ(lock->severity, LintSeverity::kError);
 }
