@@ -7,7 +7,8 @@
 # TRELLIS_TEST_BUILDS=release (or asan) runs only that one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TRELLIS_TESTS=ON scripts/setup.sh  # packages, and the RelWithDebInfo build in ./build
+# Packages, and the RelWithDebInfo build in ./build as step 1 configures it.
+TRELLIS_TESTS=ON TRELLIS_WERROR=ON scripts/setup.sh
 # In CI PostgreSQL tests must run: a server that cannot start fails them instead of
 # skipping them.
 if [ -n "${CI:-}" ]; then export TRELLIS_REQUIRE_POSTGRES=1; fi
