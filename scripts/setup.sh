@@ -20,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 build_type=${TRELLIS_BUILD_TYPE:-RelWithDebInfo}
-werror=OFF
+werror=${TRELLIS_WERROR:-OFF}
 [ -n "${CI:-}" ] && werror=ON
 cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" -DTRELLIS_WERROR="$werror" \
   -DTRELLIS_TESTS="${TRELLIS_TESTS:-ON}" >/dev/null

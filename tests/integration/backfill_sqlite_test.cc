@@ -5,15 +5,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "backfill_support.h"
+#include "backfill_project.h"
 
+namespace trellis_test {
 namespace {
 
-using bf_test::Project;
 using namespace std::chrono_literals;
 
 // items(id 1..rows, n = 0) and a feature chain: 0001 table, 0002 backfill, 0003 dependent.
-void write_feature(const Project& p, int rows, const std::string& batch, const std::string& body,
+void write_feature(const BackfillProject& p, int rows, const std::string& batch, const std::string& body,
                    const std::string& table_extra = "") {
   p.write("migrations/data/0001_items.sql",
           "-- +up\nCREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0);\n"
@@ -28,11 +28,11 @@ void write_feature(const Project& p, int rows, const std::string& batch, const s
 
 const char* kRangeBody = "UPDATE items SET n = n + 1 WHERE id > :lo AND id <= :hi;";
 
-bool applied(const Project& p, const std::string& id) {
+bool applied(const BackfillProject& p, const std::string& id) {
   return p.sql1("SELECT status FROM trellis_migrations WHERE id = '" + id + "'") == "applied";
 }
 
-std::int64_t batches_done(const Project& p) {
+std::int64_t batches_done(const BackfillProject& p) {
   try {
     std::string v = p.sql1("SELECT batches FROM trellis_backfills WHERE id = 'data/0002_fill'");
     return v.empty() ? 0 : std::stoll(v);
@@ -42,16 +42,16 @@ std::int64_t batches_done(const Project& p) {
 }
 
 // Every row changed exactly once: none left at 0, none at 2 or more.
-void expect_each_row_once(const Project& p, int rows) {
+void expect_each_row_once(const BackfillProject& p, int rows) {
   EXPECT_EQ(p.sql1("SELECT count(*) FROM items WHERE n = 1"), std::to_string(rows));
   EXPECT_EQ(p.sql1("SELECT count(*) FROM items WHERE n <> 1"), "0");
 }
 
 TEST(BackfillSqlite, RangeWalkCoversEveryRowOnceThenRunsDependents) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 1000, "table=items key=id size=64", kRangeBody);
   auto r = p.run({"apply"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   expect_each_row_once(p, 1000);
   // 15 full batches of 64 and one of 40; the closing transaction finds nothing above 1000.
   EXPECT_EQ(p.sql1("SELECT status, rows_done, batches, last_key FROM trellis_backfills"), "done|1000|16|1000");
@@ -60,7 +60,7 @@ TEST(BackfillSqlite, RangeWalkCoversEveryRowOnceThenRunsDependents) {
 }
 
 TEST(BackfillSqlite, RangeWalkOnTextKeys) {
-  Project p;
+  BackfillProject p;
   p.write("migrations/t/0001_words.sql",
           "-- +up\nCREATE TABLE words (w TEXT PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0);\n"
           "INSERT INTO words (w) VALUES ('a'), ('b'), ('c'), ('d'), ('e'), ('f'), ('g');\n");
@@ -68,42 +68,42 @@ TEST(BackfillSqlite, RangeWalkOnTextKeys) {
           "-- phase: backfill\n-- batch: table=words key=w size=3\n-- +up\n"
           "UPDATE words SET n = n + 1 WHERE w > :lo AND w <= :hi;\n");
   auto r = p.run({"apply"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(p.sql1("SELECT count(*) FROM words WHERE n = 1"), "7");
   EXPECT_EQ(p.sql1("SELECT rows_done, batches, last_key FROM trellis_backfills"), "7|3|g");
 }
 
 TEST(BackfillSqlite, UntilEmptyRepeatsTheBodyUntilItChangesNothing) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 1000, "until-empty size=300",
                 "UPDATE items SET n = n + 1 WHERE id IN (SELECT id FROM items WHERE n = 0 LIMIT :size);");
   auto r = p.run({"apply"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   expect_each_row_once(p, 1000);
   EXPECT_EQ(p.sql1("SELECT mode, status, rows_done, batches FROM trellis_backfills"), "until-empty|done|1000|4");
   EXPECT_TRUE(applied(p, "data/0003_after"));
 }
 
 TEST(BackfillSqlite, EmptyTableFinishesAtOnce) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 0, "table=items key=id size=10", kRangeBody);
   p.write("migrations/data/0001_items.sql",
           "-- +up\nCREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0);\n");
   auto r = p.run({"apply"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(p.sql1("SELECT status, rows_done, batches FROM trellis_backfills"), "done|0|0");
 }
 
 TEST(BackfillSqlite, KilledMidwayResumesWithoutRedoingOrSkippingRows) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 3000, "table=items key=id size=50 pause=20ms", kRangeBody);
   for (int round = 0; round < 2; ++round) {
     std::int64_t before = batches_done(p);
-    pid_t pid = p.start({"apply"});
-    ASSERT_TRUE(bf_test::eventually([&] { return batches_done(p) >= before + 5; }, 20s));
-    ::kill(pid, SIGKILL);
-    auto killed = p.finish(pid);
-    EXPECT_EQ(killed.code, -1);
+    auto runner = p.start({"apply"});
+    ASSERT_TRUE(eventually([&] { return batches_done(p) >= before + 5; }, 20s));
+    runner->kill_now(SIGKILL);
+    auto killed = runner->finish();
+    EXPECT_EQ(killed.exit_code, -1);
     // What committed is consistent: the checkpoint counts exactly the rows changed.
     std::string rows_done = p.sql1("SELECT rows_done FROM trellis_backfills");
     EXPECT_EQ(p.sql1("SELECT count(*) FROM items WHERE n = 1"), rows_done);
@@ -113,12 +113,12 @@ TEST(BackfillSqlite, KilledMidwayResumesWithoutRedoingOrSkippingRows) {
     EXPECT_FALSE(applied(p, "data/0003_after"));  // the dependent waits
   }
   auto status = p.run({"backfill", "status", "--json"});
-  ASSERT_EQ(status.code, 0) << status.describe();
+  ASSERT_EQ(status.exit_code, 0) << status.describe();
   auto j = nlohmann::json::parse(status.out)["backfills"][0];
   EXPECT_EQ(j["state"], "running");
   EXPECT_EQ(j["rows_remaining"].get<std::int64_t>(), 3000 - j["rows_done"].get<std::int64_t>());
   auto r = p.run({"apply"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_NE(r.out.find("resuming after batch"), std::string::npos) << r.out;
   expect_each_row_once(p, 3000);
   EXPECT_EQ(p.sql1("SELECT status, rows_done, batches FROM trellis_backfills"), "done|3000|60");
@@ -126,15 +126,15 @@ TEST(BackfillSqlite, KilledMidwayResumesWithoutRedoingOrSkippingRows) {
 }
 
 TEST(BackfillSqlite, PauseStopsAtABatchBoundaryAndResumeContinues) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 2000, "table=items key=id size=50 pause=30ms", kRangeBody);
-  pid_t pid = p.start({"apply"});
-  ASSERT_TRUE(bf_test::eventually([&] { return batches_done(p) >= 3; }, 20s));
+  auto runner = p.start({"apply"});
+  ASSERT_TRUE(eventually([&] { return batches_done(p) >= 3; }, 20s));
   auto pause = p.run({"backfill", "pause", "data/0002_fill"});
-  ASSERT_EQ(pause.code, 0) << pause.describe();
+  ASSERT_EQ(pause.exit_code, 0) << pause.describe();
   EXPECT_NE(pause.out.find("pause requested: data/0002_fill stops after its current batch"), std::string::npos);
-  auto stopped = p.finish(pid);
-  EXPECT_EQ(stopped.code, 1) << stopped.describe();
+  auto stopped = runner->finish();
+  EXPECT_EQ(stopped.exit_code, 1) << stopped.describe();
   EXPECT_NE(stopped.out.find("backfill paused after"), std::string::npos) << stopped.out;
   std::string at_pause = p.sql1("SELECT status, rows_done FROM trellis_backfills");
   ASSERT_EQ(at_pause.substr(0, 7), "paused|");
@@ -143,26 +143,26 @@ TEST(BackfillSqlite, PauseStopsAtABatchBoundaryAndResumeContinues) {
 
   // apply leaves a paused backfill alone (and its dependent waits).
   auto apply = p.run({"apply"});
-  EXPECT_EQ(apply.code, 1) << apply.describe();
+  EXPECT_EQ(apply.exit_code, 1) << apply.describe();
   EXPECT_EQ(p.sql1("SELECT status, rows_done FROM trellis_backfills"), at_pause);
   EXPECT_FALSE(applied(p, "data/0003_after"));
 
   auto resume = p.run({"backfill", "resume", "data/0002_fill"});
-  ASSERT_EQ(resume.code, 0) << resume.describe();
+  ASSERT_EQ(resume.exit_code, 0) << resume.describe();
   expect_each_row_once(p, 2000);
   EXPECT_TRUE(applied(p, "data/0002_fill"));
   EXPECT_FALSE(applied(p, "data/0003_after"));  // resume runs up to the backfill only
-  ASSERT_EQ(p.run({"apply"}).code, 0);
+  ASSERT_EQ(p.run({"apply"}).exit_code, 0);
   EXPECT_TRUE(applied(p, "data/0003_after"));
 }
 
 TEST(BackfillSqlite, FailingBatchKeepsTheCheckpointAndBlocksDependents) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 1000, "table=items key=id size=100", kRangeBody,
                 "CREATE TRIGGER bad_row BEFORE UPDATE ON items WHEN NEW.id = 555 "
                 "BEGIN SELECT RAISE(ABORT, 'row 555 is bad'); END;\n");
   auto r = p.run({"apply"});
-  EXPECT_EQ(r.code, 1) << r.describe();
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
   EXPECT_NE(r.err.find("trellis: error: migrations/data/0002_fill.sql:5: data/0002_fill failed at statement 1: "
                        "row 555 is bad"),
             std::string::npos)
@@ -178,41 +178,41 @@ TEST(BackfillSqlite, FailingBatchKeepsTheCheckpointAndBlocksDependents) {
 
   p.exec("DROP TRIGGER bad_row");
   r = p.run({"apply"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   expect_each_row_once(p, 1000);
   EXPECT_EQ(p.sql1("SELECT status, rows_done, batches FROM trellis_backfills"), "done|1000|10");
   EXPECT_TRUE(applied(p, "data/0003_after"));
 }
 
 TEST(BackfillSqlite, EditedFileWhileUnfinishedIsRefused) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 300, "table=items key=id size=100", kRangeBody,
                 "CREATE TRIGGER bad_row BEFORE UPDATE ON items WHEN NEW.id = 150 "
                 "BEGIN SELECT RAISE(ABORT, 'no'); END;\n");
-  ASSERT_EQ(p.run({"apply"}).code, 1);
+  ASSERT_EQ(p.run({"apply"}).exit_code, 1);
   p.write("migrations/data/0002_fill.sql", "-- phase: backfill\n-- batch: table=items key=id size=100\n\n-- +up\n"
                                            "UPDATE items SET n = 7 WHERE id > :lo AND id <= :hi;\n");
   auto r = p.run({"apply"});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.exit_code, 1);
   // stderr has the error on one line (the summary table on stdout wraps it in its column).
   EXPECT_NE(r.err.find("backfill data/0002_fill ran 1 batch(es) with checksum"), std::string::npos) << r.describe();
   EXPECT_EQ(p.sql1("SELECT rows_done, last_key FROM trellis_backfills"), "100|100");
 }
 
 TEST(BackfillSqlite, UnknownParameterInTheBodyIsAClearError) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 10, "table=items key=id size=5", "UPDATE items SET n = 1 WHERE id > :lo AND id <= :high;");
   auto r = p.run({"apply"});
-  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("unknown parameter :high (a backfill body may use :lo, :hi and :size)"), std::string::npos)
       << r.describe();
 }
 
 TEST(BackfillSqlite, ProgressInAPipeIsOneLinePerInterval) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 500, "table=items key=id size=100", kRangeBody);
   auto r = p.run({"apply"}, {{"TRELLIS_PROGRESS_INTERVAL", "0"}});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(r.out.find('\r'), std::string::npos);  // no carriage returns outside a terminal
   EXPECT_NE(r.out.find("  data/0002_fill  [#########...............]  40% 200 rows  2 batches"), std::string::npos)
       << r.out;
@@ -221,38 +221,37 @@ TEST(BackfillSqlite, ProgressInAPipeIsOneLinePerInterval) {
 }
 
 TEST(BackfillSqlite, StatusBeforeAnyRunAndUsageErrors) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 10, "table=items key=id size=5", kRangeBody);
   auto r = p.run({"backfill", "status"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_NE(r.out.find("data/0002_fill  pending"), std::string::npos) << r.out;
   r = p.run({"backfill", "pause", "data/0003"});
-  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("data/0003_after is not a batched backfill (it has no '-- batch:' directive)"),
             std::string::npos) << r.err;
   r = p.run({"backfill", "pause", "data/0002"});
-  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
   EXPECT_NE(r.err.find("data/0002_fill has not started: there is nothing to pause"), std::string::npos) << r.err;
 }
 
 }  // namespace
 
-namespace bf_test {
 namespace {
 
 // `backfill resume` runs a plan like apply does, so it refuses in the same cases.
 TEST(BackfillSqlite, ResumeRefusesAnEditedAppliedMigration) {
-  Project p;
+  BackfillProject p;
   write_feature(p, 100, "table=items key=id size=10", kRangeBody);
-  ASSERT_EQ(p.run({"apply", "--to", "data/0001"}).code, 0);
+  ASSERT_EQ(p.run({"apply", "--to", "data/0001"}).exit_code, 0);
   p.write("migrations/data/0001_items.sql",
           "-- edited after it was applied\n-- +up\nCREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER);\n");
   auto r = p.run({"backfill", "resume", "data/0002_fill"});
-  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
   EXPECT_NE(r.err.find("data/0001_items was applied with checksum"), std::string::npos) << r.err;
   EXPECT_FALSE(applied(p, "data/0002_fill"));
   EXPECT_EQ(p.sql1("SELECT count(*) FROM items WHERE n > 0"), "0");
 }
 
 }  // namespace
-}  // namespace bf_test
+}  // namespace trellis_test

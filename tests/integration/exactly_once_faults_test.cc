@@ -31,7 +31,8 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
 
 class PgFaults : public PgLedgerFixture<::testing::TestWithParam<Case>> {
  protected:
-  void SetUp() override { set_up(""); }
+  // A restart needs a server of this test alone; the other faults hit only its database.
+  void SetUp() override { set_up("", GetParam().fault == Fault::kRestart); }
 
   void inject(Child& runner, const std::string& running) {
     switch (this->GetParam().fault) {
@@ -106,7 +107,7 @@ TEST(SqliteFaults, KillsAtRandomPointsNeverRepeatAStatement) {
       "INSERT INTO ledger SELECT 'z' FROM (WITH RECURSIVE burn(n) AS (SELECT 1 UNION ALL "
       "SELECT n + 1 FROM burn WHERE n < 1500000) SELECT count(*) FROM burn);\n";
   for (int round = 0; round < 12; ++round) {
-    Project project;
+    TestProject project;
     auto db = make_db("sqlite", project.root(), "db");
     project.write_simple_config(db->url());
     project.write_migration("base", "0001_ledger.sql", "-- +up\nCREATE TABLE ledger (v text);\n");

@@ -142,11 +142,14 @@ TEST_F(PgExactlyOnce, ProgressWriteBehindAUserLockFailsTheMigrationWithoutDuplic
 // unix_socket_directories is readable by superusers only: telling a direct connection from
 // a pooled one must not need it (nor any other privilege).
 TEST_F(PgExactlyOnce, AnOrdinaryRoleCanApplyAndReadStatus) {
-  db_->query("CREATE ROLE app_owner LOGIN NOSUPERUSER");
-  db_->query("GRANT CREATE ON DATABASE " + scalar("SELECT current_database()") + " TO app_owner");
-  db_->query("ALTER TABLE ledger OWNER TO app_owner");
+  // Roles belong to the whole server, which other tests share: one of this database's own.
+  const std::string database = scalar("SELECT current_database()");
+  const std::string role = "app_owner_" + database;
+  db_->query("CREATE ROLE " + role + " LOGIN NOSUPERUSER");
+  db_->query("GRANT CREATE ON DATABASE " + database + " TO " + role);
+  db_->query("ALTER TABLE ledger OWNER TO " + role);
   std::string url = db_->url();
-  url.replace(url.find("&user="), std::string::npos, "&user=app_owner");
+  url.replace(url.find("&user="), std::string::npos, "&user=" + role);
   project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + url + "\"\n");
   project_.write_migration("led", "0001_rows.sql", "-- transaction: false\n-- +up\nINSERT INTO ledger VALUES ('x');\n");
   RunResult apply = project_.run({"apply"});
@@ -155,6 +158,8 @@ TEST_F(PgExactlyOnce, AnOrdinaryRoleCanApplyAndReadStatus) {
   RunResult status = project_.run({"status"});
   EXPECT_EQ(status.exit_code, 0) << status.describe();
   EXPECT_EQ(scalar("SELECT count(*) FROM ledger"), "1");
+  db_->query("DROP OWNED BY " + role);
+  db_->query("DROP ROLE " + role);
 }
 
 // A procedure (or DO block) that commits cannot run inside a transaction: it runs on its

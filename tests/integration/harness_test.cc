@@ -1,4 +1,8 @@
 // harness_test.cc — the assertions helpers see what is really in each backend.
+#include <signal.h>
+
+#include <chrono>
+
 #include "harness.h"
 
 namespace trellis_test {
@@ -33,6 +37,57 @@ TEST(HarnessTest, MentionsLine) {
   EXPECT_TRUE(mentions_line("statement 2 (line 4)", "migrations/a/0001_x.sql", 4));
   EXPECT_FALSE(mentions_line("statement 2 (line 44)", "migrations/a/0001_x.sql", 4));
   EXPECT_FALSE(mentions_line("migrations/a/0001_x.sql:41", "migrations/a/0001_x.sql", 4));
+}
+
+TEST(HarnessTest, TomlBuilderKeepsTableOrderAndQuotesStrings) {
+  TomlBuilder config;
+  config.set("project", "migrations", "db/mig")
+      .set("env.dev", "database", "sqlite:a \"b\"\\c.db")
+      .set("env.dev", "allow_contract", true)
+      .set("defaults", "lock_retries", 3)
+      .set("project", "migrations", "migrations")
+      .lines("env.dev", "features = \"all\"");
+  EXPECT_EQ(config.text(),
+            "[project]\nmigrations = \"migrations\"\n\n"
+            "[env.dev]\ndatabase = \"sqlite:a \\\"b\\\"\\\\c.db\"\nallow_contract = true\n"
+            "features = \"all\"\n\n"
+            "[defaults]\nlock_retries = 3\n");
+}
+
+TEST(HarnessTest, ArgumentsAndEnvironmentReachTheProgramVerbatim) {
+  RunOptions options;
+  options.program = find_program("sh");
+  ASSERT_FALSE(options.program.empty());
+  options.args = {"-c", "printf '%s|' \"$1\" \"$GREETING\" \"${DATABASE_URL-unset}\"", "sh",
+                  "it's \"quoted\"; $(not run) `either`"};
+  options.env = {{"GREETING", "a b"}};
+  RunResult result = run_process(options);
+  EXPECT_EQ(result.exit_code, 0) << result.describe();
+  EXPECT_EQ(result.out, "it's \"quoted\"; $(not run) `either`|a b|unset|");
+}
+
+TEST(HarnessTest, ARunThatOutlivesItsTimeoutIsKilled) {
+  RunOptions options;
+  options.program = find_program("sleep");
+  ASSERT_FALSE(options.program.empty());
+  options.args = {"30"};
+  options.timeout = milliseconds(300);
+  auto started = std::chrono::steady_clock::now();
+  RunResult result = run_process(options);
+  EXPECT_TRUE(result.timed_out);
+  EXPECT_EQ(result.signal, SIGKILL);
+  EXPECT_EQ(result.exit_code, -1);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+}
+
+TEST(HarnessTest, EachPostgresDatabaseIsNewAndEmpty) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  std::string first = server->create_database();
+  std::string second = server->create_database();
+  EXPECT_NE(first, second);
+  server->query(first, "CREATE TABLE only_here (id int)");
+  EXPECT_EQ(server->query(second, "SELECT count(*) FROM pg_class WHERE relname = 'only_here'"),
+            std::vector<std::string>{"0"});
 }
 
 TEST(HarnessTest, MigrationText) {

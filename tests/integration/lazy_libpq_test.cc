@@ -1,13 +1,10 @@
 // lazy_libpq_test.cc — the trellis binary does not link libpq (src/db/libpq_api.h loads it
 // on the first PostgreSQL connection), and a libpq that cannot be loaded is a clear
 // connection error (exit 3), not a crash at start-up.
-#include <unistd.h>
-
-#include <cstdio>
-#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -16,26 +13,21 @@
 namespace trellis_test {
 namespace {
 
-// The whole standard output of a shell command ("" if it cannot be started).
-std::string output_of(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe.get())) out.append(buffer, n);
-  return out;
+// The standard output of `tool ARGS…` found on PATH ("" if it cannot run).
+std::string output_of(const std::string& tool, const std::vector<std::string>& args) {
+  RunOptions options;
+  options.program = find_program(tool);
+  if (options.program.empty()) return {};
+  options.args = args;
+  return run_process(options).out;
 }
 
-bool have_tool(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-std::string quoted(const std::string& path) { return "'" + path + "'"; }
+bool have_tool(const std::string& name) { return !find_program(name).empty(); }
 
 // The DT_NEEDED entries of `binary`, from lines like
 // " 0x0000000000000001 (NEEDED)  Shared library: [libc.so.6]".
 std::set<std::string> needed_libraries(const std::string& binary) {
-  std::istringstream lines(output_of("readelf -d " + quoted(binary)));
+  std::istringstream lines(output_of("readelf", {"-d", binary}));
   std::set<std::string> names;
   for (std::string line; std::getline(lines, line);) {
     if (line.find("(NEEDED)") == std::string::npos) continue;
@@ -54,7 +46,7 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 
 // The file ldd resolves `soname` to for `binary`, or "".
 std::string resolved_path(const std::string& binary, const std::string& soname) {
-  std::istringstream lines(output_of("ldd " + quoted(binary)));
+  std::istringstream lines(output_of("ldd", {binary}));
   for (std::string line; std::getline(lines, line);) {
     auto arrow = line.find(" => ");
     if (arrow == std::string::npos || line.find(soname) > arrow) continue;
@@ -75,7 +67,7 @@ TEST(LazyLibpq, BinaryDoesNotNeedLibpq) {
 
 TEST(LazyLibpq, NoLibpqDependencyIsMappedAtStartUp) {
   if (!have_tool("ldd")) GTEST_SKIP() << "ldd is not installed";
-  std::string libraries = output_of("ldd " + quoted(trellis_binary()));
+  std::string libraries = output_of("ldd", {trellis_binary()});
   ASSERT_NE(libraries.find("libc.so.6"), std::string::npos) << libraries;
   for (const char* name : {"libpq.", "libssl.", "libcrypto.", "libkrb5.", "libgssapi",
                            "libldap", "libgnutls.", "libsasl2."}) {
@@ -85,7 +77,7 @@ TEST(LazyLibpq, NoLibpqDependencyIsMappedAtStartUp) {
 
 // A PostgreSQL URL with a libpq.so.5 first on the library path that the loader rejects.
 RunResult status_with_library_dir(const std::string& dir) {
-  Project project;
+  TestProject project;
   project.write_simple_config("postgresql:///shop?host=/nonexistent-dir&port=1");
   project.write_migration("core", "0001_init.sql", "-- +up\nCREATE TABLE t (id int);\n");
   RunOptions options = project.options({"status"});

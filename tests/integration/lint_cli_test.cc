@@ -2,74 +2,29 @@
 // codes and formats, what counts as a new table with and without a database, `plan --json`
 // lock and lint fields, and `check` failing on a cross-feature conflict.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <sys/wait.h>
 
-#include "pg_cli.h"
-#include "pg_server.h"
+#include "harness.h"
 
 namespace trellis_test {
 namespace {
 
-namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 const char* kNoEnv = "[project]\nmigrations = \"migrations\"\n";
 const char* kSqliteEnv = "[project]\nmigrations = \"migrations\"\n[env.dev]\ndatabase = \"sqlite:dev.db\"\nfeatures = \"all\"\n";
 
-// A scratch project run with `trellis -C DIR ARGS...`, TRELLIS_ENV unset, no colour.
-class Project {
+// A scratch project with trellis.toml `toml`, run as `trellis -C DIR ARGS...` without
+// colour (NO_COLOR=1).
+class LintProject : public TestProject {
  public:
-  explicit Project(const std::string& toml) {
-    static int counter = 0;
-    dir_ = (fs::temp_directory_path() / ("trellis-lint-cli-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(counter++))).string();
-    fs::remove_all(dir_);
+  explicit LintProject(const std::string& toml) {
     write("trellis.toml", toml);
+    set_leading_args({"-C", root()});
+    set_env("NO_COLOR", "1");
   }
-  ~Project() { fs::remove_all(dir_); }
-
-  void write(const std::string& path, const std::string& text) const {
-    fs::create_directories((fs::path(dir_) / path).parent_path());
-    std::ofstream(fs::path(dir_) / path) << text;
-  }
-
-  RunResult run(const std::vector<std::string>& args) const {
-    std::string cmd = "env -u TRELLIS_ENV NO_COLOR=1 '" + std::string(TRELLIS_BINARY) + "' -C '" + dir_ + "'";
-    for (const auto& a : args) cmd += " '" + a + "'";
-    cmd += " > '" + dir_ + "/.out' 2> '" + dir_ + "/.err'";
-    int status = std::system(cmd.c_str());
-    RunResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir_ + "/.out");
-    r.err = slurp(dir_ + "/.err");
-    return r;
-  }
-
- private:
-  static std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  std::string dir_;
 };
-
-Json parse_json(const RunResult& r) {
-  Json j = Json::parse(r.out, nullptr, false);
-  if (j.is_discarded()) {
-    ADD_FAILURE() << "not JSON (exit " << r.exit_code << "): " << r.out << r.err;
-    return Json::object();
-  }
-  return j;
-}
 
 std::vector<std::string> rules(const Json& findings) {
   std::vector<std::string> out;
@@ -91,7 +46,7 @@ const Json& pending_entry(const Json& plan, const std::string& id) {
 }
 
 TEST(LintCli, ExitCodesAndFormats) {
-  Project p(kNoEnv);
+  LintProject p(kNoEnv);
   p.write("migrations/core/0001_users.sql", "-- +up\nCREATE TABLE users (id bigint PRIMARY KEY, email text);\n");
   RunResult clean = p.run({"lint"});
   EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
@@ -122,7 +77,7 @@ TEST(LintCli, ExitCodesAndFormats) {
 }
 
 TEST(LintCli, TableOfAnEarlierPendingMigrationIsNewWithoutADatabase) {
-  Project p(kNoEnv);
+  LintProject p(kNoEnv);
   p.write("migrations/billing/0001_invoices.sql", "-- +up\nCREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint);\n");
   p.write("migrations/billing/0002_ix.sql", "-- +up\nCREATE INDEX ix_invoices_user ON invoices (user_id);\n");
   for (const auto& args : {std::vector<std::string>{"lint"}, std::vector<std::string>{"lint", "--offline"}}) {
@@ -140,7 +95,7 @@ TEST(LintCli, SqliteProjectsSkipPostgresOnlyRules) {
   const char* sql =
       "-- +up\nCREATE TABLE tags (id INTEGER PRIMARY KEY AUTOINCREMENT);\n"
       "CREATE TABLE labels (id INTEGER PRIMARY KEY, name varchar(20), at timestamp);\n";
-  Project sqlite(kSqliteEnv), pg(kNoEnv);
+  LintProject sqlite(kSqliteEnv), pg(kNoEnv);
   sqlite.write("migrations/tags/0001_t.sql", sql);
   pg.write("migrations/tags/0001_t.sql", sql);
   auto on_sqlite = rules(parse_json(sqlite.run({"lint", "--format", "json"}))["findings"]);
@@ -153,7 +108,7 @@ TEST(LintCli, SqliteProjectsSkipPostgresOnlyRules) {
 }
 
 TEST(PlanCli, JsonHasLintPerPendingMigrationAndConflicts) {
-  Project p(kSqliteEnv);
+  LintProject p(kSqliteEnv);
   p.write("migrations/core/0001_users.sql", "-- +up\nCREATE TABLE users (id integer PRIMARY KEY, legacy text);\n");
   p.write("migrations/core/0002_drop.sql", "-- +up\nALTER TABLE users DROP COLUMN legacy;\n");
   RunResult r = p.run({"plan", "--json"});
@@ -172,7 +127,7 @@ TEST(PlanCli, JsonHasLintPerPendingMigrationAndConflicts) {
 }
 
 TEST(CheckCli, CrossFeatureConflictFailsCheckAndShowsInPlan) {
-  Project p(kSqliteEnv);
+  LintProject p(kSqliteEnv);
   p.write("migrations/billing/0001_t.sql", "-- +up\nCREATE TABLE accounts (id integer PRIMARY KEY);\n");
   p.write("migrations/crm/0001_t.sql", "-- +up\nCREATE TABLE accounts (id integer PRIMARY KEY, name text);\n");
   RunResult check = p.run({"check", "--json"});
@@ -204,7 +159,8 @@ TEST(CheckCli, CrossFeatureConflictFailsCheckAndShowsInPlan) {
 
 TEST(LintCliPostgres, TableCountsAsNewUntilItsMigrationIsApplied) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
-  CliProject p(server->create_database());
+  TestProject p;
+  configure_scripted(p, server->create_database());
   p.write("migrations/billing/0001_invoices.sql", "-- +up\nCREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint);\n");
   p.write("migrations/billing/0002_ix.sql", "-- +up\nCREATE INDEX ix_invoices_user ON invoices (user_id);\n");
   RunResult fresh = p.run({"lint"});

@@ -155,7 +155,7 @@ TEST_P(PgOutputTest, LostConnectionEndsWithASummaryNamingTheMigrationInFlight) {
   Child runner(project_.options({"apply"}));
   ASSERT_TRUE(wait_for_slow_statement(runner, *db_)) << runner.finish(milliseconds(1000)).describe();
   db_->query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' "
-             "AND pid <> pg_backend_pid()");
+             "AND datname = current_database() AND pid <> pg_backend_pid()");
   RunResult lost = runner.finish(milliseconds(20000));
   EXPECT_EQ(lost.exit_code, 3) << lost.describe();
   EXPECT_NE(lost.out.find("Summary: 1 applied"), std::string::npos) << lost.describe();

@@ -7,24 +7,13 @@
 #include <thread>
 
 #include "db/drivers.h"
-#include "pg_cli.h"
-#include "pg_server.h"
+#include "harness.h"
 
 namespace trellis_test {
 namespace {
 
 using Json = nlohmann::json;
 using trellis::Millis;
-
-Json parse_json(const RunResult& result) {
-  Json json = Json::parse(result.out, nullptr, false);
-  if (json.is_discarded()) {
-    ADD_FAILURE() << "not JSON (exit " << result.exit_code << "): " << result.out << "\n"
-                  << result.err;
-    return Json::object();
-  }
-  return json;
-}
 
 Json first_result(const RunResult& apply) {
   Json results = parse_json(apply).value("results", Json::array());
@@ -54,7 +43,8 @@ TEST(PgCliFailures, LockTimeoutIsRetriedUntilTheHolderCommits) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::string url = server->create_database();
   server->query(url, "CREATE TABLE accounts (id int)");
-  CliProject project(url, "lock_timeout = \"100ms\"\nlock_retries = 10");
+  TestProject project;
+  configure_scripted(project, url, "pg", "lock_timeout = \"100ms\"\nlock_retries = 10");
   project.write("migrations/acc/0001_note.sql", kAddColumn);
   auto holder = hold_table(url, "accounts");
   std::thread committer([&] {
@@ -75,7 +65,8 @@ TEST(PgCliFailures, LockTimeoutGivesUpAfterTheRetries) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::string url = server->create_database();
   server->query(url, "CREATE TABLE accounts (id int)");
-  CliProject project(url, "lock_timeout = \"100ms\"\nlock_retries = 2");
+  TestProject project;
+  configure_scripted(project, url, "pg", "lock_timeout = \"100ms\"\nlock_retries = 2");
   project.write("migrations/acc/0001_note.sql", kAddColumn);
   project.write("migrations/other/0001_t.sql", "-- +up\nCREATE TABLE other_t (id int);\n");
   auto holder = hold_table(url, "accounts");
@@ -104,7 +95,8 @@ TEST(PgCliFailures, FailedConcurrentIndexIsReportedAndCleanedOnRerun) {
   std::string url = server->create_database();
   server->query(url, "CREATE TABLE users (id int, email text);"
                      "INSERT INTO users VALUES (1, 'a@x'), (2, 'a@x')");
-  CliProject project(url);
+  TestProject project;
+  configure_scripted(project, url);
   project.write("migrations/users/0001_unique_email.sql",
                 "-- transaction: false\n-- +up\n"
                 "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ux_email ON users (email);\n");
@@ -137,7 +129,7 @@ struct BadTarget {
 };
 
 TEST(PgCliFailures, UnreachableOrRefusedDatabaseExitsThreeWithoutPassword) {
-  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  TRELLIS_REQUIRE_OWN_PG_OR_SKIP(server);  // creates a role, needs the server's socket
   std::string url = server->create_database();
   server->query(url, std::string("DROP ROLE IF EXISTS ") + PgServer::kPasswordRole +
                          "; CREATE ROLE " + PgServer::kPasswordRole +
@@ -153,7 +145,8 @@ TEST(PgCliFailures, UnreachableOrRefusedDatabaseExitsThreeWithoutPassword) {
        "password authentication failed"},
       {"missing database", "postgresql:///no_such_db?" + socket + "&user=postgres",
        "\"no_such_db\" does not exist"}};
-  CliProject project(url);
+  TestProject project;
+  configure_scripted(project, url);
   project.write("migrations/a/0001_t.sql", "-- +up\nCREATE TABLE t (id int);\n");
   for (const BadTarget& target : targets) {
     SCOPED_TRACE(target.name);
@@ -169,7 +162,8 @@ TEST(PgCliFailures, UnreachableOrRefusedDatabaseExitsThreeWithoutPassword) {
 TEST(PgCliFailures, SqlErrorNamesTheFileLineAndRollsBack) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   std::string url = server->create_database();
-  CliProject project(url);
+  TestProject project;
+  configure_scripted(project, url);
   project.write("migrations/a/0001_broken.sql",
                 "-- phase: expand\n-- +up\nCREATE TABLE ok1 (id int);\n\n"
                 "INSERT INTO missing_table\n  VALUES (1);\n");

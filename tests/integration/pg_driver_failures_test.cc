@@ -47,7 +47,7 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 TEST(PgDriverFailures, NoServerOnThatPort) {
-  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  TRELLIS_REQUIRE_LOCAL_PG_OR_SKIP(server);  // needs the server's socket
   Error e = connect_error(socket_url(*server, "shop", 1, "postgres"));
   EXPECT_EQ(e.kind(), ErrorKind::kConnection);
   std::string expected = "cannot connect to PostgreSQL database \"shop\" on host \"" +
@@ -58,7 +58,7 @@ TEST(PgDriverFailures, NoServerOnThatPort) {
 }
 
 TEST(PgDriverFailures, MissingDatabase) {
-  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  TRELLIS_REQUIRE_LOCAL_PG_OR_SKIP(server);  // needs the server's socket
   Error e = connect_error(socket_url(*server, "no_such_db", server->port(), "postgres"));
   EXPECT_EQ(e.kind(), ErrorKind::kConnection);
   EXPECT_TRUE(contains(e.what(), "database \"no_such_db\" on host")) << e.what();
@@ -66,7 +66,7 @@ TEST(PgDriverFailures, MissingDatabase) {
 }
 
 TEST(PgDriverFailures, WrongPasswordIsNeverShown) {
-  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  TRELLIS_REQUIRE_OWN_PG_OR_SKIP(server);  // needs the server's socket and creates a role
   std::string url = server->create_database();
   server->query(url, std::string("DROP ROLE IF EXISTS ") + PgServer::kPasswordRole +
                          "; CREATE ROLE " + PgServer::kPasswordRole +

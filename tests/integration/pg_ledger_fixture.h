@@ -2,6 +2,8 @@
 // database with a table `t` of 5,000 rows (to build indexes on) and an empty `ledger`
 // (where migrations leave one row per statement run), a project whose environment "dev"
 // points at it with `defaults_toml` in [defaults], and ways to look at trellis' backend.
+// The database is on the run's shared server, or on the process' own one for a test that
+// restarts it (`own_server`).
 #pragma once
 
 #include <string>
@@ -14,10 +16,15 @@ namespace trellis_test {
 template <class Base>
 class PgLedgerFixture : public Base {
  protected:
-  void set_up(const std::string& defaults_toml) {
-    TRELLIS_REQUIRE_PG_OR_SKIP(server);
-    server_ = server;
-    db_ = make_db("postgres", project_.root(), "db");
+  void set_up(const std::string& defaults_toml, bool own_server = false) {
+    if (own_server) {
+      TRELLIS_REQUIRE_OWN_PG_OR_SKIP(server);
+      server_ = server;
+    } else {
+      TRELLIS_REQUIRE_PG_OR_SKIP(server);
+      server_ = server;
+    }
+    db_ = make_pg_db(*server_);
     project_.write("trellis.toml", "[defaults]\n" + defaults_toml + "\n[env.dev]\ndatabase = \"" +
                                        db_->url() + "\"\n");
     db_->query("CREATE TABLE t (a int)");
@@ -39,7 +46,7 @@ class PgLedgerFixture : public Base {
   }
 
   PgServer* server_ = nullptr;
-  Project project_;
+  TestProject project_;
   std::unique_ptr<TestDb> db_;
 };
 

@@ -2,41 +2,37 @@
 // runners, SIGKILL at random points, a terminated backend.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
 #include "db/drivers.h"
-#include "pg_cli.h"
-#include "pg_server.h"
+#include "harness.h"
 
 namespace trellis_test {
 namespace {
 
-using Json = nlohmann::json;
-
-Json parse_json(const RunResult& result) {
-  Json json = Json::parse(result.out, nullptr, false);
-  if (json.is_discarded()) {
-    ADD_FAILURE() << "not JSON (exit " << result.exit_code << "): " << result.out << "\n"
-                  << result.err;
-    return Json::object();
+// A project on a new database of the run's server, driven as a script would.
+class PgReliability : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TRELLIS_REQUIRE_PG_OR_SKIP(pg);
+    server = pg;
+    url = server->create_database();
+    configure_scripted(project, url);
   }
-  return json;
-}
 
-std::map<std::string, std::string> states_of(const CliProject& project) {
+  PgServer* server = nullptr;
+  std::string url;
+  TestProject project;
+};
+
+std::map<std::string, std::string> states_in(const TestProject& project) {
   RunResult result = project.run({"status", "--json"});
   EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.err;
-  std::map<std::string, std::string> states;
-  for (const Json& m : parse_json(result).value("migrations", Json::array())) {
-    states[m.value("id", "")] = m.value("state", "");
-  }
-  return states;
+  return states_of(parse_json(result));
 }
 
 // A transactional migration that creates `table`, logs itself and takes a little time.
@@ -55,11 +51,8 @@ bool table_exists(PgServer* server, const std::string& url, const std::string& t
   return scalar(server, url, "SELECT to_regclass('" + table + "') IS NOT NULL") == "t";
 }
 
-TEST(PgReliability, ConcurrentRunnersApplyEachMigrationOnce) {
-  TRELLIS_REQUIRE_PG_OR_SKIP(server);
-  std::string url = server->create_database();
+TEST_F(PgReliability, ConcurrentRunnersApplyEachMigrationOnce) {
   server->query(url, "CREATE TABLE applied_log (id text)");
-  CliProject project(url);
   for (int f = 0; f < 3; ++f) {
     for (int n = 1; n <= 4; ++n) {
       std::string feature = "f" + std::to_string(f);
@@ -68,32 +61,29 @@ TEST(PgReliability, ConcurrentRunnersApplyEachMigrationOnce) {
                     table_migration(id, feature + "_t" + std::to_string(n)));
     }
   }
-  std::vector<pid_t> pids;
-  for (int i = 0; i < 8; ++i) pids.push_back(project.start({"apply"}, i));
-  for (int i = 0; i < 8; ++i) {
-    RunResult result = project.wait(pids[i], i);
+  std::vector<std::unique_ptr<Child>> runners;
+  for (int i = 0; i < 8; ++i) runners.push_back(project.start({"apply"}));
+  for (auto& runner : runners) {
+    RunResult result = runner->finish();
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   }
   EXPECT_EQ(scalar(server, url, "SELECT count(*), count(DISTINCT id) FROM applied_log"), "12|12");
   EXPECT_EQ(scalar(server, url, "SELECT count(*) FROM trellis.history WHERE action = 'apply'"),
             "12");
-  for (const auto& [id, state] : states_of(project)) EXPECT_EQ(state, "applied") << id;
+  for (const auto& [id, state] : states_in(project)) EXPECT_EQ(state, "applied") << id;
 }
 
-TEST(PgReliability, RunnersThatCannotWaitExitThree) {
-  TRELLIS_REQUIRE_PG_OR_SKIP(server);
-  std::string url = server->create_database();
+TEST_F(PgReliability, RunnersThatCannotWaitExitThree) {
   server->query(url, "CREATE TABLE applied_log (id text)");
-  CliProject project(url);
   project.write("migrations/slow/0001_sleep.sql",
                 "-- +up\nINSERT INTO applied_log VALUES ('slow/0001_sleep');\n"
                 "SELECT pg_sleep(2);\n");
-  std::vector<pid_t> pids;
-  for (int i = 0; i < 8; ++i) pids.push_back(project.start({"apply", "--lock-wait", "100ms"}, i));
+  std::vector<std::unique_ptr<Child>> runners;
+  for (int i = 0; i < 8; ++i) runners.push_back(project.start({"apply", "--lock-wait", "100ms"}));
   int ok = 0;
   int unavailable = 0;
-  for (int i = 0; i < 8; ++i) {
-    RunResult result = project.wait(pids[i], i);
+  for (auto& runner : runners) {
+    RunResult result = runner->finish();
     if (result.exit_code == 0) ++ok;
     if (result.exit_code == 3) {
       ++unavailable;
@@ -108,7 +98,7 @@ TEST(PgReliability, RunnersThatCannotWaitExitThree) {
 }
 
 // tx/0001..0003 transactional; ix/0001 table, ix/0002 non-transactional CIC, ix/0003 column.
-void write_mixed_project(const CliProject& project) {
+void write_mixed_project(const TestProject& project) {
   for (int n = 1; n <= 3; ++n) {
     std::string id = "tx/000" + std::to_string(n) + "_t";
     project.write("migrations/" + id + ".sql", table_migration(id, "tx_" + std::to_string(n)));
@@ -144,65 +134,71 @@ std::map<std::string, bool> schema_facts(PgServer* server, const std::string& ur
                                "attrelid = coalesce(to_regclass('big'), 0)") == "1"}};
 }
 
-TEST(PgReliability, SigkillAtRandomPointsLeavesATruthfulState) {
-  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+TEST_F(PgReliability, SigkillAtRandomPointsLeavesATruthfulState) {
   std::mt19937 random(20261120);
   std::uniform_int_distribution<int> delay_ms(0, 450);
   for (int iteration = 0; iteration < 20; ++iteration) {
     SCOPED_TRACE("iteration " + std::to_string(iteration));
-    std::string url = server->create_database();
-    server->query(url, "CREATE TABLE applied_log (id text)");
-    CliProject project(url);
-    write_mixed_project(project);
-    pid_t pid = project.start({"apply"}, 1);
+    std::string round_url = server->create_database();  // a fresh database each round
+    server->query(round_url, "CREATE TABLE applied_log (id text)");
+    TestProject round_project;
+    configure_scripted(round_project, round_url);
+    write_mixed_project(round_project);
+    std::unique_ptr<Child> runner = round_project.start({"apply"});
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
-    kill(pid, SIGKILL);
-    project.wait(pid, 1);
+    runner->kill_now(SIGKILL);
+    runner->finish();
+    // The killed runner's backend may still finish what it was sent (a commit included):
+    // look only once it is gone, or status and the schema could be read either side of it.
+    ASSERT_TRUE(eventually(
+        [&] {
+          return scalar(server, round_url,
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                        "current_database() AND pid <> pg_backend_pid()") == "0";
+        },
+        std::chrono::milliseconds(10000)));
 
-    std::map<std::string, std::string> states = states_of(project);
-    for (const auto& [id, exists] : schema_facts(server, url)) {
+    std::map<std::string, std::string> states = states_in(round_project);
+    for (const auto& [id, exists] : schema_facts(server, round_url)) {
       EXPECT_EQ(states[id] == "applied", exists) << id << " is " << states[id];
       EXPECT_NE(states[id], "running") << id << " is transactional";
     }
     if (states["ix/0002_index"] == "applied") {
-      EXPECT_TRUE(index_valid(server, url, "ix_big_v"));
-      EXPECT_TRUE(index_valid(server, url, "ix_big_id"));
+      EXPECT_TRUE(index_valid(server, round_url, "ix_big_v"));
+      EXPECT_TRUE(index_valid(server, round_url, "ix_big_id"));
     }
 
-    RunResult rerun = project.run({"apply"});
+    RunResult rerun = round_project.run({"apply"});
     ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
-    for (const auto& [id, state] : states_of(project)) EXPECT_EQ(state, "applied") << id;
-    for (const auto& [id, exists] : schema_facts(server, url)) EXPECT_TRUE(exists) << id;
-    EXPECT_TRUE(index_valid(server, url, "ix_big_v"));
-    EXPECT_TRUE(index_valid(server, url, "ix_big_id"));
-    EXPECT_EQ(scalar(server, url, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
-    EXPECT_EQ(scalar(server, url, "SELECT count(*), count(DISTINCT id) FROM applied_log"),
+    for (const auto& [id, state] : states_in(round_project)) EXPECT_EQ(state, "applied") << id;
+    for (const auto& [id, exists] : schema_facts(server, round_url)) EXPECT_TRUE(exists) << id;
+    EXPECT_TRUE(index_valid(server, round_url, "ix_big_v"));
+    EXPECT_TRUE(index_valid(server, round_url, "ix_big_id"));
+    EXPECT_EQ(scalar(server, round_url, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
+    EXPECT_EQ(scalar(server, round_url, "SELECT count(*), count(DISTINCT id) FROM applied_log"),
               "5|5");
   }
 }
 
-TEST(PgReliability, TerminatedBackendExitsThreeAndRecordsNothingFalse) {
-  TRELLIS_REQUIRE_PG_OR_SKIP(server);
-  std::string url = server->create_database();
-  CliProject project(url);
+TEST_F(PgReliability, TerminatedBackendExitsThreeAndRecordsNothingFalse) {
   project.write("migrations/a/0001_first.sql", "-- +up\nCREATE TABLE a1 (id int);\n");
   project.write("migrations/a/0002_slow.sql",
                 "-- +up\nCREATE TABLE a2 (id int);\nSELECT pg_sleep(30);\n");
   project.write("migrations/a/0003_last.sql", "-- +up\nCREATE TABLE a3 (id int);\n");
-  pid_t pid = project.start({"apply"}, 1);
+  std::unique_ptr<Child> runner = project.start({"apply"});
   std::string victim;
   for (int i = 0; i < 200 && victim.empty(); ++i) {
     victim = scalar(server, url,
                     "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' "
-                    "AND pid <> pg_backend_pid()");
+                    "AND datname = current_database() AND pid <> pg_backend_pid()");
     if (victim.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ASSERT_FALSE(victim.empty()) << "the slow migration never started";
   server->query(url, "SELECT pg_terminate_backend(" + victim + ")");
-  RunResult result = project.wait(pid, 1);
+  RunResult result = runner->finish();
   EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
 
-  std::map<std::string, std::string> states = states_of(project);
+  std::map<std::string, std::string> states = states_in(project);
   EXPECT_EQ(states["a/0001_first"], "applied");
   EXPECT_NE(states["a/0002_slow"], "applied");
   EXPECT_NE(states["a/0003_last"], "applied");
@@ -214,10 +210,7 @@ TEST(PgReliability, TerminatedBackendExitsThreeAndRecordsNothingFalse) {
             "0");
 }
 
-TEST(PgReliability, ReadingCommandsCreateNothingAndIgnoreTheRunnerLock) {
-  TRELLIS_REQUIRE_PG_OR_SKIP(server);
-  std::string url = server->create_database();
-  CliProject project(url);
+TEST_F(PgReliability, ReadingCommandsCreateNothingAndIgnoreTheRunnerLock) {
   project.write("migrations/a/0001_t.sql", "-- +up\nCREATE TABLE t (id int);\n");
   auto holder = trellis::make_postgres_driver(url, trellis::OpenMode::kReadWrite, "trellis");
   holder->lock().acquire(trellis::Millis(0));

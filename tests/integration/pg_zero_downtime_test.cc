@@ -1,4 +1,4 @@
-// Zero-downtime workflow on the private PostgreSQL server: batched backfills killed and
+// Zero-downtime workflow on the test run's PostgreSQL server: batched backfills killed and
 // resumed, paused and resumed; every scaffolded pattern applied to a table with data while
 // a concurrent writer inserts rows. Skips when the server cannot start.
 #include <signal.h>
@@ -8,24 +8,23 @@
 
 #include <gtest/gtest.h>
 
-#include "backfill_support.h"
-#include "pg_server.h"
+#include "backfill_project.h"
 
+namespace trellis_test {
 namespace {
 
-using bf_test::Project;
 using namespace std::chrono_literals;
 
 struct PgProject {
-  trellis_test::PgServer* server;
+  PgServer* server;
   std::string url;
-  Project p;
-  explicit PgProject(trellis_test::PgServer* s) : server(s), url(s->create_database()), p("allow_contract = false") {}
-  bf_test::Result run(std::vector<std::string> args) const {
+  BackfillProject p;
+  explicit PgProject(PgServer* s) : server(s), url(s->create_database()), p("allow_contract = false") {}
+  RunResult run(std::vector<std::string> args) const {
     args.insert(args.begin(), {"--database", url});
     return p.run(args);
   }
-  pid_t start(std::vector<std::string> args) const {
+  std::unique_ptr<Child> start(std::vector<std::string> args) const {
     args.insert(args.begin(), {"--database", url});
     return p.start(args);
   }
@@ -43,7 +42,7 @@ struct PgProject {
   }
 };
 
-void write_backfill(const Project& p, int rows) {
+void write_backfill(const BackfillProject& p, int rows) {
   p.write("migrations/data/0001_items.sql",
           "-- +up\nCREATE TABLE items (id bigint PRIMARY KEY, n integer NOT NULL DEFAULT 0);\n"
           "INSERT INTO items (id) SELECT g FROM generate_series(1, " + std::to_string(rows) + ") g;\n");
@@ -57,19 +56,19 @@ TEST(PgBackfill, KilledMidwayResumesWithoutRedoingOrSkippingRows) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   PgProject pg(server);
   write_backfill(pg.p, 5000);
-  pid_t pid = pg.start({"apply"});
-  if (!bf_test::eventually([&] { return pg.batches() >= 5; }, 30s)) {
-    ::kill(pid, SIGKILL);
-    FAIL() << "no batches committed:\n" << pg.p.finish(pid).describe();
+  auto runner = pg.start({"apply"});
+  if (!eventually([&] { return pg.batches() >= 5; }, 30s)) {
+    runner->kill_now(SIGKILL);
+    FAIL() << "no batches committed:\n" << runner->finish().describe();
   }
-  ::kill(pid, SIGKILL);
-  pg.p.finish(pid);
+  runner->kill_now(SIGKILL);
+  runner->finish();
   std::string done = pg.q1("SELECT rows_done FROM trellis.backfills");
   EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), done);
   EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n > 1"), "0");
   EXPECT_EQ(pg.q1("SELECT to_regclass('after_fill') IS NULL"), "t");
   auto r = pg.run({"apply"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), "5000");
   EXPECT_EQ(pg.q1("SELECT status || '|' || rows_done || '|' || batches FROM trellis.backfills"), "done|5000|50");
   EXPECT_EQ(pg.q1("SELECT to_regclass('after_fill') IS NOT NULL"), "t");
@@ -79,18 +78,18 @@ TEST(PgBackfill, PauseAndResume) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   PgProject pg(server);
   write_backfill(pg.p, 5000);
-  pid_t pid = pg.start({"apply"});
-  if (!bf_test::eventually([&] { return pg.batches() >= 3; }, 30s)) {
-    ::kill(pid, SIGKILL);
-    FAIL() << "no batches committed:\n" << pg.p.finish(pid).describe();
+  auto runner = pg.start({"apply"});
+  if (!eventually([&] { return pg.batches() >= 3; }, 30s)) {
+    runner->kill_now(SIGKILL);
+    FAIL() << "no batches committed:\n" << runner->finish().describe();
   }
-  ASSERT_EQ(pg.run({"backfill", "pause", "data/0002_fill"}).code, 0);
-  EXPECT_EQ(pg.p.finish(pid).code, 1);
+  ASSERT_EQ(pg.run({"backfill", "pause", "data/0002_fill"}).exit_code, 0);
+  EXPECT_EQ(runner->finish().exit_code, 1);
   EXPECT_EQ(pg.q1("SELECT status FROM trellis.backfills"), "paused");
   auto status = pg.run({"backfill", "status", "--json"});
   EXPECT_NE(status.out.find("\"state\": \"paused\""), std::string::npos) << status.describe();
   auto r = pg.run({"backfill", "resume", "data/0002_fill"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), "5000");
 }
 
@@ -98,16 +97,16 @@ TEST(PgBackfill, RowsInsertedAtTheTailAfterTheWalkStartsAreLeftToTheExpandStep) 
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   PgProject pg(server);
   write_backfill(pg.p, 5000);
-  pid_t pid = pg.start({"apply"});
-  if (!bf_test::eventually([&] { return pg.batches() >= 3; }, 30s)) {
-    ::kill(pid, SIGKILL);
-    FAIL() << "no batches committed:\n" << pg.p.finish(pid).describe();
+  auto runner = pg.start({"apply"});
+  if (!eventually([&] { return pg.batches() >= 3; }, 30s)) {
+    runner->kill_now(SIGKILL);
+    FAIL() << "no batches committed:\n" << runner->finish().describe();
   }
   // The walk ends at the highest key of its start: inserts above it (which a steady stream
   // of them would otherwise make endless) keep what the expand step gives them.
   server->query(pg.url, "INSERT INTO items (id) SELECT g FROM generate_series(100001, 100500) g");
-  auto r = pg.p.finish(pid);
-  ASSERT_EQ(r.code, 0) << r.describe();
+  auto r = runner->finish();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(pg.q1("SELECT status || '|' || rows_done || '|' || batches FROM trellis.backfills"), "done|5000|50");
   EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE id <= 5000 AND n = 1"), "5000");
   EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE id > 5000 AND n = 0"), "500");
@@ -116,7 +115,7 @@ TEST(PgBackfill, RowsInsertedAtTheTailAfterTheWalkStartsAreLeftToTheExpandStep) 
 // A writer that inserts one row at a time until stopped; counts rows and errors.
 class Writer {
  public:
-  Writer(trellis_test::PgServer* s, std::string url, std::string insert)
+  Writer(PgServer* s, std::string url, std::string insert)
       : thread_([this, s, url, insert] {
           for (int i = 0; !stop_; ++i) {
             try {
@@ -147,19 +146,19 @@ class Writer {
 // Runs trellis ARGS while `writer` writes, then stops the writer: the run succeeds, the
 // writer wrote rows while it ran, and none of its statements failed.
 void apply_under(const PgProject& pg, Writer& writer, const std::vector<std::string>& args) {
-  ASSERT_TRUE(bf_test::eventually([&] { return writer.rows() + writer.errors() > 0; }, 10s));
+  ASSERT_TRUE(eventually([&] { return writer.rows() + writer.errors() > 0; }, 10s));
   int before = writer.rows();
   auto r = pg.run(args);
   int during = writer.rows() - before;
   writer.stop();
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(writer.errors(), 0) << writer.last_error();
   EXPECT_GT(during, 0) << "the writer wrote nothing while trellis ran";
 }
 
 // customers (100 rows) and orders (20,000 rows; amount = id, code = 'c' || id), new
 // orders numbered from 100001 by orders_id_seq.
-void write_orders(const Project& p) {
+void write_orders(const BackfillProject& p) {
   p.write("migrations/shop/0001_tables.sql",
           "-- +up\nCREATE TABLE customers (id bigint PRIMARY KEY);\n"
           "INSERT INTO customers SELECT g FROM generate_series(1, 100) g;\n"
@@ -174,7 +173,7 @@ TEST(PgPatterns, EverySequenceUnderAConcurrentWriter) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   PgProject pg(server);
   write_orders(pg.p);
-  ASSERT_EQ(pg.run({"apply"}).code, 0);
+  ASSERT_EQ(pg.run({"apply"}).exit_code, 0);
   std::vector<std::vector<std::string>> patterns = {
       {"--pattern", "add-not-null-column", "--table", "orders", "--column", "status", "--type", "text",
        "--default", "'new'", "--batch-size", "1000"},
@@ -189,7 +188,7 @@ TEST(PgPatterns, EverySequenceUnderAConcurrentWriter) {
   for (auto args : patterns) {
     args.insert(args.begin(), {"new", "change" + std::to_string(++i), "change", "--requires", "shop/0001"});
     auto r = pg.p.run(args);
-    ASSERT_EQ(r.code, 0) << r.describe();
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
   }
   {
     // Code built for the old schema keeps writing during expand and backfill.
@@ -198,7 +197,7 @@ TEST(PgPatterns, EverySequenceUnderAConcurrentWriter) {
                     "SELECT 7, 'w' || nextval('orders_id_seq'), 5");
     auto r = pg.run({"apply"});
     old_code.stop();
-    ASSERT_EQ(r.code, 0) << r.describe();
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(old_code.errors(), 0) << old_code.last_error();
     EXPECT_GT(old_code.rows(), 0);
     EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE code LIKE 'w%' AND (status IS DISTINCT FROM 'new' "
@@ -211,7 +210,7 @@ TEST(PgPatterns, EverySequenceUnderAConcurrentWriter) {
                     "SELECT 8, 'n' || nextval('orders_id_seq'), 6");
     auto r = pg.run({"apply", "--contract"});
     new_code.stop();
-    ASSERT_EQ(r.code, 0) << r.describe();
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_EQ(new_code.errors(), 0) << new_code.last_error();
   }
   EXPECT_EQ(pg.q1("SELECT count(*) FROM orders WHERE status IS DISTINCT FROM 'new'"), "0");
@@ -230,10 +229,10 @@ TEST(PgPatterns, ChangeColumnTypeUnderAConcurrentWriter) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   PgProject pg(server);
   write_orders(pg.p);
-  ASSERT_EQ(pg.run({"apply"}).code, 0);
+  ASSERT_EQ(pg.run({"apply"}).exit_code, 0);
   auto r = pg.p.run({"new", "amount_type", "change", "--requires", "shop/0001", "--pattern", "change-column-type",
                      "--table", "orders", "--column", "amount", "--type", "bigint", "--batch-size", "1000"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   {
     // Old code inserts rows and changes `amount` of existing ones while the new column is
     // added and backfilled; the trigger and the backfill keep amount_new equal to it.
@@ -270,12 +269,12 @@ TEST(PgPatterns, DropColumnUnderAConcurrentWriter) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   PgProject pg(server);
   write_orders(pg.p);
-  ASSERT_EQ(pg.run({"apply"}).code, 0);
+  ASSERT_EQ(pg.run({"apply"}).exit_code, 0);
   auto r = pg.p.run({"new", "legacy_gone", "drop", "--requires", "shop/0001", "--pattern", "drop-column", "--table",
                      "orders", "--column", "legacy"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   r = pg.run({"apply"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(pg.q1("SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' "
                   "AND column_name = 'legacy'"), "1");  // a contract step: held back without --contract
   {
@@ -296,3 +295,4 @@ TEST(PgPatterns, DropColumnUnderAConcurrentWriter) {
 }
 
 }  // namespace
+}  // namespace trellis_test

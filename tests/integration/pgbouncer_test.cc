@@ -1,7 +1,7 @@
 // pgbouncer_test.cc — the runner lock through PgBouncer in transaction pooling mode
 // (issue 14 §1): a session-level advisory lock means nothing there, so Trellis takes a
 // fenced lease row instead. A real PgBouncer (pool_mode = transaction, pool size 3) runs
-// in front of the test server.
+// in front of the test's own server.
 #include <signal.h>
 
 #include <thread>
@@ -15,7 +15,7 @@ namespace {
 class PgBouncerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    TRELLIS_REQUIRE_PG_OR_SKIP(server);
+    TRELLIS_REQUIRE_OWN_PG_OR_SKIP(server);  // PgBouncer goes in front of its own server
     server_ = server;
     direct_ = server_->create_database();
     std::string why;
@@ -35,7 +35,7 @@ class PgBouncerTest : public ::testing::Test {
   void write_ledger_migrations(int count, double sleep_seconds) {
     for (int i = 0; i < count; ++i) {
       std::string feature = "f" + std::to_string(i % 4);
-      char number[8];
+      char number[16];
       std::snprintf(number, sizeof number, "%04d", i / 4 + 1);
       std::string id = feature + "/" + number + "_row";
       project_.write_migration(feature, std::string(number) + "_row.sql",
@@ -58,7 +58,7 @@ class PgBouncerTest : public ::testing::Test {
 
   PgServer* server_ = nullptr;
   std::string direct_, pooled_;
-  Project project_;
+  TestProject project_;
 };
 
 // The measured failure: 8 runners through PgBouncer applied 40 of 40 migrations twice.

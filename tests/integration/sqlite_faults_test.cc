@@ -39,14 +39,14 @@ class SqliteFaultsTest : public ::testing::Test {
     EXPECT_NE(r.err.find(what), std::string::npos) << "expected: " << what << "\n" << r.describe();
   }
 
-  Project project_;
+  TestProject project_;
   std::unique_ptr<TestDb> db_;
 };
 
 // kill -9 in the middle of a transactional migration that changed more pages than
 // SQLite's page cache holds: the changed pages were written to the file already, and the
 // journal holding the originals is "hot".
-void kill_writer_leaving_hot_journal(const Project& project, TestDb& db, const std::string& db_path) {
+void kill_writer_leaving_hot_journal(const TestProject& project, TestDb& db, const std::string& db_path) {
   RunResult first = project.run({"apply"});
   ASSERT_EQ(first.exit_code, 0) << first.describe();
   std::uintmax_t before = std::filesystem::file_size(db_path);

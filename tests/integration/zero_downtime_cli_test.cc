@@ -3,15 +3,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "backfill_support.h"
+#include "backfill_project.h"
 
+namespace trellis_test {
 namespace {
 
-using bf_test::Project;
 
 // users: expand (table), backfill (data), contract (drop a column); and a second feature
 // that is plain expand.
-void write_phases(const Project& p) {
+void write_phases(const BackfillProject& p) {
   p.write("migrations/users/0001_table.sql",
           "-- +up\nCREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, legacy TEXT);\n"
           "INSERT INTO users (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c');\n-- +down\nDROP TABLE users;\n");
@@ -27,10 +27,10 @@ const std::string kProd =
     "\n[env.prod]\ndatabase = \"sqlite:prod.db\"\nfeatures = \"all\"\nallow_contract = true\n";
 
 TEST(ContractGating, HeldWithoutAllowContractRunWithFlagOrInAllowingEnvironment) {
-  Project p("allow_contract = false", kProd);
+  BackfillProject p("allow_contract = false", kProd);
   write_phases(p);
   auto plan = p.run({"plan", "--json"});
-  ASSERT_EQ(plan.code, 0) << plan.describe();
+  ASSERT_EQ(plan.exit_code, 0) << plan.describe();
   auto j = nlohmann::json::parse(plan.out);
   ASSERT_EQ(j["held_back"].size(), 1u) << plan.out;
   EXPECT_EQ(j["held_back"][0]["id"], "users/0003_drop_legacy");
@@ -38,7 +38,7 @@ TEST(ContractGating, HeldWithoutAllowContractRunWithFlagOrInAllowingEnvironment)
   EXPECT_EQ(j["pending"].size(), 3u);
 
   auto apply = p.run({"apply"});
-  ASSERT_EQ(apply.code, 0) << apply.describe();
+  ASSERT_EQ(apply.exit_code, 0) << apply.describe();
   EXPECT_EQ(p.sql1("SELECT count(*) FROM trellis_migrations WHERE status = 'applied'"), "3");
   EXPECT_EQ(p.sql1("SELECT count(*) FROM pragma_table_info('users') WHERE name = 'legacy'"), "1");
   EXPECT_EQ(p.sql1("SELECT group_concat(name) FROM users"), "A,B,C");
@@ -49,7 +49,7 @@ TEST(ContractGating, HeldWithoutAllowContractRunWithFlagOrInAllowingEnvironment)
   EXPECT_NE(status.out.find("expand    other/0001_t"), std::string::npos) << status.out;
 
   auto contract = p.run({"apply", "--contract"});
-  ASSERT_EQ(contract.code, 0) << contract.describe();
+  ASSERT_EQ(contract.exit_code, 0) << contract.describe();
   EXPECT_EQ(p.sql1("SELECT count(*) FROM pragma_table_info('users') WHERE name = 'legacy'"), "0");
   status = p.run({"status", "--json"});
   auto s = nlohmann::json::parse(status.out);
@@ -59,12 +59,12 @@ TEST(ContractGating, HeldWithoutAllowContractRunWithFlagOrInAllowingEnvironment)
 
   // An environment that allows contract migrations runs all four at once.
   auto prod = p.run({"-e", "prod", "apply"});
-  ASSERT_EQ(prod.code, 0) << prod.describe();
+  ASSERT_EQ(prod.exit_code, 0) << prod.describe();
   EXPECT_NE(prod.out.find("4 applied"), std::string::npos) << prod.out;
 }
 
 TEST(ContractGating, DependentOfAHeldContractIsHeldToo) {
-  Project p("allow_contract = false");
+  BackfillProject p("allow_contract = false");
   write_phases(p);
   p.write("migrations/users/0004_after.sql", "-- +up\nCREATE INDEX ix_users_name ON users (name);\n");
   auto plan = nlohmann::json::parse(p.run({"plan", "--json"}).out);
@@ -74,10 +74,10 @@ TEST(ContractGating, DependentOfAHeldContractIsHeldToo) {
 }
 
 TEST(PlanExplain, TellsWhichMigrationsOldCodeSurvivesAndTheDeployOrder) {
-  Project p;
+  BackfillProject p;
   write_phases(p);
   auto r = p.run({"plan", "--explain"});
-  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_NE(r.out.find("users/0002_fill         backfill  yes"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("users/0003_drop_legacy  contract  only once old code is retired"), std::string::npos)
       << r.out;
@@ -95,7 +95,7 @@ TEST(PlanExplain, TellsWhichMigrationsOldCodeSurvivesAndTheDeployOrder) {
 namespace {
 
 TEST(PatternScaffold, EverySequencePassesLintWithNoFindings) {
-  bf_test::Project p;
+  BackfillProject p;
   p.write("migrations/shop/0001_tables.sql",
           "-- +up\nCREATE TABLE customers (id bigint PRIMARY KEY);\n"
           "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, code text, amount integer);\n");
@@ -110,17 +110,18 @@ TEST(PatternScaffold, EverySequencePassesLintWithNoFindings) {
   for (auto args : runs) {
     args.insert(args.begin(), {"new", "shop", "change"});
     auto r = p.run(args);
-    ASSERT_EQ(r.code, 0) << r.describe();
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
   }
   auto listed = p.run({"plan", "--json"});
-  ASSERT_EQ(listed.code, 0) << listed.describe();
+  ASSERT_EQ(listed.exit_code, 0) << listed.describe();
   EXPECT_EQ(nlohmann::json::parse(listed.out)["pending"].size(), 18u);
   auto lint = p.run({"lint"});
-  EXPECT_EQ(lint.code, 0) << lint.describe();
+  EXPECT_EQ(lint.exit_code, 0) << lint.describe();
   EXPECT_NE(lint.out.find("0 error(s), 0 warning(s)"), std::string::npos) << lint.describe();
   auto bad = p.run({"new", "shop", "x", "--pattern", "add-foreign-key", "--table", "orders", "--column", "c"});
-  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--ref-table is required for --pattern add-foreign-key"), std::string::npos) << bad.err;
 }
 
 }  // namespace
+}  // namespace trellis_test

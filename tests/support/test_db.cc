@@ -1,12 +1,13 @@
-// harness_db.cc — read access to the test databases: SQLite through the sqlite3 C API,
+// test_db.cc — access to the test databases: SQLite through the sqlite3 C API,
 // PostgreSQL through PgServer::query.
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "harness.h"
 #include "pg_server.h"
+#include "temp_dir.h"
+#include "test_db.h"
 
 namespace trellis_test {
 
@@ -44,6 +45,22 @@ class SqliteDb : public TestDb {
     sqlite3_close(db);
     if (rc != SQLITE_DONE) throw std::runtime_error("sqlite: " + message + " in: " + sql);
     return rows;
+  }
+
+  void exec(const std::string& script) override {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr) != SQLITE_OK) {
+      sqlite3_close(db);
+      throw std::runtime_error("cannot open " + path_);
+    }
+    sqlite3_busy_timeout(db, 10000);
+    char* error = nullptr;
+    int rc = sqlite3_exec(db, script.c_str(), nullptr, nullptr, &error);
+    std::string message = error != nullptr ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) throw std::runtime_error("sqlite: " + message + " in: " + script);
   }
 
   std::vector<std::string> tables() override {
@@ -89,6 +106,8 @@ class PostgresDb : public TestDb {
     return server_->query(url_, sql);
   }
 
+  void exec(const std::string& script) override { server_->query(url_, script); }
+
   std::vector<std::string> tables() override {
     return query(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
@@ -112,6 +131,11 @@ class PostgresDb : public TestDb {
 };
 
 }  // namespace
+
+std::string TestDb::scalar(const std::string& sql) {
+  auto rows = query(sql);
+  return rows.empty() ? "" : rows.front();
+}
 
 bool TestDb::has_table(const std::string& name) {
   auto all = tables();
@@ -150,7 +174,24 @@ std::unique_ptr<TestDb> make_db(const std::string& backend, const std::string& d
   if (backend == "sqlite") return std::make_unique<SqliteDb>(dir + "/" + name + ".db");
   PgServer* server = PgServer::get();
   if (server == nullptr) throw std::runtime_error("no PostgreSQL server: " + PgServer::reason());
-  return std::make_unique<PostgresDb>(server, server->create_database());
+  return make_pg_db(*server);
+}
+
+std::unique_ptr<TestDb> make_pg_db(PgServer& server) {
+  return std::make_unique<PostgresDb>(&server, server.create_database());
+}
+
+bool wait_for_slow_statement(Child& child, TestDb& db) {
+  if (db.backend() == "sqlite") {
+    if (!child.wait_until([&] { return db.write_in_progress(); }, milliseconds(5000))) {
+      return false;
+    }
+    auto seen = std::chrono::steady_clock::now();
+    return child.wait_until(
+        [&] { return std::chrono::steady_clock::now() - seen > milliseconds(300); },
+        milliseconds(5000));
+  }
+  return child.wait_until([&] { return db.write_in_progress(); }, milliseconds(10000));
 }
 
 }  // namespace trellis_test

@@ -1,19 +1,21 @@
-// harness_process.cc — running the trellis binary as a child process with captured
-// output, a timeout, and control over its life (for concurrency and crash tests).
+// process.cc — running the trellis binary (or another program) as a child process with
+// captured output, a timeout, and control over its life (for concurrency and crash tests).
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
-#include "harness.h"
+#include "process.h"
 
 extern char** environ;
 
@@ -66,13 +68,27 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+std::vector<std::string> command_line(const RunOptions& options) {
+  std::vector<std::string> argv = options.prefix;
+  argv.push_back(options.program.empty() ? trellis_binary() : options.program);
+  argv.insert(argv.end(), options.args.begin(), options.args.end());
+  return argv;
+}
+
+// In the child, after fork: the working directory and the user; exits on failure.
+void enter_child(const RunOptions& options) {
+  if (options.run_as && (setgroups(0, nullptr) != 0 || setgid(options.run_as->gid) != 0 ||
+                         setuid(options.run_as->uid) != 0)) {
+    _exit(126);
+  }
+  if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
+}
+
 }  // namespace
 
 Child::Child(const RunOptions& options)
     : started_(std::chrono::steady_clock::now()), default_timeout_(options.timeout) {
-  std::vector<std::string> argv_strings = options.prefix;
-  argv_strings.push_back(trellis_binary());
-  argv_strings.insert(argv_strings.end(), options.args.begin(), options.args.end());
+  std::vector<std::string> argv_strings = command_line(options);
   std::vector<std::string> env_strings = child_environment(options);
   std::vector<char*> argv = c_strings(argv_strings);
   std::vector<char*> envp = c_strings(env_strings);
@@ -86,9 +102,12 @@ Child::Child(const RunOptions& options)
   if (pid_ == 0) {
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
+    int file = options.output_file.empty()
+                   ? -1
+                   : open(options.output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(file >= 0 ? file : out_pipe[1], 1);
+    dup2(file >= 0 ? file : err_pipe[1], 2);
+    enter_child(options);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
@@ -177,8 +196,9 @@ bool Child::wait_until(const std::function<bool()>& condition, milliseconds time
 
 RunResult Child::finish(milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (out_fd_ >= 0 || err_fd_ >= 0) {
+  while (out_fd_ >= 0 || err_fd_ >= 0 || running()) {
     if (std::chrono::steady_clock::now() >= deadline) {
+      if (result_.timed_out) break;  // killed, yet something else holds its pipes open
       result_.timed_out = true;
       kill_now(SIGKILL);
       deadline = std::chrono::steady_clock::now() + milliseconds(5000);
@@ -189,17 +209,44 @@ RunResult Child::finish(milliseconds timeout) {
   return result_;
 }
 
+RunResult Child::finish() {
+  auto elapsed = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
+                                                          started_);
+  return finish(std::max(default_timeout_ - elapsed, milliseconds(0)));
+}
+
 RunResult run_process(const RunOptions& options) {
   Child child(options);
   return child.finish(options.timeout);
 }
 
+std::unique_ptr<Child> start_process(const RunOptions& options) {
+  return std::make_unique<Child>(options);
+}
+
+std::string find_program(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path == nullptr ? "/usr/bin:/bin" : path);
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+bool eventually(const std::function<bool()>& condition, milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return condition();
+}
+
 RunResult run_in_pty(const RunOptions& options) {
   RunOptions with_term = options;
   with_term.env.emplace("TERM", "xterm");
-  std::vector<std::string> argv_strings = options.prefix;
-  argv_strings.push_back(trellis_binary());
-  argv_strings.insert(argv_strings.end(), options.args.begin(), options.args.end());
+  std::vector<std::string> argv_strings = command_line(options);
   std::vector<std::string> env_strings = child_environment(with_term);
   std::vector<char*> argv = c_strings(argv_strings);
   std::vector<char*> envp = c_strings(env_strings);
@@ -207,7 +254,7 @@ RunResult run_in_pty(const RunOptions& options) {
   pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
   if (pid < 0) throw std::runtime_error("forkpty failed");
   if (pid == 0) {
-    if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
+    enter_child(options);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
