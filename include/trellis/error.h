@@ -16,7 +16,7 @@
 
 namespace trellis {
 
-// Exit statuses of the command line (PRODUCT.md §4).
+// Exit statuses of the command line (README.md, "Commands").
 enum class ExitCode : int {
   kOk = 0,
   kFailed = 1,      // a migration failed, or lint/check found errors
