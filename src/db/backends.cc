@@ -14,6 +14,7 @@ namespace {
 struct Backend {
   const char* name;
   const char* forms;  // the URL forms accepted, for messages
+  const char* write;  // how to write one, for the hint of a malformed one
   bool (*accepts)(const std::string& url);
   // "" when `url` is well-formed, else what is wrong with it.
   std::string (*problem)(const std::string& url);
@@ -22,6 +23,13 @@ struct Backend {
   bool (*opening_creates)(const std::string& url);
   std::string (*anchor)(const std::string& url, const std::string& root);
 };
+
+// A libpq key-value string ("host=db dbname=app"): its first '=' comes before any "://"
+// (which a value may hold: application_name=svc://x).
+bool key_value(const std::string& url) {
+  std::size_t eq = url.find('='), sep = url.find("://");
+  return eq != std::string::npos && (sep == std::string::npos || eq < sep);
+}
 
 // --- SQLite: "sqlite:PATH" (relative to the project directory), "sqlite::memory:" -------
 std::string sqlite_path(const std::string& url) {
@@ -32,6 +40,7 @@ std::string sqlite_path(const std::string& url) {
 const Backend kSqlite = {
     "sqlite",
     "sqlite:PATH, sqlite::memory:",
+    "write sqlite:PATH (relative to the project directory) or sqlite::memory:",
     [](const std::string& url) { return starts_with(url, "sqlite:"); },
     [](const std::string& url) -> std::string {
       return sqlite_path(url).empty() ? "database URL 'sqlite:' has no path" : "";
@@ -53,10 +62,8 @@ const Backend kSqlite = {
 const Backend kPostgres = {
     "postgres",
     "postgres://..., postgresql://..., or a libpq \"host=... dbname=...\" string",
-    [](const std::string& url) {
-      return starts_with(url, "postgres://") || starts_with(url, "postgresql://") ||
-             (url.find("://") == std::string::npos && url.find('=') != std::string::npos);
-    },
+    "write postgres://USER@HOST/DB or \"host=HOST dbname=DB\"",
+    [](const std::string& url) { return starts_with(url, "postgres://") || starts_with(url, "postgresql://") || key_value(url); },
     [](const std::string&) { return std::string(); },  // libpq names what is wrong when it connects
     [](const std::string& url, OpenMode mode, const DriverOptions& options) {
       return make_postgres_driver(url, mode, options);
@@ -84,11 +91,14 @@ std::string accepted_forms() {
   return out;
 }
 
-// The scheme only: the rest of a URL may hold a password.
+// The scheme only: the rest of a URL may hold a password. "" when what comes before the
+// separator cannot be a scheme (it holds '=' or a space: a mistyped key-value string).
 std::string scheme_of(const std::string& url) {
   auto sep = url.find("://");
   if (sep == std::string::npos) sep = url.find(':');
-  return sep == std::string::npos ? std::string() : url.substr(0, sep);
+  if (sep == std::string::npos) return "";
+  std::string scheme = url.substr(0, sep);
+  return scheme.find_first_of("= \t") == std::string::npos ? scheme : "";
 }
 
 }  // namespace
@@ -97,12 +107,12 @@ void check_database_url(const std::string& url, const std::string& where) {
   const Backend* b = backend_for(url);
   if (b == nullptr) {
     std::string scheme = scheme_of(url);
-    std::string what = scheme.empty() ? "database URL '" + url + "' has no scheme"
+    std::string what = scheme.empty() ? "database URL '" + mask_url(url) + "' has no scheme"
                                       : "unsupported database URL scheme '" + scheme + "'";
     throw Error(ErrorKind::kConfig, where + ": " + what, "accepted: " + accepted_forms());
   }
   std::string problem = b->problem(url);
-  if (!problem.empty()) throw Error(ErrorKind::kConfig, where + ": " + problem, std::string("write ") + b->forms);
+  if (!problem.empty()) throw Error(ErrorKind::kConfig, where + ": " + problem, b->write);
 }
 
 std::unique_ptr<Driver> open_driver(const std::string& url, OpenMode mode, const DriverOptions& options) {
@@ -111,7 +121,7 @@ std::unique_ptr<Driver> open_driver(const std::string& url, OpenMode mode, const
     throw Error(ErrorKind::kConfig, "unsupported database URL '" + mask_url(url) + "'", "use " + accepted_forms());
   }
   std::string problem = b->problem(url);
-  if (!problem.empty()) throw Error(ErrorKind::kConfig, problem, std::string("write ") + b->forms);
+  if (!problem.empty()) throw Error(ErrorKind::kConfig, problem, b->write);
   return b->open(url, mode, options);
 }
 

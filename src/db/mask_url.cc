@@ -118,7 +118,9 @@ std::string mask_key_value(std::string_view text) {
 // A postgres:// URL or a libpq key-value string, password masked. Also what is shown of
 // a URL no backend accepts: any "scheme://user:password@…" or "password=…" is masked.
 std::string mask_postgres_conninfo(std::string_view url) {
-  if (url.find("://") != std::string_view::npos) return mask_postgres_url(url);
+  std::size_t eq = url.find('='), sep = url.find("://");
+  bool key_value = eq != std::string_view::npos && (sep == std::string_view::npos || eq < sep);
+  if (sep != std::string_view::npos && !key_value) return mask_postgres_url(url);
   return mask_key_value(url);
 }
 

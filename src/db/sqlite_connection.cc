@@ -59,6 +59,10 @@ bool SqliteConnection::set_session_timeouts(const Timeouts& t) {
 std::int64_t SqliteConnection::execute_with(const Statement& st, const std::vector<BoundParam>& params) {
   deadline_ = statement_limit_.count() > 0 ? Clock::now() + statement_limit_ : Clock::time_point::max();
   timed_out_ = false;
+  struct Disarm {  // the timeout is this statement's, not a later query's
+    Clock::time_point& deadline;
+    ~Disarm() { deadline = Clock::time_point::max(); }
+  } disarm{deadline_};
   const char* tail = st.sql.c_str();
   std::int64_t changed = 0;
   while (*tail != '\0') {

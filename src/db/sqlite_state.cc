@@ -20,6 +20,7 @@ SqliteState::~SqliteState() {
 }
 
 void SqliteState::ensure() {
+  if (c_.mode() == OpenMode::kReadOnly || c_.absent()) return;  // as the contract says
   c_.exec_plain(sqlite_state_ddl());
   c_.exec_plain(sqlite_checkpoints::ddl());
 }

@@ -42,6 +42,27 @@ TEST(Backends, CheckNamesWhereTheUrlCameFromAndTheAcceptedForms) {
   }
 }
 
+TEST(Backends, AKeyValueStringMayHoldAUrlInAValue) {
+  const std::string kv = "host=db password=s3cret application_name=svc://x";
+  EXPECT_EQ(backend_name(kv), "postgres");
+  EXPECT_NO_THROW(check_database_url(kv, "--database"));
+  EXPECT_EQ(mask_url(kv), "host=db password=*** application_name=svc://x");
+  try {
+    check_database_url("host=db password=s3cret", "--database");  // accepted: no scheme needed
+  } catch (const Error& e) {
+    FAIL() << e.what();
+  }
+}
+
+TEST(Backends, AMalformedSqliteUrlSaysHowToWriteOne) {
+  try {
+    check_database_url("sqlite:", "trellis.toml:4: environment 'dev'");
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.hint(), "write sqlite:PATH (relative to the project directory) or sqlite::memory:");
+  }
+}
+
 TEST(Backends, AnchorOnlyRelativeFilePaths) {
   EXPECT_EQ(anchor_database_url("sqlite:dev.db", "/srv/app"), "sqlite:/srv/app/dev.db");
   EXPECT_EQ(anchor_database_url("sqlite://data/dev.db", "/srv/app"), "sqlite:/srv/app/data/dev.db");
