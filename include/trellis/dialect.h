@@ -26,20 +26,11 @@ struct OutsideVerdict {
   std::string instead;             // kRun: this SQL finishes the interrupted statement
 };
 
-// What a database can do, as flags: callers ask these, never the dialect's name.
-struct Capabilities {
-  bool transactional_ddl = true;     // DDL commits or rolls back with the transaction
-  bool concurrent_indexes = false;   // CREATE INDEX CONCURRENTLY and its leftovers
-  bool planner_row_estimates = false;  // Catalog::estimated_rows() reads statistics
-  bool schemas = false;              // trellis' tables live in a schema of their own
-};
-
 class SqlDialect {
  public:
   virtual ~SqlDialect() = default;
 
   virtual std::string_view name() const = 0;  // "sqlite", "postgres": for messages only
-  virtual Capabilities capabilities() const = 0;
 
   // Splits a section into statements with the database's own parser. Throws
   // Error(kParse) with the line when the text cannot be split.
@@ -67,7 +58,7 @@ class Catalog {
  public:
   virtual ~Catalog() = default;
   // The planner's estimate of a table's rows; nullopt when the database keeps none
-  // (Capabilities::planner_row_estimates) or the table was never analysed.
+  // (SQLite) or the table was never analysed.
   virtual std::optional<std::int64_t> estimated_rows(const std::string& table) = 0;
 };
 

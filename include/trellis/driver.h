@@ -2,7 +2,7 @@
 //   Connection  statements, queries that return rows, transactions (trellis/connection.h)
 //   StateStore  trellis' own tables                                   (trellis/state_store.h)
 //   RunnerLock  one runner at a time                                  (trellis/runner_lock.h)
-//   SqlDialect  splitting, traits, leftovers, capabilities as flags   (trellis/dialect.h)
+//   SqlDialect  splitting, traits, leftovers, offline BEGIN/COMMIT    (trellis/dialect.h)
 //   Catalog     what the database says about its objects              (trellis/dialect.h)
 // A backend (src/db/sqlite_driver.cc, postgres_driver.cc) owns the parts and registers
 // under its URL schemes in one table (src/db/backends.cc); nothing above db/ knows which

@@ -111,7 +111,6 @@ class PgDialect final : public SqlDialect, public Catalog {
  public:
   explicit PgDialect(Shared& s) : s_(s) {}
   std::string_view name() const override { return "postgres"; }
-  Capabilities capabilities() const override;
   std::vector<Statement> split(std::string_view sql, int first_line) override;
   StatementTraits traits(const Statement& statement) override;
   OutsideVerdict before_outside(const Statement& statement, bool may_have_run) override;

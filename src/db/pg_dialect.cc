@@ -9,15 +9,6 @@
 
 namespace trellis::pg {
 
-Capabilities PgDialect::capabilities() const {
-  Capabilities c;
-  c.transactional_ddl = true;
-  c.concurrent_indexes = true;
-  c.planner_row_estimates = true;
-  c.schemas = true;
-  return c;
-}
-
 // Backfill bodies use :lo/:hi/:size, which the parser rejects: split a copy with "$1"
 // in their place (same length) and cut the statements out of the original text.
 std::vector<Statement> PgDialect::split(std::string_view sql, int first_line) {

@@ -1,8 +1,6 @@
 // pg_leftovers.cc — finding and dropping INVALID indexes of interrupted concurrent builds.
 #include "db/pg_leftovers.h"
 
-#include <nlohmann/json.hpp>
-
 #include "db/libpq_api.h"
 
 namespace trellis::pg {

@@ -17,11 +17,6 @@ namespace {
 class SqliteDialect final : public SqlDialect, public Catalog {
  public:
   std::string_view name() const override { return "sqlite"; }
-  Capabilities capabilities() const override {
-    Capabilities c;
-    c.transactional_ddl = true;
-    return c;
-  }
   std::vector<Statement> split(std::string_view sql, int first_line) override;
   StatementTraits traits(const Statement& st) override { return sqlite_traits(st.sql); }
   // VACUUM and PRAGMA (what SQLite cannot run, or ignores, in a transaction) are harmless
