@@ -123,6 +123,7 @@ std::string StateTables::history_insert(const HistoryEvent& e) const {
 }
 
 std::string StateTables::row_insert(const StateRow& r) const {
+  static const std::string update_set = migration_update_set("EXCLUDED");
   return "INSERT INTO " + quoted_schema_ + ".migrations AS m (" + migration_columns() + ")\n"
          "VALUES (" + connection_.literal(r.id) + ", " + connection_.literal(r.feature) + ", " +
          connection_.literal(r.checksum) + ", " + connection_.literal(r.phase) + ", '" +
@@ -130,7 +131,7 @@ std::string StateTables::row_insert(const StateRow& r) const {
          timestamp_or(r.finished_at, "NULL") + ", " + std::to_string(r.duration_ms) + ", " +
          text_or_null(r.error) + ", " + text_or_null(r.applied_by) + ", " +
          text_or_null(r.tool_version) + ", " + std::to_string(r.statements_done) + ")\n"
-         "ON CONFLICT (id) DO UPDATE SET " + migration_update_set("EXCLUDED");
+         "ON CONFLICT (id) DO UPDATE SET " + update_set;
 }
 
 std::string StateTables::record_sql(const StateRow& r, const HistoryEvent& event) const {

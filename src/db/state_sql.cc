@@ -77,6 +77,18 @@ std::string history_insert(const std::string& table, const HistoryEvent& e) {
                      e.duration_ms, lit_or_null(e.error), sql_literal(e.by), sql_literal(e.tool_version));
 }
 
+// The SQLite row upsert, built once by sqlite_upsert_sql().
+std::string sqlite_upsert(bool guarded) {
+  std::string sql = "INSERT INTO trellis_migrations AS m (" + migration_columns() +
+                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7,''), ?8, NULLIF(?9,''), ?10, ?11, ?12) "
+                    "ON CONFLICT (id) DO UPDATE SET " + migration_update_set("excluded");
+  if (guarded) {
+    sql += " WHERE ?13 >= 0 AND m.status <> 'applied' AND m.statements_done = ?13 "
+           "AND (?14 = '' OR m.started_at = ?14)";
+  }
+  return sql;
+}
+
 }  // namespace
 
 std::string state_tables_ddl(StateSqlDialect dialect, const std::string& schema) {
@@ -115,21 +127,17 @@ std::string state_columns_select(StateSqlDialect dialect) {
          "COALESCE(error,''), COALESCE(applied_by,''), COALESCE(tool_version,''), statements_done";
 }
 
-std::string sqlite_upsert_sql(bool guarded) {
-  std::string sql = "INSERT INTO trellis_migrations AS m (" + migration_columns() +
-                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7,''), ?8, NULLIF(?9,''), ?10, ?11, ?12) "
-                    "ON CONFLICT (id) DO UPDATE SET " + migration_update_set("excluded");
-  if (guarded) {
-    sql += " WHERE ?13 >= 0 AND m.status <> 'applied' AND m.statements_done = ?13 "
-           "AND (?14 = '' OR m.started_at = ?14)";
-  }
+const std::string& sqlite_upsert_sql(bool guarded) {
+  static const std::string plain = sqlite_upsert(false), with_guard = sqlite_upsert(true);
+  return guarded ? with_guard : plain;
+}
+
+const std::string& sqlite_history_insert_sql() {
+  static const std::string sql = "INSERT INTO trellis_history (" + history_columns() +
+                                 ") VALUES (?1, ?2, NULLIF(?3,''), ?4, ?5, NULLIF(?6,''), ?7, ?8)";
   return sql;
 }
 
-std::string sqlite_history_insert_sql() {
-  return "INSERT INTO trellis_history (" + history_columns() +
-         ") VALUES (?1, ?2, NULLIF(?3,''), ?4, ?5, NULLIF(?6,''), ?7, ?8)";
-}
 
 std::string render_state_sql(const StateRow& r, const HistoryEvent& e, StateSqlDialect dialect,
                              const std::string& schema) {

@@ -30,8 +30,8 @@ std::string state_columns_select(StateSqlDialect dialect);
 // in migration_columns() order; guarded: writes only when the row is absent (?13 < 0) or
 // not applied with statements_done = ?13 and, unless ?14 is '', started_at = ?14 — see
 // RowGuard) and the history insert (?1…?8).
-std::string sqlite_upsert_sql(bool guarded);
-std::string sqlite_history_insert_sql();
+const std::string& sqlite_upsert_sql(bool guarded);  // built once
+const std::string& sqlite_history_insert_sql();
 
 // The INSERTs that record `row` and append `event`, as text to run by hand. `schema` is
 // the state schema on PostgreSQL (tables <schema>.migrations / <schema>.history).
