@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "trellis/connection.h"
+#include "trellis/schema.h"
 #include "trellis/statement.h"
 
 namespace trellis {
@@ -52,14 +53,17 @@ class SqlDialect {
   virtual std::string render_commit() const = 0;
 };
 
-// The Catalog seam: what the database says about its own objects. (The schema model
-// builds on this.)
+// The Catalog seam: what the database says about its own objects.
 class Catalog {
  public:
   virtual ~Catalog() = default;
   // The planner's estimate of a table's rows; nullopt when the database keeps none
   // (SQLite) or the table was never analysed.
   virtual std::optional<std::int64_t> estimated_rows(const std::string& table) = 0;
+  // The schema model of the database (trellis/schema.h), normalized, read from the
+  // catalog: every object but trellis' own state tables (and their schema). Throws
+  // Error(kState) naming an object the reader cannot read.
+  virtual SchemaModel read_schema() = 0;
 };
 
 }  // namespace trellis

@@ -10,6 +10,7 @@
 #include "db/pg_lease.h"
 #include "db/pg_state.h"
 #include "trellis/driver.h"
+#include "trellis/error.h"
 
 namespace trellis::pg {
 
@@ -118,6 +119,7 @@ class PgDialect final : public SqlDialect, public Catalog {
   std::string render_begin(const Timeouts& timeouts) const override;
   std::string render_commit() const override { return "COMMIT;"; }
   std::optional<std::int64_t> estimated_rows(const std::string& table) override;
+  SchemaModel read_schema() override { throw Error(ErrorKind::kState, "the PostgreSQL schema reader is being written"); }
 
  private:
   Shared& s_;

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "db/drivers.h"
+#include "trellis/error.h"
 #include "db/sqlite_connection.h"
 #include "db/sqlite_lock.h"
 #include "db/sqlite_state.h"
@@ -28,6 +29,7 @@ class SqliteDialect final : public SqlDialect, public Catalog {
 
   // SQLite keeps no row estimates outside sqlite_stat1, which few databases have.
   std::optional<std::int64_t> estimated_rows(const std::string&) override { return std::nullopt; }
+  SchemaModel read_schema() override { throw Error(ErrorKind::kState, "the SQLite schema reader is being written"); }
 };
 
 // Splits with SQLite's own tokenizer: sqlite3_complete() says whether text up to a ';'
