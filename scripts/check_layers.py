@@ -19,7 +19,7 @@ MAY_USE = {
     "patterns": {"project", "util"},
     "analysis": {"report", "project", "sql", "util"},
     "graph": {"project", "util"},
-    "project": {"util"},
+    "project": {"schema", "util"},
     "db": {"schema", "sql", "util"},
     "schema": {"util"},
     "report": {"util"},

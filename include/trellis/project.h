@@ -22,6 +22,12 @@ struct Settings {
   // pooler or proxy is in between), "advisory" or "lease".
   std::string runner_lock = "auto";
   Millis lease_ttl{20000};  // a lease not renewed for this long may be taken over
+  // Where `check` replays the applied migrations to see the schema they make (a database
+  // URL of the environment's backend; README "Drift"). Empty: a scratch database made
+  // on the live database's own server (SQLite: in memory). ${VAR} is interpolated as in
+  // `database`; `scratch_database_line` is its line in trellis.toml (0: not set).
+  std::string scratch_database;
+  int scratch_database_line = 0;
 };
 
 struct Environment {
@@ -43,6 +49,13 @@ struct Environment {
   }
 };
 
+// [drift]: what `check` does not count as drift.
+struct DriftSettings {
+  // Object patterns ("table:audit_*", trellis/schema.h) with their lines in trellis.toml,
+  // checked when the file is read. Objects they match are left out of both schemas.
+  std::vector<std::pair<std::string, int>> ignore;
+};
+
 struct LintSettings {
   std::map<std::string, std::string> severity;  // rule id -> "error" | "warning" | "off"
 };
@@ -59,6 +72,7 @@ struct Config {
   // [defaults]. select_environment() resolves one of them.
   std::map<std::string, Environment> environments;
   LintSettings lint;
+  DriftSettings drift;
 };
 
 // What the command line asks for when choosing an environment.

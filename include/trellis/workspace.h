@@ -13,8 +13,9 @@
 
 namespace trellis {
 
-// select_environment() (trellis/project.h), then the database URL checked by the backend
-// that registered its scheme and a relative file path anchored at the project directory.
+// select_environment() (trellis/project.h), then the database URL (and the
+// scratch_database URL, if any) checked by the backend that registered its scheme and a
+// relative file path anchored at the project directory.
 // Throws Error(kConfig) naming where the URL came from.
 Environment resolve_environment(const Config& config, const EnvSelection& selection);
 

@@ -1,5 +1,6 @@
 #include "trellis/check.h"
 
+#include "engine/drift.h"
 #include "sql/pg_named_params.h"
 #include "sql/pg_split.h"
 #include "trellis/error.h"
@@ -54,8 +55,11 @@ bool CheckReport::ok() const {
 
 CheckReport check_project(const Workspace& ws, const CheckOptions& options) {
   StateIndex state;
+  std::unique_ptr<Driver> driver;
+  bool drift = !options.offline && options.drift;
+  std::string scratch_url = drift ? scratch_url_for(ws, options) : "";  // a bad URL before any connection
   if (!options.offline) {
-    auto driver = ws.connect(OpenMode::kReadOnly);
+    driver = ws.connect(OpenMode::kReadOnly);
     state = StateIndex(driver->state().load_rows());
   }
   CheckReport report;
@@ -68,6 +72,7 @@ CheckReport check_project(const Workspace& ws, const CheckOptions& options) {
   LintReport lint = options.lint ? session.run_with_downs() : session.run();
   for (auto& f : lint_check_findings(lint, options.lint)) findings.push_back(std::move(f));
   session.save_cache();
+  if (drift) report.drift = check_drift(ws, *driver, state, scratch_url, findings);
   return report;
 }
 

@@ -14,6 +14,12 @@ Environment resolve_environment(const Config& config, const EnvSelection& select
   Environment env = select_environment(config, selection);
   check_database_url(env.database, env.database_origin);
   env.database = anchor_database_url(env.database, config.root);
+  Settings& s = env.settings;
+  if (!s.scratch_database.empty()) {
+    check_database_url(s.scratch_database, config.config_path + ":" + std::to_string(s.scratch_database_line) +
+                                               ": scratch_database");
+    s.scratch_database = anchor_database_url(s.scratch_database, config.root);
+  }
   return env;
 }
 

@@ -6,6 +6,7 @@
 
 #include "trellis/error.h"
 #include "trellis/project.h"
+#include "trellis/schema.h"
 #include "util/text.h"
 
 namespace trellis {
@@ -24,7 +25,8 @@ class ConfigReader {
       else if (k == "defaults") read_settings(table_of(node, k), c_.defaults, "defaults");
       else if (k == "env") read_envs(table_of(node, k));
       else if (k == "lint") read_lint(table_of(node, k));
-      else fail(node, "unknown section [" + k + "] (known: project, defaults, env, lint)");
+      else if (k == "drift") read_drift(table_of(node, k));
+      else fail(node, "unknown section [" + k + "] (known: project, defaults, env, lint, drift)");
     }
   }
 
@@ -94,6 +96,11 @@ class ConfigReader {
         fail(node, "'runner_lock' must be \"auto\", \"advisory\" or \"lease\"");
       }
     }
+    else if (k == "scratch_database") {
+      s.scratch_database = string_of(node, k);
+      if (s.scratch_database.empty()) fail(node, "'scratch_database' is empty (leave it out to use the live server)");
+      s.scratch_database_line = static_cast<int>(node.source().begin.line);
+    }
     else if (k == "lock_retries") {
       if (!node.is_integer() || node.as_integer()->get() < 0) fail(node, "'lock_retries' must be a whole number >= 0");
       s.lock_retries = static_cast<int>(node.as_integer()->get());
@@ -109,7 +116,7 @@ class ConfigReader {
       if (!read_setting(k, node, s)) {
         fail(node, "unknown key '" + k + "' in [" + where +
                        "] (known: lock_timeout, statement_timeout, lock_retries, lock_wait, runner_lock, "
-                       "lease_ttl)");
+                       "lease_ttl, scratch_database)");
       }
     }
   }
@@ -138,7 +145,8 @@ class ConfigReader {
       } else if (!is_setting_key(k)) {
         fail(node, "unknown key '" + k + "' in [env." + name +
                        "] (known: database, features, allow_contract, lock_timeout, "
-                       "statement_timeout, lock_retries, lock_wait, runner_lock, lease_ttl)");
+                       "statement_timeout, lock_retries, lock_wait, runner_lock, lease_ttl, "
+                       "scratch_database)");
       }
     }
     c_.environments[name] = std::move(env);
@@ -146,7 +154,7 @@ class ConfigReader {
 
   static bool is_setting_key(const std::string& k) {
     return k == "lock_timeout" || k == "statement_timeout" || k == "lock_retries" || k == "lock_wait" ||
-           k == "runner_lock" || k == "lease_ttl";
+           k == "runner_lock" || k == "lease_ttl" || k == "scratch_database";
   }
 
   void read_features(const toml::node& node, Environment& env) {
@@ -170,6 +178,25 @@ class ConfigReader {
         fail(node, "lint level of '" + rule + "' must be \"error\", \"warning\" or \"off\"");
       }
       c_.lint.severity[rule] = level;
+    }
+  }
+
+  // [drift] ignore = ["table:audit_*", ...]: each pattern checked here, with its line.
+  void read_drift(const toml::table& t) {
+    for (auto&& [key, node] : t) {
+      std::string k(key.str());
+      if (k != "ignore") fail(node, "unknown key '" + k + "' in [drift] (known: ignore)");
+      if (!node.is_array()) fail(node, "'ignore' must be a list of object patterns, e.g. [\"table:audit_*\"]");
+      for (auto&& item : *node.as_array()) {
+        std::string pattern = string_of(item, "ignore");
+        int line = static_cast<int>(item.source().begin.line);
+        try {
+          check_object_pattern(pattern, "[drift] ignore");
+        } catch (const Error& e) {
+          fail(item, e.diagnostics().front().message);
+        }
+        c_.drift.ignore.emplace_back(std::move(pattern), line);
+      }
     }
   }
 

@@ -15,7 +15,8 @@ std::string env_list(const Config& c) {
   return names.empty() ? "none defined" : join(names, ", ");
 }
 
-std::string interpolate(const std::string& text, const Environment& env, const Config& c) {
+// `text` (the value of `key` at `line` of trellis.toml) with every ${VAR} replaced.
+std::string interpolate(const std::string& text, const char* key, int line, const Environment& env, const Config& c) {
   std::string out;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -24,9 +25,8 @@ std::string interpolate(const std::string& text, const Environment& env, const C
       continue;
     }
     auto close = text.find('}', i + 2);
-    std::string where = c.config_path + ":" + std::to_string(env.database_line) +
-                        ": environment '" + env.name + "': ";
-    if (close == std::string::npos) throw Error(ErrorKind::kConfig, where + "unterminated '${' in database");
+    std::string where = c.config_path + ":" + std::to_string(line) + ": environment '" + env.name + "': ";
+    if (close == std::string::npos) throw Error(ErrorKind::kConfig, where + "unterminated '${' in " + key);
     std::string var = text.substr(i + 2, close - i - 2);
     const char* value = std::getenv(var.c_str());
     if (value == nullptr) {
@@ -81,10 +81,13 @@ Environment select_environment(const Config& config, const EnvSelection& selecti
                                         ": environment '" + env.name + "' has no database",
                 "add database = \"sqlite:app.db\" (or a postgres:// URL), or pass --database");
   } else {
-    env.database = interpolate(env.database, env, config);
+    env.database = interpolate(env.database, "database", env.database_line, env, config);
     env.database_origin = config.config_path + ":" + std::to_string(env.database_line) +
                           ": environment '" + env.name + "'";
   }
+  Settings& s = env.settings;
+  if (!s.scratch_database.empty())
+    s.scratch_database = interpolate(s.scratch_database, "scratch_database", s.scratch_database_line, env, config);
   return env;
 }
 

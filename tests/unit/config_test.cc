@@ -116,5 +116,51 @@ TEST_F(ConfigTest, TomlSyntaxErrorHasLine) {
   EXPECT_EQ(error_loading().rfind("trellis.toml:2: ", 0), 0u) << error_loading();
 }
 
+TEST_F(ConfigTest, DriftIgnorePatternsAreCheckedWithTheirLine) {
+  write("[drift]\nignore = [\"table:audit_*\",\n  \"index:*_tmp\"]\n");
+  Config c = load_config(dir_);
+  ASSERT_EQ(c.drift.ignore.size(), 2u);
+  EXPECT_EQ(c.drift.ignore[0], (std::pair<std::string, int>{"table:audit_*", 2}));
+  EXPECT_EQ(c.drift.ignore[1], (std::pair<std::string, int>{"index:*_tmp", 3}));
+  write("[drift]\nignore = [\"table:a\",\n  \"tabel:audit_*\"]\n");
+  EXPECT_EQ(error_loading().rfind("trellis.toml:3: [drift] ignore: 'tabel:audit_*': unknown object kind 'tabel'", 0), 0u)
+      << error_loading();
+  write("[drift]\nignore = [\"audit_log\"]\n");
+  EXPECT_EQ(error_loading(), "trellis.toml:2: [drift] ignore: 'audit_log' is not KIND:NAME (e.g. \"table:audit_*\")");
+  write("[drift]\nignore = \"table:x\"\n");
+  EXPECT_EQ(error_loading().rfind("trellis.toml:2: 'ignore' must be a list", 0), 0u) << error_loading();
+  write("[drift]\nignored = []\n");
+  EXPECT_EQ(error_loading(), "trellis.toml:2: unknown key 'ignored' in [drift] (known: ignore)");
+}
+
+TEST_F(ConfigTest, ScratchDatabaseFromDefaultsOrTheEnvironment) {
+  write("[defaults]\nscratch_database = \"postgres://ci@scratch/postgres\"\n"
+        "[env.dev]\ndatabase = \"postgres://app@db/shop\"\n"
+        "[env.prod]\ndatabase = \"postgres://app@db/prod\"\nscratch_database = \"${TRELLIS_TEST_SCRATCH}\"\n");
+  Config c = load_config(dir_);
+  Environment dev = resolve_environment(c, {"dev", ""});
+  EXPECT_EQ(dev.settings.scratch_database, "postgres://ci@scratch/postgres");
+  EXPECT_EQ(dev.settings.scratch_database_line, 2);
+  ::setenv("TRELLIS_TEST_SCRATCH", "postgres://ci@other/postgres", 1);
+  EXPECT_EQ(resolve_environment(c, {"prod", ""}).settings.scratch_database, "postgres://ci@other/postgres");
+  ::unsetenv("TRELLIS_TEST_SCRATCH");
+  try {
+    resolve_environment(c, {"prod", ""});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "trellis.toml:6: environment 'prod': ${TRELLIS_TEST_SCRATCH} is not set");
+  }
+  write("[env.dev]\ndatabase = \"sqlite:dev.db\"\nscratch_database = \"mysql://x\"\n");
+  try {
+    resolve_environment(load_config(dir_), {});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "trellis.toml:3: scratch_database: unsupported database URL scheme 'mysql'");
+    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
+  }
+  write("[env.dev]\ndatabase = \"sqlite:dev.db\"\nscratch_database = \"\"\n");
+  EXPECT_EQ(error_loading(), "trellis.toml:3: 'scratch_database' is empty (leave it out to use the live server)");
+}
+
 }  // namespace
 }  // namespace trellis

@@ -1,0 +1,44 @@
+// drift.h — schema drift for `check` (trellis/check.h, DriftReport): the schema the
+// applied migrations make, replayed in their recorded order on a scratch database
+// (trellis/scratch.h, engine/replay.h) or taken from the cache in `.trellis/`
+// (engine/expected_cache.h), against the live database's, both read by their Catalog.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "trellis/check.h"
+#include "trellis/driver.h"
+#include "trellis/plan.h"
+#include "trellis/state.h"
+
+namespace trellis {
+
+// The applied migrations in the order the database recorded them: by the position in
+// the history of the event that last made each one applied ("apply" or "stamp"; an
+// "accept" changes the checksum, not the order), so a migration rolled back and applied
+// again counts where it was applied again. Applied rows without such an event (a history
+// that was cleared) come first, by finished_at, then id.
+struct AppliedOrder {
+  std::vector<const Migration*> migrations;
+  std::vector<const StateRow*> without_file;  // applied rows the project has no file for
+};
+AppliedOrder applied_in_recorded_order(const Graph& graph, const StateIndex& state,
+                                       const std::vector<HistoryEvent>& history);
+
+// Where to replay: options.scratch_url (`--scratch`), else the environment's
+// scratch_database, each checked (and a relative SQLite path anchored at the project);
+// "" for the live database's own server. Throws Error(kConfig) naming the origin for a
+// malformed URL or one of another backend than the database's.
+std::string scratch_url_for(const Workspace& ws, const CheckOptions& options);
+
+// Compares the live database (`live`, opened read-only; nothing is written to it) with
+// what its applied migrations make, adding one finding per difference (kind "drift") or,
+// when the comparison cannot be made, an error that says why ("replay-failed",
+// "drift-not-checked"). The expected schema comes from the cache when it has it, else
+// from a replay on a scratch database made on `scratch_url` (scratch_url_for). Throws
+// Error(kConnection) when no scratch database can be had.
+DriftReport check_drift(const Workspace& ws, Driver& live, const StateIndex& state, const std::string& scratch_url,
+                        std::vector<Finding>& findings);
+
+}  // namespace trellis
