@@ -11,6 +11,13 @@
 namespace trellis_test {
 namespace {
 
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 const char* kUnreachableScratchPg = "postgresql:///postgres?host=/nonexistent-trellis-socket-dir&port=1";
 
 class DriftTest : public BackendTest {
@@ -34,10 +41,8 @@ class DriftTest : public BackendTest {
     project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + db_->url() + "\"\n" + extra);
   }
 
-  // An unreachable scratch server of this backend: a replay there fails to start.
-  std::string unreachable_scratch() const {
-    return is_sqlite() ? "sqlite:" + project_.root() + "/no-such-dir/scratch.db" : kUnreachableScratchPg;
-  }
+  // An unreachable scratch server (PostgreSQL: SQLite's scratch is always in memory).
+  std::string unreachable_scratch() const { return kUnreachableScratchPg; }
 
   // The messages of the findings of kind `kind` in check --json, sorted.
   static std::vector<std::string> messages(const nlohmann::json& doc, const std::string& kind) {
@@ -154,9 +159,39 @@ TEST_P(DriftTest, ABadIgnorePatternIsAConfigErrorWithItsLine) {
       << r.describe();
 }
 
-// The second check takes the expected schema from .trellis/ and replays nothing: it
-// passes even with a scratch server that cannot be reached, where a replay exits 3.
+// The second check takes the expected schema from .trellis/ and replays nothing: what
+// the cache holds is what it compares with (a cached table renamed in the file shows up
+// as drift), until the applied migrations change.
+TEST_P(DriftTest, ASecondCheckComparesWithTheCachedSchema) {
+  apply();
+  nlohmann::json first = check_json();
+  EXPECT_EQ(first["drift"]["expected_from"], "replay") << first.dump();
+  std::string path = project_.path(".trellis/expected-schemas.bin");
+  std::string bytes = file_bytes(path);
+  ASSERT_NE(bytes.find("invoices"), std::string::npos);
+  for (std::size_t at; (at = bytes.find("invoices")) != std::string::npos;) bytes.replace(at, 8, "invoicez");
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  nlohmann::json second = check_json({}, 1);
+  EXPECT_EQ(second["drift"]["expected_from"], "cache") << second.dump();
+  EXPECT_EQ(messages(second, "drift"), (std::vector<std::string>{"table invoicez: missing in the database",
+                                                                 "table invoices: not created by any migration"}))
+      << second.dump();
+  // Without the cache, the same check replays and passes.
+  RunResult cold = project_.run({"check"}, {{"TRELLIS_NO_CACHE", "1"}});
+  EXPECT_EQ(cold.exit_code, 0) << cold.describe();
+  // A new applied migration is a new key: replayed again, and cached again.
+  project_.write_migration("core", "0003_more.sql", migration("", "ALTER TABLE users ADD COLUMN age integer;"));
+  apply();
+  nlohmann::json replayed = check_json();
+  EXPECT_EQ(replayed["drift"]["expected_from"], "replay") << replayed.dump();
+  EXPECT_EQ(replayed["drift"]["migrations"], 4);
+  EXPECT_EQ(check_json()["drift"]["expected_from"], "cache");
+}
+
+// On PostgreSQL a cached check does not even connect to the scratch server: it passes
+// with one that cannot be reached, where a replay exits 3.
 TEST_P(DriftTest, ASecondCheckOnlyIntrospects) {
+  if (is_sqlite()) GTEST_SKIP() << "SQLite's scratch database is in memory: there is no server to miss";
   apply();
   nlohmann::json first = check_json();
   EXPECT_EQ(first["drift"]["expected_from"], "replay") << first.dump();
@@ -251,19 +286,13 @@ TEST_P(DriftTest, ScratchUrlsAreChecked) {
 
 // No scratch database to be had: exit 3 with a message, never a pass.
 TEST_P(DriftTest, NoScratchDatabaseIsExitThree) {
+  if (is_sqlite()) GTEST_SKIP() << "SQLite's scratch database is in memory: it can always be had";
   apply();
   write_config("scratch_database = \"" + unreachable_scratch() + "\"\n");
   RunResult r = project_.run({"check"});
   EXPECT_EQ(r.exit_code, 3) << r.describe();
   EXPECT_EQ(r.out.find("check passed"), std::string::npos) << r.describe();
   EXPECT_FALSE(r.err.empty()) << r.describe();
-}
-
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // check writes nothing to the live database: on SQLite the file is byte for byte the
@@ -304,6 +333,91 @@ TEST_P(DriftTest, WritesNothingToTheLiveDatabase) {
 }
 
 TRELLIS_BACKENDS(DriftTest);
+
+// --- PostgreSQL only: where the scratch databases are made ---------------------------
+
+class PgDriftTest : public DriftTest {
+ protected:
+  // `url` with its database replaced by `database` (the tests' URLs are postgresql:///DB?…).
+  static std::string with_database(const std::string& url, const std::string& database) {
+    std::size_t slash = url.find(":///"), query = url.find('?');
+    return url.substr(0, slash + 4) + database + url.substr(query);
+  }
+  static std::string with_user(std::string url, const std::string& user) {
+    return url.replace(url.find("&user="), std::string::npos, "&user=" + user);
+  }
+  // The scratch database's name, from check --json's "scratch" ("NAME on TARGET").
+  static std::string scratch_name(const nlohmann::json& doc) {
+    std::string scratch = doc["drift"]["scratch"].get<std::string>();
+    return scratch.substr(0, scratch.find(' '));
+  }
+  bool database_exists(const std::string& name) {
+    return db_->scalar("SELECT count(*) FROM pg_database WHERE datname = '" + name + "'") == "1";
+  }
+};
+
+TEST_P(PgDriftTest, TheScratchDatabaseIsDroppedAfterwards) {
+  apply();
+  nlohmann::json ok = check_json({}, 0, {{"TRELLIS_NO_CACHE", "1"}});
+  std::string name = scratch_name(ok);
+  EXPECT_EQ(name.rfind("trellis_scratch_", 0), 0u) << ok.dump();
+  EXPECT_FALSE(database_exists(name)) << name;
+  // Also when the replay fails.
+  db_->exec("INSERT INTO users (id) VALUES (1);");
+  project_.write_migration("core", "0003_settings.sql",
+                           migration("", "CREATE TABLE settings (owner_id integer NOT NULL);\n"
+                                         "INSERT INTO settings (owner_id) VALUES ((SELECT min(id) FROM users));"));
+  apply();
+  nlohmann::json failed = check_json({}, 1);
+  EXPECT_EQ(failed["drift"]["compared"], false) << failed.dump();
+  EXPECT_FALSE(database_exists(scratch_name(failed))) << failed.dump();
+}
+
+TEST_P(PgDriftTest, ScratchOnTheServerOfAGivenUrl) {
+  apply();
+  db_->exec("CREATE TABLE rogue (id integer);");
+  std::string scratch = with_database(db_->url(), "postgres");
+  nlohmann::json doc = check_json({"--scratch", scratch}, 1);
+  EXPECT_EQ(messages(doc, "drift"), (std::vector<std::string>{"table rogue: not created by any migration"}));
+  EXPECT_NE(doc["drift"]["scratch"].get<std::string>().find("/postgres"), std::string::npos) << doc.dump();
+  EXPECT_FALSE(database_exists(scratch_name(doc)));
+  // The same from trellis.toml.
+  write_config("scratch_database = \"" + scratch + "\"\n");
+  nlohmann::json toml = check_json({}, 1, {{"TRELLIS_NO_CACHE", "1"}});
+  EXPECT_NE(toml["drift"]["scratch"].get<std::string>().find("/postgres"), std::string::npos) << toml.dump();
+}
+
+// A role without CREATEDB: check cannot make a scratch database (exit 3, saying how to
+// give it one); given an empty database of its own, check replays there and empties it.
+TEST_P(PgDriftTest, ARoleWithoutCreatedbNeedsAScratchDatabase) {
+  apply();
+  db_->exec("CREATE TABLE rogue (id integer);");
+  const std::string database = db_->scalar("SELECT current_database()");
+  const std::string role = "drift_reader_" + database, scratch_db = "drift_scratch_" + database;
+  db_->exec("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB;"
+            "GRANT USAGE ON SCHEMA trellis TO " + role + ";"
+            "GRANT SELECT ON ALL TABLES IN SCHEMA trellis TO " + role + ";");
+  db_->query("CREATE DATABASE " + scratch_db + " OWNER " + role);
+  project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + with_user(db_->url(), role) + "\"\n");
+  RunResult refused = project_.run({"check"});
+  EXPECT_EQ(refused.exit_code, 3) << refused.describe();
+  EXPECT_NE(refused.err.find("may not create databases"), std::string::npos) << refused.describe();
+  EXPECT_NE(refused.err.find("--scratch URL or scratch_database"), std::string::npos) << refused.describe();
+  std::string scratch = with_user(with_database(db_->url(), scratch_db), role);
+  for (int run = 0; run < 2; ++run) {  // used in place, and emptied for the next run
+    nlohmann::json doc = check_json({"--scratch", scratch}, 1, {{"TRELLIS_NO_CACHE", "1"}});
+    EXPECT_EQ(messages(doc, "drift"), (std::vector<std::string>{"table rogue: not created by any migration"}))
+        << doc.dump();
+    EXPECT_EQ(PgServer::query(with_database(db_->url(), scratch_db),
+                              "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                              "WHERE n.nspname = 'public'"),
+              (std::vector<std::string>{"0"}));
+  }
+  db_->query("DROP DATABASE " + scratch_db);
+  db_->exec("DROP OWNED BY " + role + "; DROP ROLE " + role + ";");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PgDriftTest, ::testing::Values("postgres"), ::trellis_test::backend_name);
 
 }  // namespace
 }  // namespace trellis_test
