@@ -173,8 +173,8 @@ TEST_P(DriftTest, ASecondCheckComparesWithTheCachedSchema) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
   nlohmann::json second = check_json({}, 1);
   EXPECT_EQ(second["drift"]["expected_from"], "cache") << second.dump();
-  EXPECT_EQ(messages(second, "drift"), (std::vector<std::string>{"table invoicez: missing in the database",
-                                                                 "table invoices: not created by any migration"}))
+  EXPECT_EQ(messages(second, "drift"), (std::vector<std::string>{"table invoices: not created by any migration",
+                                                                 "table invoicez: missing in the database"}))
       << second.dump();
   // Without the cache, the same check replays and passes.
   RunResult cold = project_.run({"check"}, {{"TRELLIS_NO_CACHE", "1"}});
@@ -281,7 +281,7 @@ TEST_P(DriftTest, ScratchUrlsAreChecked) {
   write_config("scratch_database = \"" + other + "\"\n");
   RunResult toml = project_.run({"check"});
   EXPECT_EQ(toml.exit_code, 2) << toml.describe();
-  EXPECT_NE(toml.err.find("trellis.toml:2: scratch_database: scratch database"), std::string::npos) << toml.describe();
+  EXPECT_NE(toml.err.find("trellis.toml:3: scratch_database: scratch database"), std::string::npos) << toml.describe();
 }
 
 // No scratch database to be had: exit 3 with a message, never a pass.

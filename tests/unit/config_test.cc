@@ -148,7 +148,7 @@ TEST_F(ConfigTest, ScratchDatabaseFromDefaultsOrTheEnvironment) {
     resolve_environment(c, {"prod", ""});
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "trellis.toml:6: environment 'prod': ${TRELLIS_TEST_SCRATCH} is not set");
+    EXPECT_STREQ(e.what(), "trellis.toml:7: environment 'prod': ${TRELLIS_TEST_SCRATCH} is not set");
   }
   write("[env.dev]\ndatabase = \"sqlite:dev.db\"\nscratch_database = \"mysql://x\"\n");
   try {
