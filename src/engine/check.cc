@@ -58,9 +58,15 @@ CheckReport check_project(const Workspace& ws, const CheckOptions& options) {
   std::unique_ptr<Driver> driver;
   bool drift = !options.offline && options.drift;
   std::string scratch_url = drift ? scratch_url_for(ws, options) : "";  // a bad URL before any connection
+  std::vector<HistoryEvent> history;
+  std::unique_ptr<LiveSchemaReader> live;  // the live schema, read while the files are checked
   if (!options.offline) {
     driver = ws.connect(OpenMode::kReadOnly);
     state = StateIndex(driver->state().load_rows());
+    if (drift) {
+      history = driver->state().load_history();
+      live = std::make_unique<LiveSchemaReader>(*driver);
+    }
   }
   CheckReport report;
   std::vector<Finding>& findings = report.findings;
@@ -72,7 +78,7 @@ CheckReport check_project(const Workspace& ws, const CheckOptions& options) {
   LintReport lint = options.lint ? session.run_with_downs() : session.run();
   for (auto& f : lint_check_findings(lint, options.lint)) findings.push_back(std::move(f));
   session.save_cache();
-  if (drift) report.drift = check_drift(ws, *driver, state, scratch_url, findings);
+  if (drift) report.drift = check_drift(ws, state, history, *live, scratch_url, findings);
   return report;
 }
 

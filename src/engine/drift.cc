@@ -1,12 +1,15 @@
 // drift.cc — does the live schema match what the applied migrations make? (drift.h)
 #include "engine/drift.h"
 
+#include <exception>
 #include <filesystem>
+#include <utility>
 
 #include "engine/expected_cache.h"
 #include "engine/replay.h"
 #include "trellis/error.h"
 #include "trellis/scratch.h"
+#include "util/spread_thread.h"
 
 namespace trellis {
 namespace {
@@ -71,10 +74,33 @@ void add_difference_findings(const DriftReport& report, std::vector<Finding>& fi
 
 }  // namespace
 
-DriftReport check_drift(const Workspace& ws, Driver& live, const StateIndex& state, const std::string& scratch_url,
-                        std::vector<Finding>& findings) {
+struct LiveSchemaReader::Impl {
+  explicit Impl(Driver& live)
+      : thread([this, &live] {
+          try {
+            model = live.catalog().read_schema();
+          } catch (...) {
+            error = std::current_exception();
+          }
+        }) {}
+  SchemaModel model;
+  std::exception_ptr error;
+  SpreadThread thread;  // last: it starts once the fields it writes exist
+};
+
+LiveSchemaReader::LiveSchemaReader(Driver& live) : impl_(std::make_unique<Impl>(live)) {}
+LiveSchemaReader::~LiveSchemaReader() = default;
+
+SchemaModel LiveSchemaReader::take() {
+  impl_->thread.join();
+  if (impl_->error) std::rethrow_exception(std::exchange(impl_->error, nullptr));
+  return std::move(impl_->model);
+}
+
+DriftReport check_drift(const Workspace& ws, const StateIndex& state, const std::vector<HistoryEvent>& history,
+                        LiveSchemaReader& live, const std::string& scratch_url, std::vector<Finding>& findings) {
   DriftReport report;
-  AppliedOrder order = applied_in_recorded_order(ws.graph(), state, live.state().load_history());
+  AppliedOrder order = applied_in_recorded_order(ws.graph(), state, history);
   report.migrations = order.migrations.size();
   for (const StateRow* r : order.without_file) {
     findings.push_back(not_checked("drift-not-checked", r->id, "", 0,
@@ -95,7 +121,7 @@ DriftReport check_drift(const Workspace& ws, Driver& live, const StateIndex& sta
   }
   SchemaModel actual;
   try {
-    actual = live.catalog().read_schema();
+    actual = live.take();
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kState) throw;
     findings.push_back(not_checked("drift-not-checked", "", "", 0, "drift not checked: " + std::string(e.what()),

@@ -4,6 +4,7 @@
 // (engine/expected_cache.h), against the live database's, both read by their Catalog.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,13 +33,31 @@ AppliedOrder applied_in_recorded_order(const Graph& graph, const StateIndex& sta
 // malformed URL or one of another backend than the database's.
 std::string scratch_url_for(const Workspace& ws, const CheckOptions& options);
 
-// Compares the live database (`live`, opened read-only; nothing is written to it) with
-// what its applied migrations make, adding one finding per difference (kind "drift") or,
-// when the comparison cannot be made, an error that says why ("replay-failed",
+// Reads the live schema (Catalog::read_schema) on a thread of its own from construction,
+// so that it overlaps with the rest of `check` and with the replay. The driver must not
+// be used by anything else until take() (or destruction, which waits for the thread).
+class LiveSchemaReader {
+ public:
+  explicit LiveSchemaReader(Driver& live);
+  ~LiveSchemaReader();
+  LiveSchemaReader(const LiveSchemaReader&) = delete;
+  LiveSchemaReader& operator=(const LiveSchemaReader&) = delete;
+  // Waits for the read; its model, or its error rethrown. Once.
+  SchemaModel take();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Compares the live database (opened read-only; nothing is written to it), its rows
+// `state`, its `history` and its schema being read by `live`, with what its applied
+// migrations make, adding one finding per difference (kind "drift") or, when the
+// comparison cannot be made, an error that says why ("replay-failed",
 // "drift-not-checked"). The expected schema comes from the cache when it has it, else
 // from a replay on a scratch database made on `scratch_url` (scratch_url_for). Throws
 // Error(kConnection) when no scratch database can be had.
-DriftReport check_drift(const Workspace& ws, Driver& live, const StateIndex& state, const std::string& scratch_url,
-                        std::vector<Finding>& findings);
+DriftReport check_drift(const Workspace& ws, const StateIndex& state, const std::vector<HistoryEvent>& history,
+                        LiveSchemaReader& live, const std::string& scratch_url, std::vector<Finding>& findings);
 
 }  // namespace trellis
