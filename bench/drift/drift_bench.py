@@ -92,6 +92,7 @@ def bench_backend(args, be, project, out):
     # Correctness first: a cold check replays, compares and passes; a warm one hits the cache.
     doc = json.loads(run(check + ["--json"], env=nocache).stdout)
     assert doc["ok"] and doc["drift"]["compared"] and doc["drift"]["expected_from"] == "replay", doc["drift"]
+    run(check)  # fills the cache
     doc = json.loads(run(check + ["--json"]).stdout)
     assert doc["ok"] and doc["drift"]["expected_from"] == "cache", doc["drift"]
     migrations = doc["drift"]["migrations"]

@@ -37,7 +37,7 @@ class ExpectedSchemaCache {
  private:
   struct Entry {
     std::string key;
-    std::string json;  // render_schema_json
+    std::string model;  // encoded (expected_cache.cc)
   };
   std::vector<Entry> load() const;
 
