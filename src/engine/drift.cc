@@ -63,7 +63,15 @@ std::optional<SchemaModel> replay_expected(const Workspace& ws, const std::strin
         "[drift] ignore and create it in a migration"));
     return std::nullopt;
   }
-  return db->driver().catalog().read_schema();
+  try {
+    return db->driver().catalog().read_schema();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kState) throw;
+    findings.push_back(not_checked("drift-not-checked", "", "", 0,
+                                   "drift not checked: reading the replayed schema on " + report.scratch + ": " + e.what(),
+                                   e.hint()));
+    return std::nullopt;
+  }
 }
 
 void add_difference_findings(const DriftReport& report, std::vector<Finding>& findings) {
