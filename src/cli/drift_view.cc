@@ -8,9 +8,12 @@ namespace {
 
 const char* type_name(SchemaDifference::Type type) {
   switch (type) {
-    case SchemaDifference::Type::kMissing: return "missing";
-    case SchemaDifference::Type::kUnexpected: return "unexpected";
-    case SchemaDifference::Type::kDiffers: return "differs";
+    case SchemaDifference::Type::kMissing:
+      return "missing";
+    case SchemaDifference::Type::kUnexpected:
+      return "unexpected";
+    case SchemaDifference::Type::kDiffers:
+      return "differs";
   }
   return "differs";
 }
@@ -55,9 +58,7 @@ nlohmann::json drift_json(const DriftReport& drift) {
   }
   nlohmann::json from = nlohmann::json(nullptr);
   if (drift.compared) from = drift.from_cache ? "cache" : "replay";
-  return {{"compared", drift.compared},   {"expected_from", from},
-          {"migrations", drift.migrations}, {"scratch", drift.scratch.empty() ? nlohmann::json(nullptr) : nlohmann::json(drift.scratch)},
-          {"ignored", drift.ignored},     {"differences", differences}};
+  return {{"compared", drift.compared}, {"expected_from", from}, {"migrations", drift.migrations}, {"scratch", drift.scratch.empty() ? nlohmann::json(nullptr) : nlohmann::json(drift.scratch)}, {"ignored", drift.ignored}, {"differences", differences}};
 }
 
 }  // namespace trellis::cli

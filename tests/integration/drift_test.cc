@@ -93,7 +93,8 @@ TEST_P(DriftTest, NamesExactlyWhatWasChangedByHand) {
                            "error: table invoices: missing in the database",
                            "error: table rogue: not created by any migration",
                            "schema: 3 difference(s) from its 3 applied migration(s)", "check failed"}) {
-    EXPECT_NE(text.out.find(line), std::string::npos) << line << "\n" << text.describe();
+    EXPECT_NE(text.out.find(line), std::string::npos) << line << "\n"
+                                                      << text.describe();
   }
   nlohmann::json doc = check_json({}, 1);
   EXPECT_EQ(doc["ok"], false);
@@ -365,8 +366,9 @@ TEST_P(PgDriftTest, TheScratchDatabaseIsDroppedAfterwards) {
   // Also when the replay fails.
   db_->exec("INSERT INTO users (id) VALUES (1);");
   project_.write_migration("core", "0003_settings.sql",
-                           migration("", "CREATE TABLE settings (owner_id integer NOT NULL);\n"
-                                         "INSERT INTO settings (owner_id) VALUES ((SELECT min(id) FROM users));"));
+                           migration("",
+                                     "CREATE TABLE settings (owner_id integer NOT NULL);\n"
+                                     "INSERT INTO settings (owner_id) VALUES ((SELECT min(id) FROM users));"));
   apply();
   nlohmann::json failed = check_json({}, 1);
   EXPECT_EQ(failed["drift"]["compared"], false) << failed.dump();
@@ -394,9 +396,13 @@ TEST_P(PgDriftTest, ARoleWithoutCreatedbNeedsAScratchDatabase) {
   db_->exec("CREATE TABLE rogue (id integer);");
   const std::string database = db_->scalar("SELECT current_database()");
   const std::string role = "drift_reader_" + database, scratch_db = "drift_scratch_" + database;
-  db_->exec("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB;"
-            "GRANT USAGE ON SCHEMA trellis TO " + role + ";"
-            "GRANT SELECT ON ALL TABLES IN SCHEMA trellis TO " + role + ";");
+  db_->exec("CREATE ROLE " + role +
+            " LOGIN NOSUPERUSER NOCREATEDB;"
+            "GRANT USAGE ON SCHEMA trellis TO " +
+            role +
+            ";"
+            "GRANT SELECT ON ALL TABLES IN SCHEMA trellis TO " +
+            role + ";");
   db_->query("CREATE DATABASE " + scratch_db + " OWNER " + role);
   project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + with_user(db_->url(), role) + "\"\n");
   RunResult refused = project_.run({"check"});

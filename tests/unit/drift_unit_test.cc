@@ -46,9 +46,9 @@ TEST(DriftOrder, FollowsTheHistoryNotTheGraph) {
   StateIndex state({applied_row("billing/0001_a", "t3"), applied_row("core/0001_x", "t2"),
                     applied_row("core/0002_y", "t9"), applied_row("search/0001_s", "t1", RecordStatus::kFailed)});
   std::vector<HistoryEvent> history = {
-      event(1, "search/0001_s", "apply"),  event(2, "core/0001_x", "stamp"),   event(3, "core/0002_y", "start"),
-      event(4, "core/0002_y", "apply"),    event(5, "billing/0001_a", "apply"), event(6, "core/0002_y", "rollback"),
-      event(7, "search/0001_s", "fail"),   event(8, "core/0002_y", "apply"),    event(9, "core/0001_x", "accept")};
+      event(1, "search/0001_s", "apply"), event(2, "core/0001_x", "stamp"), event(3, "core/0002_y", "start"),
+      event(4, "core/0002_y", "apply"), event(5, "billing/0001_a", "apply"), event(6, "core/0002_y", "rollback"),
+      event(7, "search/0001_s", "fail"), event(8, "core/0002_y", "apply"), event(9, "core/0001_x", "accept")};
   AppliedOrder order = applied_in_recorded_order(g, state, history);
   EXPECT_EQ(ids(order), (std::vector<std::string>{"core/0001_x", "billing/0001_a", "core/0002_y"}));
   EXPECT_TRUE(order.without_file.empty());
