@@ -215,6 +215,28 @@ TEST_P(CommandsTest, DryRunAndSqlApplyNothing) {
   EXPECT_NE(sql.out.find("CREATE TABLE core_users"), std::string::npos) << sql.out;
 }
 
+TEST_P(CommandsTest, FindsTheProjectInAParentDirectory) {
+  project_.write("migrations/core/notes.txt", "");  // migrations/core exists already
+  RunOptions options;
+  options.args = {"apply"};
+  options.cwd = project_.path("migrations/core");
+  RunResult apply = run_process(options);
+  ASSERT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_EQ(db_->applied_ids().size(), 3u);
+}
+
+TEST_P(CommandsTest, StatusExitCodeSaysWhetherAnythingIsLeft) {
+  RunResult pending = project_.run({"status", "--exit-code"});
+  EXPECT_EQ(pending.exit_code, 1) << pending.describe();
+  EXPECT_EQ(project_.run({"status"}).exit_code, 0) << "without the flag status reports, exit 0";
+  ASSERT_EQ(project_.run({"apply"}).exit_code, 0);
+  RunResult done = project_.run({"status", "--exit-code", "--json"});
+  EXPECT_EQ(done.exit_code, 0) << done.describe();
+  project_.write_migration("core", "0003_bad.sql", migration("", "CREATE TABLE core_users (id integer);"));
+  ASSERT_EQ(project_.run({"apply"}).exit_code, 1);
+  EXPECT_EQ(project_.run({"status", "--exit-code"}).exit_code, 1) << "a failed migration";
+}
+
 TRELLIS_BACKENDS(CommandsTest);
 
 // ---- commands that need no database -----------------------------------------------------
@@ -236,6 +258,28 @@ TEST(HelpTest, EveryCommandHasHelp) {
     EXPECT_EQ(help.exit_code, 0) << command << "\n" << help.describe();
     EXPECT_NE(help.out.find(command), std::string::npos) << command << "\n" << help.describe();
     EXPECT_TRUE(help.err.empty()) << command << "\n" << help.describe();
+  }
+}
+
+TEST(HelpTest, HelpCommandAndVersion) {
+  TempDir dir;
+  RunOptions help;
+  help.args = {"help", "apply"};
+  help.cwd = dir.path();
+  RunResult r = run_process(help);
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.out.find("Usage: trellis apply"), std::string::npos) << r.out;
+  help.args = {"help"};
+  r = run_process(help);
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.out.find("SUBCOMMAND"), std::string::npos) << r.out;
+  for (const char* flag : {"-V", "--version"}) {
+    RunOptions version;
+    version.args = {flag};
+    version.cwd = dir.path();
+    RunResult v = run_process(version);
+    EXPECT_EQ(v.exit_code, 0) << v.describe();
+    EXPECT_EQ(v.out.rfind("trellis ", 0), 0u) << v.out;
   }
 }
 
