@@ -16,8 +16,9 @@ using trellis::cli::Output;
 
 // "trellis aply" -> "unknown command 'aply'; did you mean 'apply'?"
 int unknown_command(const std::string& word) {
+  // At most one edit in three letters: "aply" is apply, "wait" is not init.
   std::string best;
-  int best_distance = 3;
+  int best_distance = std::max(1, static_cast<int>(word.size()) / 3) + 1;
   for (const auto& c : trellis::cli::command_table()) {
     int d = trellis::edit_distance(word, c.name);
     if (d < best_distance) {

@@ -237,6 +237,22 @@ TEST_P(CommandsTest, StatusExitCodeSaysWhetherAnythingIsLeft) {
   EXPECT_EQ(project_.run({"status", "--exit-code"}).exit_code, 1) << "a failed migration";
 }
 
+TEST_P(CommandsTest, SmallSurprisesAreGone) {
+  ASSERT_EQ(project_.run({"stamp", "--all"}).exit_code, 0);
+  RunResult again = project_.run({"stamp", "--all"});
+  EXPECT_EQ(again.exit_code, 0) << again.describe();
+  EXPECT_NE(again.out.find("Nothing to record"), std::string::npos) << again.out;
+  for (const char* limit : {"0", "-1"}) {
+    RunResult history = project_.run({"history", "--limit", limit});
+    EXPECT_EQ(history.exit_code, 2) << limit << "\n" << history.describe();
+  }
+  RunResult unknown = project_.run({"wait"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err.find("did you mean"), std::string::npos) << unknown.err;
+  RunResult typo = project_.run({"stauts"});
+  EXPECT_NE(typo.err.find("did you mean 'status'"), std::string::npos) << typo.err;
+}
+
 TRELLIS_BACKENDS(CommandsTest);
 
 // ---- commands that need no database -----------------------------------------------------
