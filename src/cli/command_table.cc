@@ -20,6 +20,9 @@ const std::vector<Command>& command_table() {
       {"diff", "Compare two schemas: environments, database URLs or saved schema JSON", setup_diff},
       // Zero-downtime workflow.
       {"backfill", "Progress, pause and resume of batched backfills (status|pause|resume)", setup_backfill},
+      // Around the tool.
+      {"completions", "Print a bash, zsh or fish completion script", setup_completions},
+      {"man", "Print the trellis(1) man page (roff)", setup_man},
   };
   return table;
 }

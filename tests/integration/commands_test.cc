@@ -1,4 +1,5 @@
 // commands_test.cc — stamp, history, graph, help, init and new, colour.
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -275,6 +276,51 @@ TEST(HelpTest, EveryCommandHasHelp) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command << "\n" << help.describe();
     EXPECT_TRUE(help.err.empty()) << command << "\n" << help.describe();
   }
+}
+
+// The bash script completes from the command table: run its function as bash would.
+TEST(HelpTest, CompletionsAndManPageComeFromTheCommandTable) {
+  TempDir dir;
+  auto script = [&](const std::string& shell) {
+    RunOptions o;
+    o.args = {"completions", shell};
+    o.cwd = dir.path();
+    RunResult r = run_process(o);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    return r.out;
+  };
+  std::string bash = script("bash");
+  std::ofstream(dir.path() + "/c.bash") << bash;
+  auto complete = [&](const std::string& words, int cword) {
+    RunOptions o;
+    o.program = "/bin/bash";
+    o.args = {"-c", "source ./c.bash; COMP_WORDS=(" + words + "); COMP_CWORD=" + std::to_string(cword) +
+                        "; _trellis; echo \"${COMPREPLY[*]}\""};
+    o.cwd = dir.path();
+    RunResult r = run_process(o);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    return r.out;
+  };
+  EXPECT_EQ(complete("trellis ap", 1), "apply\n");
+  EXPECT_EQ(complete("trellis -e dev status --ex", 4), "--exit-code\n");
+  EXPECT_EQ(complete("trellis backfill pa", 2), "pause\n");
+  for (const char* shell : {"zsh", "fish"}) {
+    std::string text = script(shell);
+    for (const char* word : {"apply", "diff", "exit-code", "backfill"})
+      EXPECT_NE(text.find(word), std::string::npos) << shell << " lacks " << word;
+  }
+  RunOptions bad;
+  bad.args = {"completions", "tcsh"};
+  bad.cwd = dir.path();
+  EXPECT_EQ(run_process(bad).exit_code, 2);
+  RunOptions man;
+  man.args = {"man"};
+  man.cwd = dir.path();
+  RunResult page = run_process(man);
+  EXPECT_EQ(page.exit_code, 0) << page.describe();
+  EXPECT_EQ(page.out.rfind(".TH TRELLIS 1", 0), 0u);
+  for (const char* section : {".SH COMMANDS", ".SS apply", ".SH EXIT STATUS", "\\-\\-exit\\-code"})
+    EXPECT_NE(page.out.find(section), std::string::npos) << section;
 }
 
 TEST(HelpTest, HelpCommandAndVersion) {
