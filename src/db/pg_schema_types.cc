@@ -55,7 +55,8 @@ void read_types_and_domains(PgSchemaReader& r) {
       " WHERE oid = rg.rngsubopc), 'collation ' || " +
       std::string(kCollationName) +
       "NULLIF(rg.rngcollation, 0)), 'canonical ' || NULLIF(rg.rngcanonical, 0)::regproc::text, "
-      " 'subtype_diff ' || NULLIF(rg.rngsubdiff, 0)::regproc::text) END, "
+      " 'subtype_diff ' || NULLIF(rg.rngsubdiff, 0)::regproc::text, "
+      " 'multirange ' || format_type(NULLIF(rg.rngmultitypid, 0), NULL)) END, "
       "obj_description(t.oid, 'pg_type') "
       "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace LEFT JOIN pg_range rg ON rg.rngtypid = t.oid "
       "WHERE (t.typtype IN ('e', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = "

@@ -158,6 +158,9 @@ inline const std::vector<SingleChange>& single_changes() {
        "billing.invoices.invoices_user_id_fkey"},
       {"UNLOGGED to LOGGED", "ALTER TABLE cache SET LOGGED", "table", "cache"},
       {"a table's storage option", "ALTER TABLE cache SET (fillfactor = 80)", "table", "cache"},
+      {"a replica identity", "ALTER TABLE cache REPLICA IDENTITY FULL", "table", "cache"},
+      {"a range type's options", "DROP TYPE floatrange; CREATE TYPE floatrange AS RANGE (subtype = float8)", "type",
+       "floatrange"},
       {"forced row-level security", "ALTER TABLE users FORCE ROW LEVEL SECURITY", "table", "users"},
       {"a partition bound",
        "ALTER TABLE events DETACH PARTITION events_2024; ALTER TABLE events ATTACH PARTITION events_2024 "
@@ -183,8 +186,8 @@ inline const std::vector<SingleChange>& single_changes() {
        "billing.ix_invoices_user"},
       {"a schema comment", "COMMENT ON SCHEMA billing IS 'cash'", "schema", "billing"},
       {"an extension comment", "COMMENT ON EXTENSION citext IS 'case-blind text'", "extension", "citext"},
-      {"a clustered index", "ALTER TABLE billing.invoices CLUSTER ON ix_invoices_user", "index",
-       "billing.ix_invoices_user"},
+      {"a clustered index", "ALTER MATERIALIZED VIEW user_counts CLUSTER ON ix_user_counts", "index",
+       "ix_user_counts"},
       {"an invalid index", "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'ix_user_counts'::regclass",
        "index", "ix_user_counts", false},
   };

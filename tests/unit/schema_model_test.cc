@@ -203,7 +203,7 @@ TEST(SchemaRender, CanonicalText) {
   SchemaModel m;
   m.objects = {obj(SchemaKind::kColumn, "users.email", "users", {{"type", "text"}, {"nullable", "no"}}),
                obj(SchemaKind::kTable, "users", "", {{"row_security", "off"}}),
-               obj(SchemaKind::kFunction, "f()", "", {{"definition", "CREATE FUNCTION f()\n\nAS $$ x $$"}})};
+               obj(SchemaKind::kFunction, "f()", "", {{"definition", "CREATE FUNCTION f()\n\nAS $$ x $$\n"}})};
   m.normalize();
   EXPECT_EQ(render_schema_text(m),
             "table users\n"
