@@ -58,6 +58,11 @@ std::string PgSchemaReader::not_extension_member(const std::string& catalog, con
          oid + " AND xd.deptype = 'e')";
 }
 
+std::string PgSchemaReader::comment_sql(const std::string& oid, const std::string& catalog, const std::string& subid) {
+  return "(SELECT description FROM pg_description WHERE objoid = " + oid + " AND classoid = '" + catalog +
+         "'::regclass AND objsubid = " + subid + ")";
+}
+
 std::string PgSchemaReader::qualified_sql(const std::string& ns, const std::string& name) {
   return "CASE WHEN " + ns + " = 'public' THEN " + name + "::text ELSE " + ns + " || '.' || " + name + " END";
 }

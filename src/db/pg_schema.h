@@ -56,6 +56,9 @@ class PgSchemaReader {
   // A condition that the object `oid` of catalog `catalog` ("pg_class") belongs to no
   // extension.
   static std::string not_extension_member(const std::string& catalog, const std::string& oid);
+  // SQL for the comment on object `oid` (sub-object `subid`) of `catalog`: a subquery on
+  // pg_description, cheaper per row than obj_description()'s function call.
+  static std::string comment_sql(const std::string& oid, const std::string& catalog, const std::string& subid = "0");
   // SQL for the model's name of `name` in schema `ns` (both column expressions).
   static std::string qualified_sql(const std::string& ns, const std::string& name);
 

@@ -14,12 +14,18 @@ std::string owner_filter(PgSchemaReader& r, const std::string& relkinds) {
 
 const char* constraint_type(const std::string& contype) {
   switch (contype.empty() ? ' ' : contype[0]) {
-    case 'p': return "primary key";
-    case 'u': return "unique";
-    case 'f': return "foreign key";
-    case 'c': return "check";
-    case 'x': return "exclusion";
-    default: return nullptr;
+    case 'p':
+      return "primary key";
+    case 'u':
+      return "unique";
+    case 'f':
+      return "foreign key";
+    case 'c':
+      return "check";
+    case 'x':
+      return "exclusion";
+    default:
+      return nullptr;
   }
 }
 
@@ -37,10 +43,13 @@ void index_flags(SchemaObject& o, const CatalogRow& row, std::size_t clustered, 
 void read_constraints(PgSchemaReader& r) {
   std::string sql =
       "SELECT n.nspname, c.relname, co.conname, co.contype, pg_get_constraintdef(co.oid), co.convalidated, "
-      "ix.indisclustered, ix.indisreplident, obj_description(co.oid, 'pg_constraint') "
+      "ix.indisclustered, ix.indisreplident, " +
+      PgSchemaReader::comment_sql("co.oid", "pg_constraint") +
+      " "
       "FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_index ix ON ix.indexrelid = co.conindid AND ix.indrelid = co.conrelid "
-      "WHERE co.contype <> 't' AND " + owner_filter(r, "'r', 'p'");
+      "WHERE co.contype <> 't' AND " +
+      owner_filter(r, "'r', 'p'");
   for (const auto& row : r.rows(sql)) {
     if (R::skip_table(row[0], row[1])) continue;
     std::string table = R::qualify(row[0], row[1]);
@@ -61,11 +70,14 @@ void read_constraints(PgSchemaReader& r) {
 void read_indexes(PgSchemaReader& r) {
   std::string sql =
       "SELECT n.nspname, ic.relname, c.relname, pg_get_indexdef(i.indexrelid), i.indisvalid, i.indisclustered, "
-      "i.indisreplident, obj_description(ic.oid, 'pg_class') "
+      "i.indisreplident, " +
+      PgSchemaReader::comment_sql("ic.oid", "pg_class") +
+      " "
       "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
       "JOIN pg_namespace n ON n.oid = c.relnamespace "
       "WHERE NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid "
-      " AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) AND " + owner_filter(r, "'r', 'p', 'm'");
+      " AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) AND " +
+      owner_filter(r, "'r', 'p', 'm'");
   for (const auto& row : r.rows(sql)) {
     if (R::skip_table(row[0], row[2])) continue;
     std::string name = R::qualify(row[0], row[1]);
@@ -82,10 +94,11 @@ void read_indexes(PgSchemaReader& r) {
 // keys. `enabled` when not the default (ALTER TABLE … DISABLE / ENABLE REPLICA / ALWAYS).
 void read_triggers(PgSchemaReader& r) {
   std::string sql =
-      "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled, "
-      "obj_description(t.oid, 'pg_trigger') "
+      "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled, " + PgSchemaReader::comment_sql("t.oid", "pg_trigger") +
+      " "
       "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE NOT t.tgisinternal AND " + owner_filter(r, "'r', 'p', 'v', 'm'");
+      "WHERE NOT t.tgisinternal AND " +
+      owner_filter(r, "'r', 'p', 'v', 'm'");
   for (const auto& row : r.rows(sql)) {
     if (R::skip_table(row[0], row[1])) continue;
     std::string table = R::qualify(row[0], row[1]);
@@ -107,10 +120,12 @@ void read_policies(PgSchemaReader& r) {
       "SELECT n.nspname, c.relname, p.polname, p.polcmd, p.polpermissive, "
       "array_to_string(ARRAY(SELECT CASE WHEN ro = 0 THEN 'public' ELSE quote_ident(pg_get_userbyid(ro)) END "
       " FROM unnest(p.polroles) ro ORDER BY 1), ', '), "
-      "pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), "
-      "obj_description(p.oid, 'pg_policy') "
+      "pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), " +
+      PgSchemaReader::comment_sql("p.oid", "pg_policy") +
+      " "
       "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE " + owner_filter(r, "'r', 'p'");
+      "WHERE " +
+      owner_filter(r, "'r', 'p'");
   for (const auto& row : r.rows(sql)) {
     if (R::skip_table(row[0], row[1])) continue;
     std::string table = R::qualify(row[0], row[1]);

@@ -23,14 +23,16 @@ void read_routines(PgSchemaReader& r) {
       "'sortop ' || NULLIF(ag.aggsortop, 0)::regoperator::text, 'kind ' || ag.aggkind::text, "
       "'parallel ' || p.proparallel::text, CASE WHEN p.proisstrict THEN 'strict' END) "
       "FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)";
-  std::string sql = "SELECT n.nspname, p.proname, oidvectortypes(p.proargtypes), p.prokind, "
-                    "CASE WHEN p.prokind = 'a' THEN " +
-                    aggregate +
-                    " ELSE pg_get_functiondef(p.oid) END, obj_description(p.oid, 'pg_proc') "
-                    "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE " +
-                    r.schema_filter("n") + " AND " + PgSchemaReader::not_extension_member("pg_proc", "p.oid") +
-                    " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
-                    "AND d.objid = p.oid AND d.deptype = 'i')";
+  std::string sql =
+      "SELECT n.nspname, p.proname, oidvectortypes(p.proargtypes), p.prokind, "
+      "CASE WHEN p.prokind = 'a' THEN " +
+      aggregate +
+      " ELSE pg_get_functiondef(p.oid) END, " + PgSchemaReader::comment_sql("p.oid", "pg_proc") +
+      " "
+      "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE " +
+      r.schema_filter("n") + " AND " + PgSchemaReader::not_extension_member("pg_proc", "p.oid") +
+      " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
+      "AND d.objid = p.oid AND d.deptype = 'i')";
   for (const auto& row : r.rows(sql)) {
     SchemaKind kind = row[3] == "p" ? SchemaKind::kProcedure : SchemaKind::kFunction;
     std::string name = PgSchemaReader::qualify(row[0], row[1]) + "(" + row[2] + ")";

@@ -26,15 +26,18 @@ std::string yes_no(bool b) { return b ? "yes" : "no"; }
 // owned_by: the column a serial or OWNED BY ties it to.
 void read_sequences(PgSchemaReader& r) {
   std::string sql =
-      "SELECT n.nspname, c.relname, " + std::string(kSequenceParameters) + ", c.relpersistence, "
+      "SELECT n.nspname, c.relname, " + std::string(kSequenceParameters) +
+      ", c.relpersistence, "
       "(SELECT tn.nspname || '|' || tc.relname || '|' || a.attname FROM pg_depend d "
       " JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
       " JOIN pg_attribute a ON a.attrelid = tc.oid AND a.attnum = d.refobjsubid "
       " WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass "
-      " AND d.deptype = 'a'), "
-      "obj_description(c.oid, 'pg_class') "
+      " AND d.deptype = 'a'), " +
+      PgSchemaReader::comment_sql("c.oid", "pg_class") +
+      " "
       "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE " + relation_filter(r, "'S'") +
+      "WHERE " +
+      relation_filter(r, "'S'") +
       " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
       " AND d.deptype = 'i')";
   for (const auto& row : r.rows(sql)) {
@@ -63,14 +66,18 @@ void read_tables(PgSchemaReader& r) {
       "SELECT n.nspname, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, "
       "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, "
       "CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END, "
-      "(SELECT string_agg(" + parent_name + ", ', ' ORDER BY i.inhseqno) FROM pg_inherits i "
+      "(SELECT string_agg(" +
+      parent_name +
+      ", ', ' ORDER BY i.inhseqno) FROM pg_inherits i "
       " JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
       " WHERE i.inhrelid = c.oid), "
       "array_to_string(ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o), ', '), c.relreplident, "
       "CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END, c.relispartition, "
-      "(SELECT amname FROM pg_am WHERE oid = c.relam AND amname <> 'heap'), "
-      "obj_description(c.oid, 'pg_class') "
-      "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + relation_filter(r, "'r', 'p', 'f'");
+      "(SELECT amname FROM pg_am WHERE oid = c.relam AND amname <> 'heap'), " +
+      PgSchemaReader::comment_sql("c.oid", "pg_class") +
+      " "
+      "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " +
+      relation_filter(r, "'r', 'p', 'f'");
   for (const auto& row : r.rows(sql)) {
     if (R::skip_table(row[0], row[1])) continue;
     std::string name = R::qualify(row[0], row[1]);
@@ -80,8 +87,10 @@ void read_tables(PgSchemaReader& r) {
     if (row.flag(5)) o.set("force_row_security", "on");
     if (row[3] == "u") o.set("persistence", "unlogged");
     if (!row.null(6)) o.set("partition_key", row[6]);
-    if (row.flag(12)) o.set("partition_of", row[8]).set("partition_bound", row[7]);
-    else if (!row.null(8)) o.set("inherits", row[8]);
+    if (row.flag(12))
+      o.set("partition_of", row[8]).set("partition_bound", row[7]);
+    else if (!row.null(8))
+      o.set("inherits", row[8]);
     if (!row[9].empty()) o.set("options", row[9]);
     static const char* kIdentity[] = {"nothing", "full", "index"};
     for (int k = 0; k < 3; ++k)
@@ -102,17 +111,20 @@ void read_columns(PgSchemaReader& r) {
       "  ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END "
       "  FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END, "
       "pg_get_expr(ad.adbin, ad.adrelid), a.attnotnull, a.attidentity, a.attgenerated, "
-      "CASE WHEN a.attidentity <> '' THEN (SELECT " + R::qualified_sql("sn.nspname", "sc.relname") + " || ': ' || " +
+      "CASE WHEN a.attidentity <> '' THEN (SELECT " +
+      R::qualified_sql("sn.nspname", "sc.relname") + " || ': ' || " +
       kSequenceParameters +
       " FROM pg_depend d JOIN pg_class sc ON sc.oid = d.objid JOIN pg_namespace sn ON sn.oid = sc.relnamespace "
       " JOIN pg_sequence s ON s.seqrelid = sc.oid WHERE d.classid = 'pg_class'::regclass "
       " AND d.refclassid = 'pg_class'::regclass AND d.refobjid = c.oid AND d.refobjsubid = a.attnum "
-      " AND d.deptype = 'i') END, "
-      "col_description(c.oid, a.attnum) "
+      " AND d.deptype = 'i') END, " +
+      PgSchemaReader::comment_sql("c.oid", "pg_class", "a.attnum") +
+      " "
       "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
       "JOIN pg_type t ON t.oid = a.atttypid "
       "LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
-      "WHERE a.attnum > 0 AND NOT a.attisdropped AND " + relation_filter(r, "'r', 'p'");
+      "WHERE a.attnum > 0 AND NOT a.attisdropped AND " +
+      relation_filter(r, "'r', 'p'");
   for (const auto& row : r.rows(sql)) {
     if (R::skip_table(row[0], row[1])) continue;
     std::string table = R::qualify(row[0], row[1]);
@@ -134,9 +146,11 @@ void read_columns(PgSchemaReader& r) {
 void read_views(PgSchemaReader& r) {
   std::string sql =
       "SELECT n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid), "
-      "array_to_string(ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o), ', '), "
-      "obj_description(c.oid, 'pg_class') "
-      "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + relation_filter(r, "'v', 'm'");
+      "array_to_string(ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o), ', '), " +
+      PgSchemaReader::comment_sql("c.oid", "pg_class") +
+      " "
+      "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " +
+      relation_filter(r, "'v', 'm'");
   for (const auto& row : r.rows(sql)) {
     SchemaKind kind = row[2] == "m" ? SchemaKind::kMaterializedView : SchemaKind::kView;
     std::string name = R::qualify(row[0], row[1]);

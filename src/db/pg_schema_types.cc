@@ -6,7 +6,7 @@ namespace trellis::pg {
 namespace {
 
 void read_schemas(PgSchemaReader& r) {
-  for (const auto& row : r.rows("SELECT n.nspname, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n WHERE " +
+  for (const auto& row : r.rows("SELECT n.nspname, " + PgSchemaReader::comment_sql("n.oid", "pg_namespace") + " FROM pg_namespace n WHERE " +
                                 r.schema_filter("n"))) {
     PgSchemaReader::set_comment(r.add(SchemaKind::kSchema, row[0]), row, 1);
   }
@@ -15,8 +15,8 @@ void read_schemas(PgSchemaReader& r) {
 // An extension's version is a property: the same CREATE EXTENSION on servers with other
 // packages installed makes different objects. Its member objects are not listed.
 void read_extensions(PgSchemaReader& r) {
-  for (const auto& row : r.rows("SELECT n.nspname, e.extname, e.extversion, obj_description(e.oid, 'pg_extension') "
-                                "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace")) {
+  for (const auto& row : r.rows("SELECT n.nspname, e.extname, e.extversion, " + PgSchemaReader::comment_sql("e.oid", "pg_extension") + " "
+                                                                                                                                       "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace")) {
     SchemaObject& o = r.add(SchemaKind::kExtension, row[1]);
     o.set("schema", row[0]).set("version", row[2]);
     PgSchemaReader::set_comment(o, row, 3);
@@ -56,8 +56,9 @@ void read_types_and_domains(PgSchemaReader& r) {
       std::string(kCollationName) +
       "NULLIF(rg.rngcollation, 0)), 'canonical ' || NULLIF(rg.rngcanonical, 0)::regproc::text, "
       " 'subtype_diff ' || NULLIF(rg.rngsubdiff, 0)::regproc::text, "
-      " 'multirange ' || format_type(NULLIF(rg.rngmultitypid, 0), NULL)) END, "
-      "obj_description(t.oid, 'pg_type') "
+      " 'multirange ' || format_type(NULLIF(rg.rngmultitypid, 0), NULL)) END, " +
+      PgSchemaReader::comment_sql("t.oid", "pg_type") +
+      " "
       "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace LEFT JOIN pg_range rg ON rg.rngtypid = t.oid "
       "WHERE (t.typtype IN ('e', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = "
       "'c')) AND " +
@@ -78,8 +79,9 @@ void read_types_and_domains(PgSchemaReader& r) {
       std::string(kCollationName) +
       "t.typcollation) END, "
       "(SELECT string_agg(quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), E'\\n' ORDER BY c.conname) "
-      " FROM pg_constraint c WHERE c.contypid = t.oid), "
-      "obj_description(t.oid, 'pg_type') "
+      " FROM pg_constraint c WHERE c.contypid = t.oid), " +
+      PgSchemaReader::comment_sql("t.oid", "pg_type") +
+      " "
       "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype "
       "WHERE t.typtype = 'd' AND " +
       r.schema_filter("n") + " AND " + PgSchemaReader::not_extension_member("pg_type", "t.oid");

@@ -3,11 +3,11 @@
 // models exactly when their normalized dumps are equal, and each single change makes the
 // models differ in exactly the object it changed.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <sstream>
-#include <unistd.h>
 
 #include "db/drivers.h"
 #include "db/postgres_driver.h"
@@ -180,11 +180,12 @@ TEST(PgSchema, EachSingleChangeDiffersInExactlyThatObject) {
   for (const auto& c : trellis_test::single_changes()) {
     SchemaModel changed = read_model(new_database(*server, trellis_test::base_schema() + ";\n" + c.sql + ";\n"));
     auto diff = diff_schemas(base, changed);
-    ASSERT_EQ(diff.size(), 1u) << c.what << ":\n" << [&] {
-      std::string all;
-      for (const auto& d : diff) all += describe_difference(d) + "\n";
-      return all;
-    }();
+    ASSERT_EQ(diff.size(), 1u) << c.what << ":\n"
+                               << [&] {
+                                    std::string all;
+                                    for (const auto& d : diff) all += describe_difference(d) + "\n";
+                                    return all;
+                                  }();
     EXPECT_EQ(std::string(schema_kind_name(diff[0].kind)) + " " + diff[0].name, std::string(c.kind) + " " + c.name)
         << c.what;
     EXPECT_EQ(diff[0].type, SchemaDifference::Type::kDiffers) << c.what;
@@ -242,9 +243,10 @@ TEST(PgSchema, ReadsInsideATransactionAndLeavesItsSettings) {
 
 TEST(PgSchema, AForeignTableIsAnErrorNamingIt) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
-  std::string url = new_database(*server, "CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER "
-                                          "file_fdw; CREATE FOREIGN TABLE billing_feed (a integer) SERVER files "
-                                          "OPTIONS (filename '/dev/null')");
+  std::string url = new_database(*server,
+                                 "CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER "
+                                 "file_fdw; CREATE FOREIGN TABLE billing_feed (a integer) SERVER files "
+                                 "OPTIONS (filename '/dev/null')");
   try {
     read_model(url);
     FAIL() << "a foreign table was read";
@@ -260,8 +262,10 @@ TEST(PgSchema, FiveHundredTablesInAHandfulOfQueries) {
   std::string script;
   for (int i = 0; i < 500; ++i) {
     std::string t = "t" + std::to_string(i);
-    script += "CREATE TABLE " + t + " (id bigint PRIMARY KEY, name text NOT NULL DEFAULT '', ref bigint, at "
-              "timestamptz); CREATE INDEX ix_" + t + " ON " + t + " (ref); COMMENT ON TABLE " + t + " IS 'n';\n";
+    script += "CREATE TABLE " + t +
+              " (id bigint PRIMARY KEY, name text NOT NULL DEFAULT '', ref bigint, at "
+              "timestamptz); CREATE INDEX ix_" +
+              t + " ON " + t + " (ref); COMMENT ON TABLE " + t + " IS 'n';\n";
   }
   std::string url = new_database(*server, script);
   auto driver = make_postgres_driver(url, OpenMode::kReadOnly, "trellis");

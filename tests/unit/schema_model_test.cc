@@ -1,10 +1,9 @@
 // The schema model (trellis/schema.h) without a database: normal form, lookups, ignore
 // patterns, comparison, the words of a difference, canonical text and JSON.
-#include "trellis/schema.h"
-
 #include <gtest/gtest.h>
 
 #include "trellis/error.h"
+#include "trellis/schema.h"
 
 namespace trellis {
 namespace {
