@@ -72,8 +72,7 @@ TEST_P(SchemaCliTest, HelpDescribesIt) {
   EXPECT_NE(r.out.find("read-only"), std::string::npos) << r.out;
 }
 
-// The SQLite reader comes with the lead's work: TRELLIS_BACKENDS(SchemaCliTest) once it is in.
-INSTANTIATE_TEST_SUITE_P(Backends, SchemaCliTest, ::testing::Values("postgres"), backend_name);
+TRELLIS_BACKENDS(SchemaCliTest);
 
 }  // namespace
 }  // namespace trellis_test
