@@ -65,6 +65,16 @@ TEST_P(SchemaCliTest, UnreachableDatabaseExitsThree) {
   EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
+TEST_P(SchemaCliTest, AnObjectItCannotReadIsNamedExitTwo) {
+  if (is_sqlite()) GTEST_SKIP() << "foreign tables are PostgreSQL's";
+  db_->exec("CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER file_fdw; "
+            "CREATE FOREIGN TABLE feed (a integer) SERVER files OPTIONS (filename '/dev/null')");
+  RunResult r = project_.run({"schema"});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_NE(r.err.find("table feed: Trellis cannot read foreign tables"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
 TEST_P(SchemaCliTest, HelpDescribesIt) {
   RunResult r = project_.run({"schema", "--help"});
   EXPECT_EQ(r.exit_code, 0) << r.describe();
