@@ -143,7 +143,9 @@ TEST(PgSchema, ReadsEveryKind) {
   EXPECT_EQ(prop(m, K::kPolicy, "users.users_self", "command"), "select");
   // citext's own functions and types belong to the extension.
   for (const auto& o : m.objects)
-    if (o.kind != K::kExtension) EXPECT_EQ(o.name.find("citext"), std::string::npos) << o.name;
+    if (o.kind != K::kExtension) {
+      EXPECT_EQ(o.name.find("citext"), std::string::npos) << o.name;
+    }
 }
 
 TEST(PgSchema, ModelsAreEqualExactlyWhenSortedDumpsAre) {
