@@ -50,6 +50,9 @@ class Chains {
   }
 
   std::pair<int, int> place(const Migration* m) const { return place_.at(m); }
+  bool independent(const Migration& a, const Migration& b) const {
+    return !depends_on_(a.id, b.id) && !depends_on_(b.id, a.id);
+  }
 
   // (last, first): positions of chain `g` that m depends on are <= last; those that depend
   // on m are >= first.
@@ -87,12 +90,18 @@ class Chains {
 // Entries of one object that play one role (creators, alterers, …), by feature and position.
 class Side {
  public:
+  static constexpr std::size_t kDirect = 4;  // up to this many entries of a feature: checked one by one
   void add(const Entry* e) { by_feature_[e->feature].push_back(e); }
   bool empty() const { return by_feature_.empty(); }
   // The first entry of another feature than a's that is independent of a, or nullptr.
   const Entry* partner(const Entry& a, Chains& chains) const {
     for (const auto& [f, entries] : by_feature_) {
       if (f == a.feature) continue;
+      if (entries.size() <= kDirect) {  // cheaper than the window's binary searches
+        for (const Entry* b : entries)
+          if (chains.independent(*a.m, *b->m)) return b;
+        continue;
+      }
       auto [last, first] = chains.window(a.m, f);
       auto it = std::lower_bound(entries.begin(), entries.end(), last + 1, [](const Entry* e, int p) { return e->pos < p; });
       if (it != entries.end() && (*it)->pos < first) return *it;

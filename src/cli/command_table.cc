@@ -17,9 +17,13 @@ const std::vector<Command>& command_table() {
       {"accept", "Accept the new checksum of an edited, applied migration", setup_accept},
       {"check", "CI gate: file integrity and agreement between files and database", setup_check},
       {"lint", "Zero-downtime lint rules and cross-feature conflict analysis", setup_lint},
+      {"schema", "The live database's schema as Trellis' normalized model (text or --json)", setup_schema},
       {"diff", "Compare two schemas: environments, database URLs or saved schema JSON", setup_diff},
       // Zero-downtime workflow.
       {"backfill", "Progress, pause and resume of batched backfills (status|pause|resume)", setup_backfill},
+      // Around the tool.
+      {"completions", "Print a bash, zsh or fish completion script", setup_completions},
+      {"man", "Print the trellis(1) man page (roff)", setup_man},
   };
   return table;
 }

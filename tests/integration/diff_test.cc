@@ -77,8 +77,7 @@ TEST_P(DiffTest, BadSourcesAreUsageErrors) {
   EXPECT_EQ(r.exit_code, 2) << r.describe();
 }
 
-// The PostgreSQL instance joins when the PostgreSQL schema reader lands.
-INSTANTIATE_TEST_SUITE_P(Backends, DiffTest, ::testing::Values("sqlite"), backend_name);
+TRELLIS_BACKENDS(DiffTest);
 
 }  // namespace
 }  // namespace trellis_test
