@@ -316,13 +316,13 @@ TEST_P(DriftTest, WritesNothingToTheLiveDatabase) {
     db_->exec(
         "CREATE FUNCTION forbid_writes() RETURNS event_trigger LANGUAGE plpgsql AS "
         "$$ BEGIN RAISE EXCEPTION 'check wrote to the live database: %', tg_tag; END $$;"
-        "CREATE EVENT TRIGGER forbid_ddl ON ddl_command_start EXECUTE FUNCTION forbid_writes();"
         "CREATE FUNCTION forbid_rows() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN RAISE EXCEPTION 'check wrote to %', TG_TABLE_NAME; END $$;"
         "CREATE TRIGGER forbid_m BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON trellis.migrations "
         "FOR EACH STATEMENT EXECUTE FUNCTION forbid_rows();"
         "CREATE TRIGGER forbid_h BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON trellis.history "
-        "FOR EACH STATEMENT EXECUTE FUNCTION forbid_rows();");
+        "FOR EACH STATEMENT EXECUTE FUNCTION forbid_rows();"
+        "CREATE EVENT TRIGGER forbid_ddl ON ddl_command_start EXECUTE FUNCTION forbid_writes();");
     write_config("[drift]\nignore = [\"function:forbid_*\"]\n");
     nlohmann::json doc = check_json({}, 1);
     EXPECT_EQ(messages(doc, "drift"), (std::vector<std::string>{"table rogue: not created by any migration"}))
