@@ -22,6 +22,9 @@ struct Backend {
   std::string (*mask)(const std::string& url);
   bool (*opening_creates)(const std::string& url);
   std::string (*anchor)(const std::string& url, const std::string& root);
+  // Where scratch databases are made: on the server of `url`; `given`: a scratch URL the
+  // user named, rather than the live database's own.
+  std::unique_ptr<ScratchServer> (*scratch)(const std::string& url, bool given, const DriverOptions& options);
 };
 
 // A libpq key-value string ("host=db dbname=app"): its first '=' comes before any "://"
@@ -56,6 +59,7 @@ const Backend kSqlite = {
       if (path.empty() || path == ":memory:" || path[0] == '/') return "sqlite:" + path;
       return "sqlite:" + (std::filesystem::path(root) / path).lexically_normal().string();
     },
+    [](const std::string&, bool, const DriverOptions&) { return make_sqlite_scratch_server(); },
 };
 
 // --- PostgreSQL: "postgres://…", "postgresql://…", libpq "host=… dbname=…" ---------------
@@ -71,6 +75,9 @@ const Backend kPostgres = {
     [](const std::string& url) { return mask_postgres_conninfo(url); },
     [](const std::string&) { return false; },  // a server: the database must exist
     [](const std::string& url, const std::string&) { return url; },
+    [](const std::string& url, bool given, const DriverOptions& options) {
+      return make_postgres_scratch_server(url, given, options);
+    },
 };
 
 const std::vector<const Backend*>& backends() {
@@ -123,6 +130,23 @@ std::unique_ptr<Driver> open_driver(const std::string& url, OpenMode mode, const
   std::string problem = b->problem(url);
   if (!problem.empty()) throw Error(ErrorKind::kConfig, problem, b->write);
   return b->open(url, mode, options);
+}
+
+std::unique_ptr<ScratchServer> open_scratch_server(const std::string& live_url, const std::string& scratch_url,
+                                                   const DriverOptions& options) {
+  const std::string& url = scratch_url.empty() ? live_url : scratch_url;
+  const Backend* b = backend_for(url);
+  if (b == nullptr) throw Error(ErrorKind::kConfig, "unsupported database URL '" + mask_url(url) + "'", "use " + accepted_forms());
+  const Backend* live = live_url.empty() ? b : backend_for(live_url);
+  if (live != b) {
+    throw Error(ErrorKind::kConfig,
+                "the scratch database " + mask_url(url) + " is " + b->name + ", the database " + mask_url(live_url) +
+                    " is " + (live == nullptr ? "unknown" : live->name),
+                "replay on a server of the database's own kind");
+  }
+  std::string problem = b->problem(url);
+  if (!problem.empty()) throw Error(ErrorKind::kConfig, problem, b->write);
+  return b->scratch(url, !scratch_url.empty(), options);
 }
 
 std::unique_ptr<Driver> open_driver(const std::string& url, OpenMode mode, const std::string& state_schema) {

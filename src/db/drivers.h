@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "trellis/driver.h"
+#include "trellis/scratch.h"
 
 namespace trellis {
 
@@ -19,6 +20,13 @@ std::unique_ptr<Driver> make_postgres_driver(const std::string& conninfo, OpenMo
                                              const DriverOptions& options);
 std::unique_ptr<Driver> make_postgres_driver(const std::string& conninfo, OpenMode mode,
                                              const std::string& state_schema);
+
+// Scratch databases (trellis/scratch.h): SQLite's in memory; PostgreSQL's on the server of
+// `conninfo`, which is a scratch URL the user gave (`given`: used in place when the role
+// cannot create databases) or the live database's.
+std::unique_ptr<ScratchServer> make_sqlite_scratch_server();
+std::unique_ptr<ScratchServer> make_postgres_scratch_server(const std::string& conninfo, bool given,
+                                                            const DriverOptions& options);
 
 // A postgres:// URL or a libpq key-value string with its password masked (mask_url.cc).
 std::string mask_postgres_conninfo(std::string_view url);

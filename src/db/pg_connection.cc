@@ -180,6 +180,33 @@ bool Connection::in_transaction() const {
 
 bool Connection::lost() const { return libpq().PQstatus(conn_) == CONNECTION_BAD; }
 
+std::string conninfo_with_dbname(const std::string& conninfo, const std::string& dbname) {
+  const auto& pq = libpq();
+  char* error = nullptr;
+  PQconninfoOption* options = pq.PQconninfoParse(conninfo.c_str(), &error);
+  if (options == nullptr) {
+    std::string why = error != nullptr ? trim(error) : "cannot be parsed";
+    if (error != nullptr) pq.PQfreemem(error);
+    throw Error(ErrorKind::kConfig, "database URL " + mask_url(conninfo) + ": " + why);
+  }
+  auto quoted = [](const std::string& value) {
+    std::string out = "'";
+    for (char c : value) {
+      if (c == '\\' || c == '\'') out += '\\';
+      out += c;
+    }
+    return out + "'";
+  };
+  std::string out = "dbname=" + quoted(dbname);
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    std::string keyword = o->keyword;
+    if (o->val == nullptr || keyword == "dbname") continue;
+    out += " " + keyword + "=" + quoted(o->val);
+  }
+  pq.PQconninfoFree(options);
+  return out;
+}
+
 std::string text_at(const Result& result, int row, int column) {
   const auto& pq = libpq();
   if (pq.PQgetisnull(result.get(), row, column)) return {};

@@ -65,6 +65,10 @@ class Connection {
   std::int64_t round_trips_ = 0;
 };
 
+// `conninfo` (a URL or a key-value string) naming database `dbname` instead, as a
+// key-value string. Throws Error(kConfig) when libpq cannot parse it.
+std::string conninfo_with_dbname(const std::string& conninfo, const std::string& dbname);
+
 // Rows x columns of a result as text ("" for NULL).
 std::string text_at(const Result& result, int row, int column);
 

@@ -7,6 +7,7 @@
 #include "trellis/error.h"
 #include "db/sqlite_connection.h"
 #include "db/sqlite_lock.h"
+#include "db/sqlite_schema.h"
 #include "db/sqlite_state.h"
 #include "sql/sql_text.h"
 #include "sql/sqlite_traits.h"
@@ -17,6 +18,7 @@ namespace {
 
 class SqliteDialect final : public SqlDialect, public Catalog {
  public:
+  explicit SqliteDialect(Connection& connection) : connection_(connection) {}
   std::string_view name() const override { return "sqlite"; }
   std::vector<Statement> split(std::string_view sql, int first_line) override;
   StatementTraits traits(const Statement& st) override { return sqlite_traits(st.sql); }
@@ -29,7 +31,10 @@ class SqliteDialect final : public SqlDialect, public Catalog {
 
   // SQLite keeps no row estimates outside sqlite_stat1, which few databases have.
   std::optional<std::int64_t> estimated_rows(const std::string&) override { return std::nullopt; }
-  SchemaModel read_schema() override { throw Error(ErrorKind::kState, "the SQLite schema reader is being written"); }
+  SchemaModel read_schema() override { return read_sqlite_schema(connection_); }
+
+ private:
+  Connection& connection_;
 };
 
 // Splits with SQLite's own tokenizer: sqlite3_complete() says whether text up to a ';'
@@ -57,7 +62,7 @@ std::vector<Statement> SqliteDialect::split(std::string_view sql, int first_line
 
 class SqliteDriver final : public Driver {
  public:
-  SqliteDriver(const std::string& path, OpenMode mode) : connection_(path, mode), state_(connection_), lock_(path) {
+  SqliteDriver(const std::string& path, OpenMode mode) : connection_(path, mode), state_(connection_), lock_(path), dialect_(connection_) {
     attach(connection_, state_, lock_, dialect_, dialect_);
   }
   ~SqliteDriver() override { lock_.release(); }
