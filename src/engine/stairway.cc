@@ -64,6 +64,7 @@ class Stairway {
   // The state of the order up to and including i, on an empty site.
   void rebuild(std::size_t i) {
     before_.reset();
+    site_.reset();  // first: a server may hold one scratch database at a time
     site_ = sites_.create();
     ++result_.counts.databases;
     result_.stopped = run_ups(*site_, order_, 0, i + 1, result_.counts);

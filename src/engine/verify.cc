@@ -85,6 +85,7 @@ VerifyReport verify_project(const Workspace& ws, const VerifyOptions& options) {
   replay.submit(pool);
   if (options.stairway) pool.submit([&](TaskPool&) { stairway = run_stairway(sites, graph, planned); });
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(2u, std::thread::hardware_concurrency());
+  if (server->one_at_a_time()) jobs = 1;  // each replay drops its database before the next is made
   pool.run(jobs);
 
   ReplayCounts counts = replay.counts();

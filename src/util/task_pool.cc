@@ -32,6 +32,7 @@ void TaskPool::work() {
     } catch (...) {
       failure = std::current_exception();
     }
+    task = nullptr;  // what it holds goes now, not while the others wait for the lock
     lock.lock();
     --running_;
     if (failure && !error_) error_ = failure;

@@ -23,41 +23,43 @@ TEST(OrderTrie, SharesCommonPrefixes) {
   EXPECT_EQ(v[zero].orders, (std::vector<std::size_t>{0, 1, 2}));
   EXPECT_EQ(v[0].orders, (std::vector<std::size_t>{0, 1, 2}));
   for (std::size_t i = 1; i < v.size(); ++i) {
-    if (v[i].children.empty()) EXPECT_EQ(v[i].orders.size(), 1u) << "one order per leaf";
+    if (v[i].children.empty()) {
+      EXPECT_EQ(v[i].orders.size(), 1u) << "one order per leaf";
+    }
   }
   EXPECT_EQ(trie.path_to(v.size() - 1), (std::vector<Node>{0, 2, 1, 3}));
 }
 
-struct Run {
+struct TrieRun {
   std::vector<OrderOutcome> outcomes;
   ReplayCounts counts;
 };
 
-Run run(FakeWorld& world, const std::vector<std::vector<Node>>& orders, unsigned threads) {
+TrieRun run(FakeWorld& world, const std::vector<std::vector<Node>>& orders, unsigned threads) {
   FakeSites sites(world);
   OrderTrie trie(orders);
   TrieReplay replay(sites, trie, orders.size());
   TaskPool pool;
   replay.submit(pool);
   pool.run(threads);
-  return Run{replay.outcomes(), replay.counts()};
+  return TrieRun{replay.outcomes(), replay.counts()};
 }
 
-FakeWorld world_of(std::size_t n) {
-  FakeWorld world;
+// Node i creates table t<i>.
+void fill(FakeWorld& world, std::size_t n) {
   for (Node i = 0; i < n; ++i) {
     world.ids.push_back("m/" + std::to_string(i));
     world.up[i] = testing::create("t" + std::to_string(i));
   }
-  return world;
 }
 
 const std::vector<std::vector<Node>> kOrders = {{0, 1, 2, 3, 4}, {0, 1, 2, 4, 3}, {0, 1, 3, 2, 4}, {1, 0, 2, 3, 4}};
 
 TEST(TrieReplay, RunsEachEdgeOnceWhenSitesFork) {
   for (unsigned threads : {1u, 4u}) {
-    FakeWorld world = world_of(5);
-    Run r = run(world, kOrders, threads);
+    FakeWorld world;
+    fill(world, 5);
+    TrieRun r = run(world, kOrders, threads);
     OrderTrie trie(kOrders);
     EXPECT_EQ(r.counts.sections, trie.edges()) << threads;
     EXPECT_EQ(static_cast<std::size_t>(world.sections.load()), trie.edges());
@@ -73,9 +75,10 @@ TEST(TrieReplay, RunsEachEdgeOnceWhenSitesFork) {
 }
 
 TEST(TrieReplay, ReplaysThePrefixWhenASiteCannotFork) {
-  FakeWorld world = world_of(5);
+  FakeWorld world;
+    fill(world, 5);
   world.can_fork = false;
-  Run r = run(world, kOrders, 2);
+  TrieRun r = run(world, kOrders, 2);
   OrderTrie trie(kOrders);
   EXPECT_EQ(r.counts.forks, 0u);
   EXPECT_EQ(r.counts.databases, 4u);
@@ -84,9 +87,10 @@ TEST(TrieReplay, ReplaysThePrefixWhenASiteCannotFork) {
 }
 
 TEST(TrieReplay, AFailureInASharedPrefixEndsEveryOrderThroughIt) {
-  FakeWorld world = world_of(5);
+  FakeWorld world;
+    fill(world, 5);
   world.up[1] = testing::drop("missing");
-  Run r = run(world, kOrders, 2);
+  TrieRun r = run(world, kOrders, 2);
   for (std::size_t k = 0; k < 3; ++k) {
     ASSERT_TRUE(r.outcomes[k].failure) << k;
     EXPECT_EQ(r.outcomes[k].failure->id, "m/1");
@@ -97,10 +101,11 @@ TEST(TrieReplay, AFailureInASharedPrefixEndsEveryOrderThroughIt) {
 }
 
 TEST(TrieReplay, OrdersThatEndDifferentlyKeepTheirOwnOutcome) {
-  FakeWorld world = world_of(5);
+  FakeWorld world;
+    fill(world, 5);
   world.up[3] = testing::replace("v", "three");
   world.up[4] = testing::replace("v", "four");
-  Run r = run(world, kOrders, 3);
+  TrieRun r = run(world, kOrders, 3);
   EXPECT_EQ(*r.outcomes[0].model.find(SchemaKind::kTable, "v")->property("definition"), "four");
   EXPECT_EQ(*r.outcomes[1].model.find(SchemaKind::kTable, "v")->property("definition"), "three");
   EXPECT_EQ(r.outcomes[2].model, r.outcomes[0].model);
@@ -109,7 +114,7 @@ TEST(TrieReplay, OrdersThatEndDifferentlyKeepTheirOwnOutcome) {
 
 TEST(TrieReplay, NoMigrationsIsTheEmptySchema) {
   FakeWorld world;
-  Run r = run(world, {{}}, 1);
+  TrieRun r = run(world, {{}}, 1);
   ASSERT_EQ(r.outcomes.size(), 1u);
   EXPECT_FALSE(r.outcomes[0].failure);
   EXPECT_TRUE(r.outcomes[0].model.objects.empty());
