@@ -30,9 +30,10 @@ std::vector<Node> planned_nodes(const Workspace& ws, bool all) {
   return nodes;
 }
 
+// 32 bits: short enough to read off a log and type in again.
 std::uint64_t drawn_seed() {
   std::random_device device;
-  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  return device() & 0xFFFFFFFFu;
 }
 
 std::unique_ptr<ScratchServer> scratch_server(const Workspace& ws, const VerifyOptions& options) {
