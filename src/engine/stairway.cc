@@ -1,5 +1,7 @@
 #include "engine/stairway.h"
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 namespace trellis {
@@ -10,10 +12,11 @@ class Stairway {
   Stairway(ReplaySites& sites, const Graph& graph, const std::vector<Node>& order)
       : sites_(sites), graph_(graph), order_(order) {}
 
-  StairwayResult run() {
+  StairwayResult run(std::size_t begin, std::size_t end) {
     site_ = sites_.create();
     ++result_.counts.databases;
-    for (std::size_t i = 0; i < order_.size() && !result_.stopped; ++i) {
+    result_.stopped = run_ups(*site_, order_, 0, begin, result_.counts);
+    for (std::size_t i = begin; i < end && !result_.stopped; ++i) {
       if (stairway_applies(graph_.at(order_[i]))) {
         step(i);
       } else {
@@ -82,8 +85,37 @@ class Stairway {
 
 bool stairway_applies(const Migration& m) { return m.reversible() && !m.batch; }
 
-StairwayResult run_stairway(ReplaySites& sites, const Graph& graph, const std::vector<Node>& order) {
-  return Stairway(sites, graph, order).run();
+StairwayResult run_stairway(ReplaySites& sites, const Graph& graph, const std::vector<Node>& order,
+                            std::size_t begin, std::size_t end) {
+  end = std::min(end, order.size());
+  return Stairway(sites, graph, order).run(std::min(begin, end), end);
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> stairway_ranges(std::size_t n, std::size_t parts) {
+  parts = std::max<std::size_t>(1, std::min(parts, n));
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  std::size_t begin = 0;
+  for (std::size_t k = 1; k <= parts; ++k) {
+    auto end = k == parts ? n : static_cast<std::size_t>(static_cast<double>(n) * std::sqrt(static_cast<double>(k) / parts));
+    end = std::max(end, begin + 1);
+    if (end > n) end = n;
+    if (end > begin) ranges.emplace_back(begin, end);
+    begin = end;
+  }
+  if (ranges.empty()) ranges.emplace_back(0, n);
+  return ranges;
+}
+
+StairwayResult merge_stairways(std::vector<StairwayResult> parts) {
+  StairwayResult all;
+  for (StairwayResult& part : parts) {
+    all.counts += part.counts;
+    if (all.stopped) continue;
+    for (auto& p : part.problems) all.problems.push_back(std::move(p));
+    all.checked += part.checked;
+    all.stopped = std::move(part.stopped);
+  }
+  return all;
 }
 
 }  // namespace trellis

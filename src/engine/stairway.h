@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "engine/replay_site.h"
@@ -44,6 +45,18 @@ struct StairwayResult {
   ReplayCounts counts;
 };
 
-StairwayResult run_stairway(ReplaySites& sites, const Graph& graph, const std::vector<Node>& order);
+// The stairway of order[begin, end) (end clamped to the order's size): on an empty site,
+// the ups of order[0, begin), then up, down, up for each migration of the range.
+StairwayResult run_stairway(ReplaySites& sites, const Graph& graph, const std::vector<Node>& order,
+                            std::size_t begin = 0, std::size_t end = static_cast<std::size_t>(-1));
+
+// `order`'s n positions cut into `parts` ranges of about equal cost, to run side by side.
+// A schema read costs about as much as the schema is large, which grows along the order,
+// so the cuts are at n·sqrt(k/parts), not at equal counts.
+std::vector<std::pair<std::size_t, std::size_t>> stairway_ranges(std::size_t n, std::size_t parts);
+
+// The ranges' results, in order, as one stairway: after a range that stopped at a failing
+// up, the later ones (which stopped at it too) are left out.
+StairwayResult merge_stairways(std::vector<StairwayResult> parts);
 
 }  // namespace trellis

@@ -128,5 +128,60 @@ TEST(Stairway, TakesBatchedBackfillsAndIrreversibleMigrationsUpOnly) {
   EXPECT_TRUE(stairway_applies(noop)) << "a no-op down keeps what the up made: worth checking";
 }
 
+
+TEST(Stairway, RangesCoverTheOrderOnceWithSmallerRangesLater) {
+  auto ranges = stairway_ranges(1000, 2);
+  ASSERT_EQ(ranges.size(), 2u);
+  EXPECT_EQ(ranges[0].first, 0u);
+  EXPECT_EQ(ranges[0].second, ranges[1].first);
+  EXPECT_EQ(ranges[1].second, 1000u);
+  EXPECT_EQ(ranges[0].second, 707u) << "at 1000 * sqrt(1/2): reads cost more as the schema grows";
+  EXPECT_EQ(stairway_ranges(3, 8).size(), 3u);
+  EXPECT_EQ(stairway_ranges(0, 2), (std::vector<std::pair<std::size_t, std::size_t>>{{0, 0}}));
+  auto four = stairway_ranges(10, 4);
+  for (std::size_t k = 1; k < four.size(); ++k) EXPECT_EQ(four[k].first, four[k - 1].second);
+  EXPECT_EQ(four.back().second, 10u);
+}
+
+// A stairway cut into ranges finds what one stairway over the whole order finds.
+TEST(Stairway, RangesMergeIntoTheWholeStairway) {
+  Fixture f({reversible("a/0001_x"), reversible("a/0002_x"), reversible("a/0003_x"), reversible("a/0004_x")});
+  for (const char* id : {"a/0001", "a/0002", "a/0003", "a/0004"}) {
+    std::string t = std::string("t") + id[5];
+    f.world.up[f.at(id)] = testing::create(t);
+    f.world.down[f.at(id)] = testing::drop(t);
+  }
+  f.world.down[f.at("a/0001")] = testing::nothing();
+  f.world.down[f.at("a/0004")] = testing::nothing();
+  FakeSites sites(f.world);
+  auto order = f.graph->topo_order(std::vector<bool>(f.graph->size(), true));
+  std::vector<StairwayResult> parts;
+  for (auto [b, e] : stairway_ranges(order.size(), 3)) parts.push_back(run_stairway(sites, *f.graph, order, b, e));
+  StairwayResult merged = merge_stairways(std::move(parts));
+  StairwayResult whole = f.run();
+  EXPECT_EQ(merged.checked, whole.checked);
+  ASSERT_EQ(merged.problems.size(), 2u);
+  ASSERT_EQ(whole.problems.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(merged.problems[i].node, whole.problems[i].node);
+    ASSERT_EQ(merged.problems[i].differences.size(), 1u);
+    EXPECT_EQ(merged.problems[i].differences[0].name, whole.problems[i].differences[0].name);
+  }
+}
+
+TEST(Stairway, RangesAfterAFailingUpAreLeftOut) {
+  Fixture f({reversible("a/0001_x"), reversible("a/0002_x"), reversible("a/0003_x"), reversible("a/0004_x")});
+  f.world.up[f.at("a/0002")] = testing::drop("nothing");
+  FakeSites sites(f.world);
+  auto order = f.graph->topo_order(std::vector<bool>(f.graph->size(), true));
+  std::vector<StairwayResult> parts;
+  parts.push_back(run_stairway(sites, *f.graph, order, 0, 2));
+  parts.push_back(run_stairway(sites, *f.graph, order, 2, 4));
+  StairwayResult merged = merge_stairways(std::move(parts));
+  ASSERT_TRUE(merged.stopped);
+  EXPECT_EQ(merged.stopped->id, "a/0002_x");
+  EXPECT_EQ(merged.checked, 1u);
+}
+
 }  // namespace
 }  // namespace trellis
