@@ -53,8 +53,16 @@ const char* difference_type(SchemaDifference::Type t) {
   return "";
 }
 
+// One difference a line; a value of several lines (a function's definition) indented
+// under it.
 void print_differences(const std::vector<SchemaDifference>& differences, const DifferenceWords& words) {
-  for (const auto& d : differences) Output::get().line("      " + describe_difference(d, words));
+  for (const auto& d : differences) {
+    std::string text = describe_difference(d, words);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    std::string indented;
+    for (char c : text) indented += c == '\n' ? std::string("\n        ") : std::string(1, c);
+    Output::get().line("      " + indented);
+  }
 }
 
 void print_order_finding(const OrderFinding& f) {

@@ -91,7 +91,8 @@ std::pair<Node, Node> SwapPath::swap_at(std::size_t step) const {
 
 BisectResult bisect_orders(const std::vector<Node>& from, const OrderOutcome& from_outcome,
                            const std::vector<Node>& to, const OrderOutcome& to_outcome,
-                           const std::function<OrderOutcome(const std::vector<Node>&)>& replay) {
+                           const std::function<OrderOutcome(const std::vector<Node>&)>& replay,
+                           const SameOutcome& same) {
   SwapPath path(from, to);
   if (path.length() == 0) throw Error(ErrorKind::kInternal, "bisect_orders: the two orders are the same");
   BisectResult result;
@@ -102,7 +103,7 @@ BisectResult bisect_orders(const std::vector<Node>& from, const OrderOutcome& fr
     std::size_t mid = lo + (hi - lo) / 2;
     OrderOutcome outcome = replay(path.order_at(mid));
     ++result.replays;
-    if (same_outcome(outcome, from_outcome)) {
+    if (same(outcome, from_outcome)) {
       lo = mid;
       result.first_before = std::move(outcome);
     } else {

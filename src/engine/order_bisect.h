@@ -53,10 +53,14 @@ struct BisectResult {
   int replays = 0;             // calls of `replay`
 };
 
-// `from_outcome` and `to_outcome` differ (same_outcome is false). `replay` runs an order
+// `from_outcome` and `to_outcome` differ (`same` is false). `replay` runs an order
 // of the same migrations from an empty database and returns its outcome.
+// `same(x, from_outcome)` says whether an outcome counts as from's (same_outcome unless
+// given: a caller looking for the cause of some differences only compares those).
+using SameOutcome = std::function<bool(const OrderOutcome&, const OrderOutcome&)>;
 BisectResult bisect_orders(const std::vector<Node>& from, const OrderOutcome& from_outcome,
                            const std::vector<Node>& to, const OrderOutcome& to_outcome,
-                           const std::function<OrderOutcome(const std::vector<Node>&)>& replay);
+                           const std::function<OrderOutcome(const std::vector<Node>&)>& replay,
+                           const SameOutcome& same = same_outcome);
 
 }  // namespace trellis

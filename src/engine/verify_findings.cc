@@ -1,5 +1,7 @@
 #include "engine/verify_findings.h"
 
+#include <algorithm>
+#include <set>
 #include <utility>
 
 namespace trellis {
@@ -50,6 +52,37 @@ OrderFinding pair_finding(const Graph& graph, const BisectResult& r) {
   return f;
 }
 
+using ObjectKey = std::pair<SchemaKind, std::string>;
+constexpr int kMostPairsPerOutcome = 8;
+
+std::set<ObjectKey> differing_objects(const SchemaModel& a, const SchemaModel& b) {
+  std::set<ObjectKey> keys;
+  for (const auto& d : diff_schemas(a, b)) keys.emplace(d.kind, d.name);
+  return keys;
+}
+
+// Whether two outcomes agree on `objects` (both have each, equal, or both lack it).
+bool agree_on(const OrderOutcome& a, const OrderOutcome& b, const std::set<ObjectKey>& objects) {
+  if (a.failure || b.failure) return same_outcome(a, b);
+  for (const auto& [kind, name] : objects) {
+    const SchemaObject* x = a.model.find(kind, name);
+    const SchemaObject* y = b.model.find(kind, name);
+    if ((x == nullptr) != (y == nullptr) || (x != nullptr && !(*x == *y))) return false;
+  }
+  return true;
+}
+
+void add_finding(std::vector<OrderFinding>& findings, OrderFinding f, const std::vector<std::string>& orders) {
+  for (auto& e : findings) {
+    if (e.first.id != f.first.id || e.second.id != f.second.id) continue;
+    for (const auto& o : orders)
+      if (std::find(e.orders.begin(), e.orders.end(), o) == e.orders.end()) e.orders.push_back(o);
+    return;
+  }
+  f.orders = orders;
+  findings.push_back(std::move(f));
+}
+
 }  // namespace
 
 std::string VerifyFailure::describe() const {
@@ -80,20 +113,28 @@ std::vector<OrderFinding> order_findings(ReplaySites& sites, const Graph& graph,
   }
   auto replay = [&](const std::vector<Node>& order) { return replay_order(sites, order, counts); };
   for (const OutcomeGroup& g : groups) {
-    BisectResult r = bisect_orders(orders[0].nodes, outcomes[0], orders[g.representative].nodes,
-                                   outcomes[g.representative], replay);
-    bisect_replays += r.replays;
-    OrderFinding f = pair_finding(graph, r);
-    OrderFinding* same_pair = nullptr;
-    for (auto& e : findings) {
-      if (e.first.id == f.first.id && e.second.id == f.second.id) same_pair = &e;
-    }
-    if (same_pair != nullptr) {
-      same_pair->orders.insert(same_pair->orders.end(), g.orders.begin(), g.orders.end());
+    const OrderOutcome& theirs = outcomes[g.representative];
+    if (outcomes[0].failure || theirs.failure) {
+      BisectResult r = bisect_orders(orders[0].nodes, outcomes[0], orders[g.representative].nodes, theirs, replay);
+      bisect_replays += r.replays;
+      add_finding(findings, pair_finding(graph, r), g.orders);
       continue;
     }
-    f.orders = g.orders;
-    findings.push_back(std::move(f));
+    // Schemas that differ in several objects may have several causes: after each pair,
+    // bisect again for the objects it does not explain.
+    std::set<ObjectKey> unexplained = differing_objects(outcomes[0].model, theirs.model);
+    for (int round = 0; round < kMostPairsPerOutcome && !unexplained.empty(); ++round) {
+      auto same = [&](const OrderOutcome& a, const OrderOutcome& b) { return agree_on(a, b, unexplained); };
+      BisectResult r = bisect_orders(orders[0].nodes, outcomes[0], orders[g.representative].nodes, theirs, replay, same);
+      bisect_replays += r.replays;
+      OrderFinding f = pair_finding(graph, r);
+      std::size_t before = unexplained.size();
+      if (!r.first_before.failure && !r.second_before.failure) {
+        for (const auto& key : differing_objects(r.first_before.model, r.second_before.model)) unexplained.erase(key);
+      }
+      add_finding(findings, std::move(f), g.orders);
+      if (unexplained.size() == before) break;  // nothing more this way
+    }
   }
   return findings;
 }

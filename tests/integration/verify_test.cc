@@ -281,6 +281,26 @@ TEST_P(VerifyTest, BadOptionsAreBadUsage) {
   expect_live_database_untouched();
 }
 
+// Two unrelated pairs whose order matters, both reversed in the same orders: each pair is
+// named, not only the first one the bisect meets.
+TEST_P(VerifyTest, TwoPairsInTheSameOrdersAreBothNamed) {
+  write_commuting();
+  for (const char* feature : {"shop", "crm"}) {
+    std::string f = feature;
+    project_.write_migration(f, "0003_report.sql",
+                             migration("", "DROP VIEW IF EXISTS report;\nCREATE VIEW report AS SELECT '" + f + "' AS source;",
+                                       "DROP VIEW IF EXISTS report;"));
+    project_.write_migration(f, "0004_summary.sql",
+                             migration("", "DROP VIEW IF EXISTS summary;\nCREATE VIEW summary AS SELECT '" + f + "' AS source;",
+                                       "DROP VIEW IF EXISTS summary;"));
+  }
+  json doc = verify_json({"--no-stairway", "--orders", "2"}, 1);
+  ASSERT_EQ(doc["order_findings"].size(), 2u) << doc.dump(2);
+  std::set<std::string> seconds;
+  for (const auto& f : doc["order_findings"]) seconds.insert(f["second"]["id"].get<std::string>());
+  EXPECT_EQ(seconds, (std::set<std::string>{"shop/0003_report", "shop/0004_summary"}));
+}
+
 TRELLIS_BACKENDS(VerifyTest);
 
 }  // namespace
