@@ -245,7 +245,8 @@ TEST_P(VerifyTest, SeededOrdersRepeat) {
   ASSERT_EQ(drawn.exit_code, 0) << drawn.describe();
   auto at = drawn.out.find("(--seed ");
   ASSERT_NE(at, std::string::npos) << drawn.out;
-  std::string seed = drawn.out.substr(at + 9, drawn.out.find(' ', at + 9) - at - 9);
+  std::size_t from = at + std::string("(--seed ").size();
+  std::string seed = drawn.out.substr(from, drawn.out.find(' ', from) - from);
   json drawn_doc = verify_json({"--orders", "5", "--no-stairway", "--seed", seed}, 0);
   EXPECT_EQ(drawn_doc["seed"].get<std::uint64_t>(), std::stoull(seed));
 }
