@@ -26,8 +26,11 @@ class PgVerifyTest : public ::testing::Test {
     return parse_json(r);
   }
 
-  std::vector<std::string> scratch_databases() {
-    return PgServer::query(url_, "SELECT datname FROM pg_database WHERE datname LIKE 'trellis\\_scratch\\_%'");
+  // The scratch databases made through the database at `url` (named after its oid: other
+  // tests' runs on the same server make their own).
+  std::vector<std::string> scratch_databases(const std::string& url) {
+    std::string oid = PgServer::query(url, "SELECT oid FROM pg_database WHERE datname = current_database()").at(0);
+    return PgServer::query(url, "SELECT datname FROM pg_database WHERE datname LIKE 'trellis\\_scratch\\_" + oid + "\\_%'");
   }
 
   std::string role_url(const std::string& url, const std::string& role) {
@@ -63,7 +66,7 @@ TEST_F(PgVerifyTest, ASelectStarViewAndAColumnAddedByAnotherFeature) {
   bool view_named = false;
   for (const auto& d : f["differences"]) view_named |= d["name"].get<std::string>().find("all_users") != std::string::npos;
   EXPECT_TRUE(view_named) << f["differences"].dump(2);
-  EXPECT_TRUE(scratch_databases().empty()) << "every scratch database is dropped";
+  EXPECT_TRUE(scratch_databases(url_).empty()) << "every scratch database is dropped";
 }
 
 TEST_F(PgVerifyTest, TwoFeaturesReplacingOneFunction) {
@@ -98,7 +101,7 @@ TEST_F(PgVerifyTest, ScratchDatabasesOnTheServerOfScratchAndNothingInTheLiveOne)
   EXPECT_EQ(PgServer::query(url_, "SELECT count(*) FROM pg_class WHERE relname IN ('a_t', 'b_t')").at(0), "0");
   EXPECT_EQ(PgServer::query(url_, "SELECT count(*) FROM pg_namespace WHERE nspname = 'trellis'").at(0), "0");
   EXPECT_EQ(PgServer::query(other, "SELECT count(*) FROM pg_class WHERE relname IN ('a_t', 'b_t')").at(0), "0");
-  EXPECT_TRUE(scratch_databases().empty());
+  EXPECT_TRUE(scratch_databases(other).empty());
 }
 
 // A role without CREATEDB and an empty database to replay on: one replay at a time, in
