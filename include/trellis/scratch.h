@@ -29,6 +29,9 @@ class ScratchServer {
   virtual std::unique_ptr<ScratchDatabase> create() = 0;
   // Where the scratch databases are made, password masked, for messages.
   virtual std::string display_target() const = 0;
+  // Whether only one scratch database can exist at a time (a given database used in
+  // place): the previous one must be destroyed before create() is called again.
+  virtual bool one_at_a_time() const { return false; }
 };
 
 // Where scratch databases for the environment's database `live_url` are made: on the

@@ -19,6 +19,8 @@ const std::vector<Command>& command_table() {
       {"lint", "Zero-downtime lint rules and cross-feature conflict analysis", setup_lint},
       {"schema", "The live database's schema as Trellis' normalized model (text or --json)", setup_schema},
       {"diff", "Compare two schemas: environments, database URLs or saved schema JSON", setup_diff},
+      {"verify", "Prove the plan is safe to reorder, and that every down undoes its up, on scratch databases",
+       setup_verify},
       // Zero-downtime workflow.
       {"backfill", "Progress, pause and resume of batched backfills (status|pause|resume)", setup_backfill},
       // Around the tool.

@@ -72,6 +72,7 @@ class PgScratchServer final : public ScratchServer {
     return std::make_unique<PgScratch>(*this, make_database(empty_template_), false);
   }
   std::string display_target() const override { return admin_.target(); }
+  bool one_at_a_time() const override { return !can_create_; }
 
   // A new database, copied from `clause` (" TEMPLATE x", or "" for template1).
   std::string make_database(const std::string& clause) {
