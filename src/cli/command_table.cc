@@ -17,6 +17,8 @@ const std::vector<Command>& command_table() {
       {"accept", "Accept the new checksum of an edited, applied migration", setup_accept},
       {"check", "CI gate: file integrity and agreement between files and database", setup_check},
       {"lint", "Zero-downtime lint rules and cross-feature conflict analysis", setup_lint},
+      {"import", "Convert another tool's migrations (golang-migrate, dbmate, goose, flyway, sqitch, diesel, dag)",
+       setup_import},
       // Zero-downtime workflow.
       {"backfill", "Progress, pause and resume of batched backfills (status|pause|resume)", setup_backfill},
   };
