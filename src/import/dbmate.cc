@@ -51,7 +51,9 @@ void read_one(const std::string& path, SourceMigration& m, Problems& problems) {
         problems.add(path, line.number, "SQL before '-- migrate:up'",
                      "dbmate runs only what is inside the '-- migrate:up' and '-- migrate:down' blocks");
       }
-      continue;  // comments before the up block: not part of any section
+      // A comment before the up block is kept in the header, made a plain comment there.
+      if (!trim(line.text).empty()) m.comments.push_back("before migrate:up: " + std::string(trim(line.text)));
+      continue;
     }
     current->add_line(line.with_break, line.number);
   }

@@ -51,6 +51,8 @@ void read_one(const std::string& path, SourceMigration& m, Problems& problems) {
     }
     if (current == nullptr) {
       if (!blank_or_comment(line.text)) problems.add(path, line.number, "SQL before '-- +goose Up'");
+      // A comment before the Up section is kept in the header, made a plain comment there.
+      else if (!trim(line.text).empty()) m.comments.push_back("before goose Up: " + std::string(trim(line.text)));
       continue;
     }
     if (!a.empty()) {  // StatementBegin/End: kept as a plain comment
