@@ -53,4 +53,18 @@ struct ImportReport {
 // kIo.
 ImportReport import_migrations(const ImportOptions& options);
 
+// One migration of the project's import manifest (.trellis-import.toml).
+struct ManifestEntry {
+  std::string tool;            // the [[import]] table's tool
+  std::string id;              // the Trellis id
+  std::string source_version;  // the source tool's version, change name or "R__description"
+};
+// Every entry of `project_dir`'s manifest, in the order written; empty without one. Throws
+// Error(kConfig) for a manifest that does not parse.
+std::vector<ManifestEntry> read_import_manifest(const std::string& project_dir);
+
+// Whether `a` and `b` name the same version in `tool`'s own terms (golang-migrate, goose:
+// integers; Flyway: dotted parts numerically; others: the same text).
+bool same_source_version(const std::string& tool, const std::string& a, const std::string& b);
+
 }  // namespace trellis

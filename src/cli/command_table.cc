@@ -19,6 +19,7 @@ const std::vector<Command>& command_table() {
       {"lint", "Zero-downtime lint rules and cross-feature conflict analysis", setup_lint},
       {"import", "Convert another tool's migrations (golang-migrate, dbmate, goose, flyway, sqitch, diesel, dag)",
        setup_import},
+      {"adopt", "Take over a database another tool migrated, from its history table, running nothing", setup_adopt},
       // Zero-downtime workflow.
       {"backfill", "Progress, pause and resume of batched backfills (status|pause|resume)", setup_backfill},
   };

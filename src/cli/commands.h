@@ -56,6 +56,7 @@ Runner setup_accept(CLI::App&, const Globals&);
 Runner setup_check(CLI::App&, const Globals&);
 Runner setup_lint(CLI::App&, const Globals&);
 Runner setup_import(CLI::App&, const Globals&);
+Runner setup_adopt(CLI::App&, const Globals&);
 // Zero-downtime workflow (cmd_backfill.cc).
 Runner setup_backfill(CLI::App&, const Globals&);
 

@@ -3,6 +3,10 @@
 
 #include <toml++/toml.h>
 
+#include "import/source_files.h"
+#include "trellis/error.h"
+#include "trellis/import.h"
+
 #include "util/text.h"
 
 namespace trellis::imports {
@@ -44,3 +48,45 @@ std::vector<TomlEntry> read_toml_entries(const std::string& path, Problems& prob
 }
 
 }  // namespace trellis::imports
+
+namespace trellis {
+
+std::vector<ManifestEntry> read_import_manifest(const std::string& project_dir) {
+  std::string path = imports::path_join(project_dir, ".trellis-import.toml");
+  std::vector<ManifestEntry> out;
+  if (!imports::is_file(path)) return out;
+  toml::table table;
+  try {
+    table = toml::parse(read_file(path), path);
+  } catch (const toml::parse_error& e) {
+    throw Error(ErrorKind::kConfig, {error_at("config", ".trellis-import.toml", static_cast<int>(e.source().begin.line),
+                                              std::string(e.description()))});
+  }
+  const toml::array* imports_array = table["import"].as_array();
+  if (imports_array == nullptr) return out;
+  for (const auto& node : *imports_array) {
+    const toml::table* imp = node.as_table();
+    if (imp == nullptr) continue;
+    std::string tool = (*imp)["tool"].value_or(std::string());
+    const toml::array* migrations = (*imp)["migration"].as_array();
+    if (migrations == nullptr) continue;
+    for (const auto& m : *migrations) {
+      const toml::table* t = m.as_table();
+      if (t == nullptr) continue;
+      out.push_back(ManifestEntry{tool, (*t)["id"].value_or(std::string()), (*t)["source_version"].value_or(std::string())});
+    }
+  }
+  return out;
+}
+
+bool same_source_version(const std::string& tool, const std::string& a, const std::string& b) {
+  if (tool == "golang-migrate" || tool == "goose") {
+    return imports::all_digits(a) && imports::all_digits(b) && imports::compare_integer_versions(a, b) == 0;
+  }
+  if (tool == "flyway" && imports::flyway_version_valid(a) && imports::flyway_version_valid(b)) {
+    return imports::compare_flyway_versions(a, b) == 0;
+  }
+  return a == b;
+}
+
+}  // namespace trellis
