@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `trellis import` of N generated migrations of each file-based tool (default 1,000;
-# the target: under 1 s each). Usage: bench/import/run.sh [TRELLIS_BINARY] [N] [RUNS]
+# the target: under 1 s each), with --dry-run (reading, converting, checking: no writes)
+# and the file system's floor (a shell creating N files) beside it. Usage: bench/import/run.sh [TRELLIS_BINARY] [N] [RUNS]
 set -euo pipefail
 trellis=${1:-build/trellis}
 n=${2:-1000}
@@ -36,21 +37,33 @@ generate() {  # tool dir
   done
 }
 
-printf 'tool\tmigrations\tbest_s\tmedian_s\n'
+seconds() {  # command…: wall seconds of one run
+  local start end
+  start=$(date +%s.%N)
+  "$@" > /dev/null
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+
+# The file system's own floor: a shell creating N small files in a new directory.
+floor=()
+for ((r = 1; r <= runs; r++)); do
+  mkdir "$work/floor-$r"
+  floor+=("$(seconds bash -c 'for ((i = 1; i <= '"$n"'; i++)); do echo x > '"$work/floor-$r"'/$i.sql; done')")
+done
+echo "creating $n files with the shell: median $(median "${floor[@]}") s"
+
+printf 'tool\tmigrations\timport_median_s\tdry_run_median_s\n'
 for tool in golang-migrate dbmate goose flyway diesel; do
   generate "$tool" "$work/src-$tool"
-  times=()
+  full=() dry=()
   for ((r = 1; r <= runs; r++)); do
     project="$work/p-$tool-$r"
     mkdir -p "$project"
-    start=$(date +%s.%N)
-    "$trellis" -C "$project" import --from "$tool" "$work/src-$tool" > /dev/null
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc)")
+    dry+=("$(seconds "$trellis" -C "$project" import --from "$tool" "$work/src-$tool" --dry-run)")
+    full+=("$(seconds "$trellis" -C "$project" import --from "$tool" "$work/src-$tool")")
     test "$(ls "$project/migrations/core" | wc -l)" -eq "$n"
   done
-  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-  best=$(echo "$sorted" | head -1)
-  median=$(echo "$sorted" | sed -n "$(((runs + 1) / 2))p")
-  printf '%s\t%d\t%s\t%s\n' "$tool" "$n" "$best" "$median"
+  printf '%s\t%d\t%s\t%s\n' "$tool" "$n" "$(median "${full[@]}")" "$(median "${dry[@]}")"
 done

@@ -1,24 +1,45 @@
 // The import's one write: everything into a temporary directory of the project, then each
 // feature directory, the manifest and a new trellis.toml renamed into place (one rename
 // each, on the same file system); a failed step moves back what was moved.
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 
 #include "import/writer.h"
 #include "trellis/error.h"
-#include "util/text.h"
 
 namespace trellis::imports {
 namespace {
 
 namespace fs = std::filesystem;
 
+// A new file in the private temporary directory: written in place (the directory is what
+// moves atomically), its parent made on first use.
 void write_new(const fs::path& path, const std::string& text) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) throw Error(ErrorKind::kIo, "cannot create " + path.parent_path().string() + ": " + ec.message());
-  write_file(path.string(), text);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) throw Error(ErrorKind::kIo, "cannot create " + path.parent_path().string() + ": " + ec.message());
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  }
+  if (fd < 0) throw Error(ErrorKind::kIo, path.string() + ": cannot write: " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw Error(ErrorKind::kIo, path.string() + ": cannot write: " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw Error(ErrorKind::kIo, path.string() + ": cannot write: " + std::strerror(errno));
 }
 
 struct Move {
