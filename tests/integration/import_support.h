@@ -26,7 +26,7 @@ inline void write_fixture(const TestProject& project, const Fixture& f) {
 // pg_dump --schema-only of the database at `url`, without trellis' own schema.
 inline std::string schema_dump(const std::string& url) {
   RunOptions o;
-  o.program = "pg_dump";
+  o.program = find_program("pg_dump");
   o.args = {"--schema-only", "--no-owner", "--no-privileges", "--exclude-schema=trellis", "-d", url};
   RunResult r = run_process(o);
   if (r.exit_code != 0) throw std::runtime_error("pg_dump failed: " + r.describe());
@@ -39,7 +39,7 @@ inline void run_with_psql(const TestProject& project, const std::string& url, co
     std::string file = "psql-" + std::to_string(i) + ".sql";
     project.write(file, ups[i]);
     RunOptions o;
-    o.program = "psql";
+    o.program = find_program("psql");
     o.args = {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", project.path(file)};
     RunResult r = run_process(o);
     if (r.exit_code != 0) throw std::runtime_error("psql failed on " + file + ": " + r.describe());
