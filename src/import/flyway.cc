@@ -36,7 +36,8 @@ bool execute_in_transaction(const std::string& path, Problems& problems) {
   std::string conf = path + ".conf";
   if (!is_file(conf)) return true;
   bool value = true;
-  for (const TextLine& line : lines_of(read_file(conf))) {
+  std::string text = read_file(conf);  // lines_of() views it
+  for (const TextLine& line : lines_of(text)) {
     std::string_view t = trim(line.text);
     if (t.empty() || t.front() == '#' || t.front() == '!') continue;
     auto eq = t.find_first_of("=:");

@@ -144,7 +144,8 @@ Source read_sqitch(const std::string& dir, Problems& problems) {
     problems.add(r.plan_path, 0, "no sqitch.plan", "give Sqitch's top directory (the one with sqitch.plan)");
     return r.source;
   }
-  for (const TextLine& line : lines_of(read_file(r.plan_path))) {
+  std::string plan = read_file(r.plan_path);  // lines_of() views it
+  for (const TextLine& line : lines_of(plan)) {
     std::string_view t = trim(line.text);
     if (t.empty() || t.front() == '#') continue;
     if (t.front() == '%') {

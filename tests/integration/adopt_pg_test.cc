@@ -110,23 +110,38 @@ const char* kFlywayHistory =
     "varchar(100) NOT NULL, installed_on timestamp NOT NULL DEFAULT now(), execution_time int NOT NULL, success "
     "boolean NOT NULL);";
 
-TEST_F(AdoptPgTest, FlywayVersionsRepeatablesAndAFailedRow) {
-  import({"flyway",
-          {{"V1__a.sql", kA}, {"V1.1__b.sql", kB}, {"V2__c.sql", kC}, {"R__v.sql", "CREATE VIEW v AS SELECT 1 AS x;\n"}},
-          {kA, kB, "CREATE VIEW v AS SELECT 1 AS x;\n"}});
+TEST_F(AdoptPgTest, FlywayVersionsAndRepeatables) {
+  const std::string view = "CREATE VIEW v AS SELECT 1 AS x;\n";
+  import({"flyway", {{"V1__a.sql", kA}, {"V1.1__b.sql", kB}, {"V2__c.sql", kC}, {"R__v.sql", view}}, {kA, kB, kC, view}});
   db_->exec(std::string(kFlywayHistory) +
             "INSERT INTO flyway_schema_history VALUES"
             " (1, '1', 'a', 'SQL', 'V1__a.sql', 1, 'me', now(), 1, true),"
             " (2, '1.1', 'b', 'SQL', 'V1.1__b.sql', 2, 'me', now(), 1, true),"
-            " (3, NULL, 'v', 'SQL', 'R__v.sql', 3, 'me', now(), 1, true);");
+            " (3, '2', 'c', 'SQL', 'V2__c.sql', 3, 'me', now(), 1, true),"
+            " (4, NULL, 'v', 'SQL', 'R__v.sql', 4, 'me', now(), 1, true);");
   RunResult adopt = project_.run({"adopt", "--from", "flyway"});
   ASSERT_EQ(adopt.exit_code, 0) << adopt.describe();
-  EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"core/0001_a", "core/0002_b", "core/0004_v"}));
-  // What Flyway did not apply, Trellis now does: V2 alone.
+  EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"core/0001_a", "core/0002_b", "core/0003_c", "core/0004_v"}));
+  project_.write_migration("core", "0005_d.sql", migration("", "ALTER TABLE a ADD COLUMN d int;"));
   RunResult apply = project_.run({"apply"});
   ASSERT_EQ(apply.exit_code, 0) << apply.describe();
-  EXPECT_EQ(db_->history_count("core/0003_c", "apply"), 1);
+  EXPECT_EQ(db_->history_count("core/0005_d", "apply"), 1);
   EXPECT_EQ(db_->history_count("core/0001_a", "apply"), 0);
+}
+
+TEST_F(AdoptPgTest, FlywayUndoneAndBaselinedVersions) {
+  import({"flyway", {{"V1__a.sql", kA}, {"V2__b.sql", kB}, {"V3__c.sql", kC}, {"U3__c.sql", "DROP INDEX a_b;\n"}},
+          {kA, kB}});
+  // Baselined at 1 (V1 never ran through Flyway), V2 and V3 applied, V3 undone.
+  db_->exec(std::string(kFlywayHistory) +
+            "INSERT INTO flyway_schema_history VALUES"
+            " (1, '1', '<< Flyway Baseline >>', 'BASELINE', '<< Flyway Baseline >>', NULL, 'me', now(), 0, true),"
+            " (2, '2', 'b', 'SQL', 'V2__b.sql', 2, 'me', now(), 1, true),"
+            " (3, '3', 'c', 'SQL', 'V3__c.sql', 3, 'me', now(), 1, true),"
+            " (4, '3', 'c', 'UNDO_SQL', 'U3__c.sql', 4, 'me', now(), 1, true);");
+  RunResult adopt = project_.run({"adopt", "--from", "flyway"});
+  ASSERT_EQ(adopt.exit_code, 0) << adopt.describe();
+  EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"core/1_a", "core/2_b"}));
 }
 
 TEST_F(AdoptPgTest, FlywayFailedRowIsRefused) {

@@ -30,7 +30,17 @@ inline std::string schema_dump(const std::string& url) {
   o.args = {"--schema-only", "--no-owner", "--no-privileges", "--exclude-schema=trellis", "-d", url};
   RunResult r = run_process(o);
   if (r.exit_code != 0) throw std::runtime_error("pg_dump failed: " + r.describe());
-  return r.out;
+  // Without the \restrict line pair, whose key is random per dump (pg_dump 15.14 and later).
+  std::string kept;
+  std::size_t pos = 0;
+  while (pos < r.out.size()) {
+    std::size_t end = r.out.find('\n', pos);
+    end = end == std::string::npos ? r.out.size() : end + 1;
+    std::string line = r.out.substr(pos, end - pos);
+    if (line.rfind("\\restrict ", 0) != 0 && line.rfind("\\unrestrict ", 0) != 0) kept += line;
+    pos = end;
+  }
+  return kept;
 }
 
 // Runs each of `ups` with psql on `url`, in order, as the source tool would.

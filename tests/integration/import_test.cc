@@ -21,7 +21,8 @@ class ImportTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.describe();
     std::vector<std::string> ids;
     if (r.exit_code != 0) return ids;
-    for (const auto& m : parse_json(r)["migrations"]) {
+    nlohmann::json doc = parse_json(r);
+    for (const auto& m : doc["migrations"]) {
       ids.push_back(m["id"].get<std::string>() + "<-" + m["source_version"].get<std::string>());
     }
     EXPECT_FALSE(fs::exists(project_.path("migrations")));
