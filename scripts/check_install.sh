@@ -28,4 +28,10 @@ for binary in "$work/build/embed_example" "$work/embed_pc"; do
     exit 1
   }
 done
-echo "check_install: examples/embed builds and runs against the installed package"
+for f in share/man/man1/trellis.1 share/bash-completion/completions/trellis share/zsh/vendor-completions/_trellis \
+  share/fish/vendor_completions.d/trellis.fish; do
+  [ -s "$work/prefix/$f" ] || { echo "check_install: $f was not installed" >&2; exit 1; }
+done
+man -l "$work/prefix/share/man/man1/trellis.1" 2>/dev/null | grep -q "EXIT STATUS" ||
+  { echo "check_install: the installed man page does not render" >&2; exit 1; }
+echo "check_install: examples/embed builds and runs against the installed package; man page and completions installed"

@@ -43,7 +43,7 @@ OWNER = {
     "plan.h": "engine", "apply.h": "engine", "rollback.h": "engine", "stamp.h": "engine",
     "status.h": "engine", "integrity.h": "engine", "workspace.h": "engine",
     "schema_check.h": "engine", "compatibility.h": "engine", "migrate.h": "engine",
-    "check.h": "engine", "adopt.h": "engine", "lint_session.h": "engine", "trellis.h": "engine",
+    "check.h": "engine", "adopt.h": "engine", "schema_diff.h": "engine", "lint_session.h": "engine", "trellis.h": "engine",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Speed, side by side: Trellis and Squawk on (1) one file of 10,000 statements and
-# (2) a project of 5,000 migrations in 50 features. Trellis runs cold (no analysis cache)
-# and warm (cache filled by the previous run). Prints the median of RUNS runs (default 5).
+# Speed and peak memory, side by side: Trellis and Squawk on (1) one file of 10,000
+# statements, (2) a project of 5,000 migrations in 50 features, (3) 4,920 migrations in 20
+# independent features that all touch the same objects (the cross-feature conflict
+# analysis at its worst: every feature creates and alters the same tables, columns and
+# indexes), and (3b) the same files with each feature requiring the previous one. Trellis
+# runs cold (no analysis cache) and warm (cache filled by the previous run). Prints the
+# median of RUNS runs (default 5); memory is the peak RSS of the last run (/usr/bin/time).
 #
 #   TRELLIS=build/trellis bench/lint/bench.sh
 set -euo pipefail
@@ -46,6 +50,23 @@ for f in $(seq 1 50); do
   done
 done
 
+# (3) 20 features x 246 migrations of 3 statements, the same statements in every feature
+shared() {  # $1 dir, $2 "chain" to make each feature require the previous one
+  project "$1"
+  for f in $(seq 1 20); do
+    mkdir -p "$1/migrations/f$f"
+    for m in $(seq 1 246); do
+      i=$((m * 3))
+      {
+        if [ "$2" = chain ] && [ "$f" -gt 1 ] && [ "$m" = 1 ]; then echo "-- requires: f$((f - 1))/0246"; fi
+        echo "-- +up"; statement "$i"; statement $((i + 1)); statement $((i + 2))
+      } > "$1/migrations/f$f/$(printf '%04d' "$m")_m.sql"
+    done
+  done
+}
+shared "$work/shared" independent
+shared "$work/chained" chain
+
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 time_ms() {  # runs "$@" RUNS times, prints median wall ms
   for _ in $(seq 1 "$runs"); do
@@ -57,14 +78,21 @@ time_ms() {  # runs "$@" RUNS times, prints median wall ms
 cold() { rm -rf "$1/.trellis"; "$trellis" -C "$1" lint --format json; }
 warm() { "$trellis" -C "$1" lint --format json; }
 
-"$trellis" -C "$work/big" lint > /dev/null 2>&1 || true   # fill the caches for "warm"
-"$trellis" -C "$work/many" lint > /dev/null 2>&1 || true
-printf '%-34s %10s %10s %10s\n' "input" "trellis" "trellis" "squawk"
-printf '%-34s %10s %10s %10s\n' "" "cold ms" "warm ms" "ms"
-printf '%-34s %10s %10s %10s\n' "1 file, 10,000 statements" \
-  "$(time_ms cold "$work/big")" "$(time_ms warm "$work/big")" \
-  "$(time_ms "$squawk" --assume-in-transaction --reporter json "$work/big/migrations/big/0001_big.sql")"
-printf '%-34s %10s %10s %10s\n' "5,000 migrations, 15,000 stmts" \
-  "$(time_ms cold "$work/many")" "$(time_ms warm "$work/many")" \
-  "$(time_ms "$squawk" --assume-in-transaction --reporter json "$work/many/migrations/**/*.sql")"
-echo "(median of $runs runs; cold = no .trellis/analysis-cache.bin)"
+peak_mib() {  # peak RSS of one run of "$@", MiB
+  /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1 | awk '{printf "%.0f", $1 / 1024}'
+}
+for d in big many shared chained; do "$trellis" -C "$work/$d" lint > /dev/null 2>&1 || true; done  # fill the caches for "warm"
+printf '%-34s %10s %10s %10s %10s %10s\n' "input" "trellis" "trellis" "squawk" "trellis" "squawk"
+printf '%-34s %10s %10s %10s %10s %10s\n' "" "cold ms" "warm ms" "ms" "MiB" "MiB"
+row() {  # label, dir, squawk's file argument
+  printf '%-34s %10s %10s %10s %10s %10s\n' "$1" \
+    "$(time_ms cold "$2")" "$(time_ms warm "$2")" \
+    "$(time_ms "$squawk" --assume-in-transaction --reporter json "$3")" \
+    "$(peak_mib "$trellis" -C "$2" lint --format json)" \
+    "$(peak_mib "$squawk" --assume-in-transaction --reporter json "$3")"
+}
+row "1 file, 10,000 statements" "$work/big" "$work/big/migrations/big/0001_big.sql"
+row "5,000 migrations, 15,000 stmts" "$work/many" "$work/many/migrations/**/*.sql"
+row "4,920 in 20 independent features" "$work/shared" "$work/shared/migrations/**/*.sql"
+row "the same, chained by requires" "$work/chained" "$work/chained/migrations/**/*.sql"
+echo "(median of $runs runs; cold = no .trellis/analysis-cache.bin; MiB = peak RSS, warm run)"

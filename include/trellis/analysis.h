@@ -53,6 +53,9 @@ struct ObjectUse {
   std::string name;      // "invoices", "invoices.total", "ix_invoices_user"
   Access access = Access::kRead;
   std::string new_name;  // for kRename
+  // CREATE … IF NOT EXISTS, CREATE OR REPLACE, DROP / RENAME … IF EXISTS: cannot fail for
+  // the object being there already (or missing).
+  bool conditional = false;
   int line = 0;          // file line of the statement
   int col = 0;
 };

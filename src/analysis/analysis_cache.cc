@@ -21,7 +21,7 @@ namespace trellis {
 namespace {
 
 // Bump when the analysis or the format changes, so that old caches are ignored.
-constexpr std::uint64_t kCacheFormat = 3;  // 3: backfill bodies analysed with :lo/:hi/:size masked
+constexpr std::uint64_t kCacheFormat = 4;  // 4: ObjectUse::conditional
 constexpr std::string_view kMagic = "TRELLIS-ANALYSIS";
 
 std::string cache_path(const std::string& dir) {
@@ -40,6 +40,7 @@ void put(Writer& w, const ObjectUse& o) {
   w.s(o.new_name);
   w.i(o.line);
   w.i(o.col);
+  w.u(o.conditional ? 1 : 0);
 }
 void get(Reader& r, ObjectUse& o) {
   o.kind = r.e(ObjectKind::kOther);
@@ -48,6 +49,7 @@ void get(Reader& r, ObjectUse& o) {
   o.new_name = r.s();
   o.line = r.n();
   o.col = r.n();
+  o.conditional = r.u() != 0;
 }
 
 void put(Writer& w, const TableLock& l) {

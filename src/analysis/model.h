@@ -51,6 +51,7 @@ class Builder {
 
  private:
   void place(int location, int& line, int& col) const;
+  bool conditional() const;
 
   const LineMap& lines_;
   const ParsedStatement& stmt_;

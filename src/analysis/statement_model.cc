@@ -20,8 +20,18 @@ void Builder::use(ObjectKind kind, const std::string& name, Access access, int l
   u.name = name;
   u.access = access;
   u.new_name = new_name;
+  u.conditional = access != Access::kRead && access != Access::kReference && access != Access::kAlter && conditional();
   place(location, u.line, u.col);
   info_.objects.push_back(std::move(u));
+}
+
+// IF NOT EXISTS / OR REPLACE / IF EXISTS on the statement itself. ALTER TABLE IF EXISTS
+// says nothing of the columns and constraints its commands create or drop.
+bool Builder::conditional() const {
+  if (stmt_.node == nullptr || stmt_.node->empty()) return false;
+  if (stmt_.node->begin().key() == "AlterTableStmt") return false;
+  const Json& root = stmt_.node->begin().value();
+  return flag(root, "if_not_exists") || flag(root, "replace") || flag(root, "missing_ok");
 }
 
 void Builder::lock(const std::string& table, LockLevel level) {

@@ -7,7 +7,7 @@ Runner setup_history(CLI::App& sub, const Globals& g) {
   auto json = std::make_shared<bool>(false);
   auto limit = std::make_shared<int>(0);
   sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
-  sub.add_option("--limit", *limit, "Only the last N events")->type_name("N");
+  sub.add_option("--limit", *limit, "Only the last N events (N >= 1)")->type_name("N")->check(CLI::Range(1, 1000000000).description(""), "at least 1");
   return [&g, json, limit]() {
     Workspace ws = g.workspace();
     auto driver = ws.connect(OpenMode::kReadOnly);

@@ -27,12 +27,18 @@ Runner setup_stamp(CLI::App& sub, const Globals& g) {
       out.json({{"stamped", arr}, {"dry_run", *dry}});
       return 0;
     }
+    if (nodes.empty()) {
+      out.line("Nothing to record: every migration asked for is already applied in " + r.target);
+      return 0;
+    }
     out.line((*dry ? "Would record " : "Recorded ") + std::to_string(nodes.size()) +
              " migration(s) as applied, without running them, in " + r.target + ":");
+    std::vector<std::vector<std::string>> rows;
     for (Node n : nodes) {
       const Migration& m = ws.graph().at(n);
-      out.line("  " + m.id + "  checksum " + m.checksum.substr(0, 12) + "  phase " + phase_name(m.phase));
+      rows.push_back({m.id, m.checksum.substr(0, 12), phase_name(m.phase)});
     }
+    out.table({"migration", "checksum", "phase"}, rows);
     return 0;
   };
 }

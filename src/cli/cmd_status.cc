@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/plan_view.h"
+#include "trellis/error.h"
 #include "trellis/status.h"
 
 namespace trellis::cli {
@@ -73,8 +74,11 @@ void print_status(const Workspace& ws, const StatusReport& r) {
 
 Runner setup_status(CLI::App& sub, const Globals& g) {
   auto json = std::make_shared<bool>(false);
+  auto exit_code = std::make_shared<bool>(false);
   sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
-  return [&g, json]() -> int {
+  sub.add_flag("--exit-code", *exit_code,
+               "Exit 1 when anything released is pending, failed, blocked or interrupted (for scripts)");
+  return [&g, json, exit_code]() -> int {
     // Reading the database needs only the environment: it overlaps reading the files, and
     // so does closing it and indexing what it holds.
     StatusInputs in;
@@ -91,7 +95,9 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
       print_status(ws, report);
       if (!connection.empty()) Output::get().line("note: " + connection);
     }
-    exit_now(0);
+    bool settled = true;
+    for (const auto& f : report.features) settled = settled && f.pending + f.failed + f.blocked + f.running == 0;
+    exit_now(*exit_code && !settled ? static_cast<int>(ExitCode::kFailed) : 0);
   };
 }
 

@@ -20,8 +20,13 @@ const std::vector<Command>& command_table() {
       {"import", "Convert another tool's migrations (golang-migrate, dbmate, goose, flyway, sqitch, diesel, dag)",
        setup_import},
       {"adopt", "Take over a database another tool migrated, from its history table, running nothing", setup_adopt},
+      {"schema", "The live database's schema as Trellis' normalized model (text or --json)", setup_schema},
+      {"diff", "Compare two schemas: environments, database URLs or saved schema JSON", setup_diff},
       // Zero-downtime workflow.
       {"backfill", "Progress, pause and resume of batched backfills (status|pause|resume)", setup_backfill},
+      // Around the tool.
+      {"completions", "Print a bash, zsh or fish completion script", setup_completions},
+      {"man", "Print the trellis(1) man page (roff)", setup_man},
   };
   return table;
 }

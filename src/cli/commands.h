@@ -57,7 +57,12 @@ Runner setup_check(CLI::App&, const Globals&);
 Runner setup_lint(CLI::App&, const Globals&);
 Runner setup_import(CLI::App&, const Globals&);
 Runner setup_adopt(CLI::App&, const Globals&);
+Runner setup_schema(CLI::App&, const Globals&);
+Runner setup_diff(CLI::App&, const Globals&);
 // Zero-downtime workflow (cmd_backfill.cc).
 Runner setup_backfill(CLI::App&, const Globals&);
+// Completion scripts and the man page (cmd_completions.cc).
+Runner setup_completions(CLI::App&, const Globals&);
+Runner setup_man(CLI::App&, const Globals&);
 
 }  // namespace trellis::cli

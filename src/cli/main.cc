@@ -1,6 +1,9 @@
 // The trellis command line: a thin shell over the library. Only cli/ prints or exits.
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <map>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -13,8 +16,9 @@ using trellis::cli::Output;
 
 // "trellis aply" -> "unknown command 'aply'; did you mean 'apply'?"
 int unknown_command(const std::string& word) {
+  // At most one edit in three letters: "aply" is apply, "wait" is not init.
   std::string best;
-  int best_distance = 3;
+  int best_distance = std::max(1, static_cast<int>(word.size()) / 3) + 1;
   for (const auto& c : trellis::cli::command_table()) {
     int d = trellis::edit_distance(word, c.name);
     if (d < best_distance) {
@@ -41,13 +45,40 @@ const char* first_word(int argc, char** argv) {
   return nullptr;
 }
 
+// `trellis help [COMMAND]` is `trellis [COMMAND] --help`.
+std::vector<char*> help_as_flag(int argc, char** argv) {
+  static char kHelp[] = "--help";
+  std::vector<char*> out(argv, argv + argc);
+  const char* word = first_word(argc, argv);
+  if (word == nullptr || std::strcmp(word, "help") != 0) return out;
+  auto at = std::find(out.begin(), out.end(), word);
+  out.erase(at);
+  out.push_back(kHelp);
+  return out;
+}
+
+// With no -C, the project is the nearest directory upwards that has a trellis.toml, as git
+// finds its repository (init writes where it is asked to).
+std::string find_project(const std::string& dir, const char* command) {
+  namespace fs = std::filesystem;
+  if (dir != "." || (command != nullptr && std::strcmp(command, "init") == 0)) return dir;
+  std::error_code ec;
+  fs::path here = fs::current_path(ec);
+  if (ec) return dir;
+  for (fs::path p = here; !p.empty(); p = p.parent_path()) {
+    if (fs::exists(p / "trellis.toml", ec)) return p == here ? dir : p.string();
+    if (p == p.root_path()) break;
+  }
+  return dir;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace trellis::cli;
   Output::get();  // before anything is printed: it sets stdout's buffering
   CLI::App app{"Trellis: feature-scoped database migrations", "trellis"};
-  app.set_version_flag("--version", std::string("trellis ") + TRELLIS_VERSION);
+  app.set_version_flag("-V,--version", std::string("trellis ") + TRELLIS_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
   Globals g;
@@ -61,6 +92,9 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(c.name, c.summary);
     runners[sub] = c.setup(*sub, g);
   }
+  std::vector<char*> args = help_as_flag(argc, argv);
+  argc = static_cast<int>(args.size());
+  argv = args.data();
   if (const char* word = first_word(argc, argv)) {
     bool known = false;
     for (const auto& c : command_table()) known = known || std::strcmp(c.name, word) == 0;
@@ -84,6 +118,7 @@ int main(int argc, char** argv) {
     return static_cast<int>(trellis::ExitCode::kBadInput);
   }
   if (g.no_color) Output::get().disable_color();
+  g.dir = find_project(g.dir, first_word(argc, argv));
   try {
     for (auto& [sub, run] : runners) {
       if (sub->parsed()) return run();

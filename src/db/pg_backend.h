@@ -119,7 +119,7 @@ class PgDialect final : public SqlDialect, public Catalog {
   std::string render_begin(const Timeouts& timeouts) const override;
   std::string render_commit() const override { return "COMMIT;"; }
   std::optional<std::int64_t> estimated_rows(const std::string& table) override;
-  SchemaModel read_schema() override { throw Error(ErrorKind::kState, "the PostgreSQL schema reader is being written"); }
+  SchemaModel read_schema() override;  // pg_schema.h
 
  private:
   Shared& s_;

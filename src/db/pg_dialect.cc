@@ -3,6 +3,7 @@
 #include "db/pg_backend.h"
 #include "db/pg_leftovers.h"
 #include "db/pg_outside.h"
+#include "db/pg_schema.h"
 #include "sql/pg_named_params.h"
 #include "sql/pg_split.h"
 #include "sql/pg_traits.h"
@@ -56,6 +57,11 @@ std::optional<std::int64_t> PgDialect::estimated_rows(const std::string& table) 
   std::int64_t n = std::stoll(text_at(r, 0, 0));
   if (n < 0) return std::nullopt;
   return n;
+}
+
+SchemaModel PgDialect::read_schema() {
+  Session session(s_);
+  return read_pg_schema(session, s_.schema, s_.connection.in_transaction());
 }
 
 }  // namespace trellis::pg

@@ -3,7 +3,7 @@
 // Tables: strict, without rowid. Columns: declared type, nullability, default, primary
 // key position, collation, generated expression. Constraints: the primary key, UNIQUE
 // constraints (their automatic indexes), foreign keys (named by their columns, as SQLite
-// keeps no names), CHECKs. Indexes: unique, columns, partial, definition. Views and
+// keeps no names), CHECKs. Indexes: their table and definition. Views and
 // triggers: their definitions. Definitions are SQLite's stored text, normalized.
 #include "db/sqlite_schema.h"
 
@@ -141,27 +141,25 @@ class Reader {
   }
 
   void read_indexes() {
-    Rows rows = c_.query(std::string("SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, x.name, x.\"desc\", "
-                                     "x.coll, x.cid FROM sqlite_schema m JOIN pragma_index_list(m.name) il "
+    Rows rows = c_.query(std::string("SELECT m.name, il.name, il.origin, x.name, x.\"desc\", x.coll "
+                                     "FROM sqlite_schema m JOIN pragma_index_list(m.name) il "
                                      "JOIN pragma_index_xinfo(il.name) x WHERE ") +
                          kTables + " AND x.key = 1 ORDER BY m.name, il.name, x.seqno");
     std::map<std::string, SchemaObject> indexes;
     std::map<std::string, std::string> columns;
     for (std::size_t r = 0; r < rows.size(); ++r) {
-      std::string table = at(rows, r, 0), index = at(rows, r, 1), origin = at(rows, r, 3);
+      std::string table = at(rows, r, 0), index = at(rows, r, 1), origin = at(rows, r, 2);
       if (excluded(table) || origin == "pk") continue;  // the primary key is a constraint
-      std::string column = rows.at(r, 5) ? *rows.at(r, 5) : "<expression>";
-      if (at(rows, r, 6) == "1") column += " DESC";
-      if (at(rows, r, 7) != "BINARY") column += " COLLATE " + at(rows, r, 7);
+      std::string column = rows.at(r, 3) ? *rows.at(r, 3) : "<expression>";
+      if (at(rows, r, 4) == "1") column += " DESC";
+      if (at(rows, r, 5) != "BINARY") column += " COLLATE " + at(rows, r, 5);
       std::string& list = columns[index];
       list += (list.empty() ? "" : ", ") + column;
       if (indexes.count(index) == 0) {
         SchemaObject o{origin == "u" ? SchemaKind::kConstraint : SchemaKind::kIndex, "", table, {}};
-        if (origin != "u") {
+        if (origin != "u") {  // its definition says unique, columns and predicate
           o.name = index;
           o.set("table", table);
-          o.set("unique", at(rows, r, 2) == "1" ? "yes" : "no");
-          o.set("partial", at(rows, r, 4) == "1" ? "yes" : "no");
           o.set("definition", index_sql_[index]);
         }
         indexes[index] = std::move(o);
@@ -172,8 +170,6 @@ class Reader {
       if (o.kind == SchemaKind::kConstraint) {
         o.name = o.parent + ".unique (" + list + ")";  // SQLite names it sqlite_autoindex_*: by its columns
         o.set("definition", "UNIQUE (" + list + ")");
-      } else {
-        o.set("columns", list);
       }
       add(std::move(o));
     }

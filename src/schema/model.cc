@@ -181,11 +181,26 @@ void check_object_pattern(std::string_view pattern, const std::string& where) {
   if (!parse_pattern(pattern, &problem)) throw Error(ErrorKind::kConfig, where + ": " + problem);
 }
 
+namespace {
+
+// The names of the objects of `side` that `other` lacks. A parent may come after its child
+// in canonical order (a materialized view after its indexes), so they are all known before
+// any child is judged.
+std::set<std::string> names_only_in(const SchemaModel& side, const SchemaModel& other) {
+  std::set<std::string> out;
+  for (const auto& o : side.objects)
+    if (other.find(o.kind, o.name) == nullptr) out.insert(o.name);
+  return out;
+}
+
+}  // namespace
+
 std::vector<SchemaDifference> diff_schemas(const SchemaModel& expected, const SchemaModel& actual) {
   std::vector<SchemaDifference> out;
-  std::set<std::string> gone;  // names of objects reported missing or unexpected
+  const std::set<std::string> missing = names_only_in(expected, actual);
+  const std::set<std::string> unexpected = names_only_in(actual, expected);
   auto whole = [&](SchemaDifference::Type type, const SchemaObject& o) {
-    gone.insert(o.name);
+    const auto& gone = type == SchemaDifference::Type::kMissing ? missing : unexpected;
     if (!o.parent.empty() && gone.count(o.parent) > 0) return;
     out.push_back({type, o.kind, o.name, {}});
   };

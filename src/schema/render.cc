@@ -14,8 +14,9 @@ void render_property(std::string& out, const SchemaProperty& p) {
     return;
   }
   out += "  " + p.name + ": |\n";
+  // A value's final line break (pg_get_functiondef ends with one) makes no empty last line.
   std::size_t start = 0;
-  while (start <= p.value.size()) {
+  while (start < p.value.size() || (start == p.value.size() && p.value.back() != '\n')) {
     std::size_t end = p.value.find('\n', start);
     if (end == std::string::npos) end = p.value.size();
     std::string_view line(p.value.data() + start, end - start);

@@ -1,4 +1,5 @@
 // commands_test.cc — stamp, history, graph, help, init and new, colour.
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -215,6 +216,44 @@ TEST_P(CommandsTest, DryRunAndSqlApplyNothing) {
   EXPECT_NE(sql.out.find("CREATE TABLE core_users"), std::string::npos) << sql.out;
 }
 
+TEST_P(CommandsTest, FindsTheProjectInAParentDirectory) {
+  project_.write("migrations/core/notes.txt", "");  // migrations/core exists already
+  RunOptions options;
+  options.args = {"apply"};
+  options.cwd = project_.path("migrations/core");
+  RunResult apply = run_process(options);
+  ASSERT_EQ(apply.exit_code, 0) << apply.describe();
+  EXPECT_EQ(db_->applied_ids().size(), 3u);
+}
+
+TEST_P(CommandsTest, StatusExitCodeSaysWhetherAnythingIsLeft) {
+  RunResult pending = project_.run({"status", "--exit-code"});
+  EXPECT_EQ(pending.exit_code, 1) << pending.describe();
+  EXPECT_EQ(project_.run({"status"}).exit_code, 0) << "without the flag status reports, exit 0";
+  ASSERT_EQ(project_.run({"apply"}).exit_code, 0);
+  RunResult done = project_.run({"status", "--exit-code", "--json"});
+  EXPECT_EQ(done.exit_code, 0) << done.describe();
+  project_.write_migration("core", "0003_bad.sql", migration("", "CREATE TABLE core_users (id integer);"));
+  ASSERT_EQ(project_.run({"apply"}).exit_code, 1);
+  EXPECT_EQ(project_.run({"status", "--exit-code"}).exit_code, 1) << "a failed migration";
+}
+
+TEST_P(CommandsTest, SmallSurprisesAreGone) {
+  ASSERT_EQ(project_.run({"stamp", "--all"}).exit_code, 0);
+  RunResult again = project_.run({"stamp", "--all"});
+  EXPECT_EQ(again.exit_code, 0) << again.describe();
+  EXPECT_NE(again.out.find("Nothing to record"), std::string::npos) << again.out;
+  for (const char* limit : {"0", "-1"}) {
+    RunResult history = project_.run({"history", "--limit", limit});
+    EXPECT_EQ(history.exit_code, 2) << limit << "\n" << history.describe();
+  }
+  RunResult unknown = project_.run({"wait"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err.find("did you mean"), std::string::npos) << unknown.err;
+  RunResult typo = project_.run({"stauts"});
+  EXPECT_NE(typo.err.find("did you mean 'status'"), std::string::npos) << typo.err;
+}
+
 TRELLIS_BACKENDS(CommandsTest);
 
 // ---- commands that need no database -----------------------------------------------------
@@ -236,6 +275,73 @@ TEST(HelpTest, EveryCommandHasHelp) {
     EXPECT_EQ(help.exit_code, 0) << command << "\n" << help.describe();
     EXPECT_NE(help.out.find(command), std::string::npos) << command << "\n" << help.describe();
     EXPECT_TRUE(help.err.empty()) << command << "\n" << help.describe();
+  }
+}
+
+// The bash script completes from the command table: run its function as bash would.
+TEST(HelpTest, CompletionsAndManPageComeFromTheCommandTable) {
+  TempDir dir;
+  auto script = [&](const std::string& shell) {
+    RunOptions o;
+    o.args = {"completions", shell};
+    o.cwd = dir.path();
+    RunResult r = run_process(o);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    return r.out;
+  };
+  std::string bash = script("bash");
+  std::ofstream(dir.path() + "/c.bash") << bash;
+  auto complete = [&](const std::string& words, int cword) {
+    RunOptions o;
+    o.program = "/bin/bash";
+    o.args = {"-c", "source ./c.bash; COMP_WORDS=(" + words + "); COMP_CWORD=" + std::to_string(cword) +
+                        "; _trellis; echo \"${COMPREPLY[*]}\""};
+    o.cwd = dir.path();
+    RunResult r = run_process(o);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    return r.out;
+  };
+  EXPECT_EQ(complete("trellis ap", 1), "apply\n");
+  EXPECT_EQ(complete("trellis -e dev status --ex", 4), "--exit-code\n");
+  EXPECT_EQ(complete("trellis backfill pa", 2), "pause\n");
+  for (const char* shell : {"zsh", "fish"}) {
+    std::string text = script(shell);
+    for (const char* word : {"apply", "diff", "exit-code", "backfill"})
+      EXPECT_NE(text.find(word), std::string::npos) << shell << " lacks " << word;
+  }
+  RunOptions bad;
+  bad.args = {"completions", "tcsh"};
+  bad.cwd = dir.path();
+  EXPECT_EQ(run_process(bad).exit_code, 2);
+  RunOptions man;
+  man.args = {"man"};
+  man.cwd = dir.path();
+  RunResult page = run_process(man);
+  EXPECT_EQ(page.exit_code, 0) << page.describe();
+  EXPECT_EQ(page.out.rfind(".TH TRELLIS 1", 0), 0u);
+  for (const char* section : {".SH COMMANDS", ".SS apply", ".SH EXIT STATUS", "\\-\\-exit\\-code"})
+    EXPECT_NE(page.out.find(section), std::string::npos) << section;
+}
+
+TEST(HelpTest, HelpCommandAndVersion) {
+  TempDir dir;
+  RunOptions help;
+  help.args = {"help", "apply"};
+  help.cwd = dir.path();
+  RunResult r = run_process(help);
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.out.find("Usage: trellis apply"), std::string::npos) << r.out;
+  help.args = {"help"};
+  r = run_process(help);
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.out.find("SUBCOMMAND"), std::string::npos) << r.out;
+  for (const char* flag : {"-V", "--version"}) {
+    RunOptions version;
+    version.args = {flag};
+    version.cwd = dir.path();
+    RunResult v = run_process(version);
+    EXPECT_EQ(v.exit_code, 0) << v.describe();
+    EXPECT_EQ(v.out.rfind("trellis ", 0), 0u) << v.out;
   }
 }
 

@@ -235,6 +235,10 @@ const std::string& PgServer::socket_dir() const {
   static const std::string none;
   return cluster_ ? cluster_->dir : none;
 }
+const std::string& PgServer::bindir() const {
+  static const std::string none;
+  return cluster_ ? cluster_->bindir : none;
+}
 int PgServer::port() const { return cluster_ ? cluster_->port : 0; }
 const std::string& PgServer::user() const {
   static const std::string none;

@@ -56,6 +56,9 @@ class PgServer {
   const std::string& socket_dir() const;
   int port() const;
   const std::string& user() const;
+  // The directory of the server's programs (pg_dump is there, of the server's version);
+  // "" for an external server.
+  const std::string& bindir() const;
 
  private:
   PgServer() = default;

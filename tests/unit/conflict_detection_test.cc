@@ -179,5 +179,95 @@ TEST(ConflictDetection, ScalesToThousandsOfMigrations) {
   EXPECT_LT(ms_taken.count(), 20000);
 }
 
+// The chain of every feature, as the graph has it: each migration depends on the ones
+// before it in its feature.
+Deps chained(const std::vector<Migration>& ms, Deps deps = {}) {
+  std::map<std::string, std::string> last;
+  for (const auto& m : ms) {
+    auto it = last.find(m.feature);
+    if (it != last.end()) deps.direct[m.id].insert(it->second);
+    last[m.feature] = m.id;
+  }
+  return deps;
+}
+
+std::vector<Conflict> of_kind_all(const std::vector<Conflict>& cs, ConflictKind k) {
+  std::vector<Conflict> out;
+  for (const auto& c : cs)
+    if (c.kind == k) out.push_back(c);
+  return out;
+}
+
+TEST(ConflictDetection, ATransientNameIsNoConflict) {
+  // Each creates tmp_unique_index and renames it away in the same migration.
+  std::vector<Migration> ms = {
+      migration("a/0001_x", "CREATE UNIQUE INDEX tmp_unique_index ON t (a);\nALTER INDEX tmp_unique_index RENAME TO ux_a;"),
+      migration("b/0001_y", "CREATE UNIQUE INDEX tmp_unique_index ON t (b);\nALTER INDEX tmp_unique_index RENAME TO ux_b;"),
+      migration("c/0001_z", "CREATE TABLE scratch (x int);\nDROP TABLE scratch;")};
+  ms.push_back(migration("d/0001_w", "CREATE TABLE scratch (y int);\nDROP TABLE scratch;"));
+  EXPECT_TRUE(conflicts(ms, chained(ms)).empty());
+}
+
+TEST(ConflictDetection, TheNameARenameLeavesBehindIsCreated) {
+  std::vector<Migration> ms = {
+      migration("a/0001_x", "CREATE UNIQUE INDEX tmp_a ON t (a);\nALTER INDEX tmp_a RENAME TO ux_t;"),
+      migration("b/0001_y", "CREATE UNIQUE INDEX ux_t ON t (b);")};
+  auto cs = conflicts(ms, chained(ms));
+  const Conflict* c = of_kind(cs, ConflictKind::kBothCreate);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->object, "ux_t");
+}
+
+TEST(ConflictDetection, CreateIfNotExistsAgainstAReplacementIsNoConflict) {
+  std::vector<Migration> ms = {
+      migration("a/0001_x", "CREATE INDEX IF NOT EXISTS ix_x ON t (a);"),
+      migration("b/0001_y", "DROP INDEX IF EXISTS ix_x;\nCREATE INDEX ix_x ON t (a);")};
+  EXPECT_TRUE(conflicts(ms, chained(ms)).empty());
+}
+
+TEST(ConflictDetection, CreateIfNotExistsStillFailsAPlainCreateThatRunsAfterIt) {
+  std::vector<Migration> ms = {migration("a/0001_x", "CREATE INDEX IF NOT EXISTS ix_x ON t (a);"),
+                               migration("b/0001_y", "CREATE INDEX ix_x ON t (a);")};
+  EXPECT_NE(of_kind(conflicts(ms, chained(ms)), ConflictKind::kBothCreate), nullptr);
+  std::vector<Migration> both = {migration("a/0001_x", "CREATE INDEX IF NOT EXISTS ix_x ON t (a);"),
+                                 migration("b/0001_y", "CREATE INDEX IF NOT EXISTS ix_x ON t (a);")};
+  EXPECT_EQ(of_kind(conflicts(both, chained(both)), ConflictKind::kBothCreate), nullptr);
+}
+
+TEST(ConflictDetection, OneConflictPerObjectNamesEveryFeatureInvolved) {
+  std::vector<Migration> ms;
+  for (int f = 0; f < 20; ++f)
+    for (int i = 1; i <= 10; ++i)
+      ms.push_back(migration("f" + std::to_string(100 + f) + "/" + std::to_string(1000 + i) + "_m",
+                             "ALTER TABLE orders ALTER COLUMN status SET DEFAULT '" + std::to_string(f * 100 + i) + "';"));
+  auto cs = conflicts(ms, chained(ms));
+  auto alters = of_kind_all(cs, ConflictKind::kBothAlter);
+  ASSERT_EQ(alters.size(), 1u);
+  EXPECT_EQ(alters[0].id, "f100/1001_m");
+  EXPECT_EQ(alters[0].other_id, "f101/1001_m");
+  EXPECT_NE(alters[0].message.find("and 194 more; 200 migrations of 20 features"), std::string::npos) << alters[0].message;
+}
+
+TEST(ConflictDetection, DependentMigrationsOfOtherFeaturesAreNotInvolved) {
+  // b/0002 requires a/0002; so b/0002 and everything after it in b follow a/0001..0002.
+  std::vector<Migration> ms = {
+      migration("a/0001_x", "ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'a1';"),
+      migration("a/0002_x", "SELECT 1;"),
+      migration("b/0001_y", "SELECT 1;"),
+      migration("b/0002_y", "ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'b2';"),
+      migration("b/0003_y", "ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'b3';")};
+  Deps deps;
+  deps.direct["b/0002_y"].insert("a/0002_x");
+  EXPECT_EQ(of_kind(conflicts(ms, chained(ms, deps)), ConflictKind::kBothAlter), nullptr);
+  // a/0003 alters again, with no order against b: now b/0002 and b/0003 are involved.
+  ms.push_back(migration("a/0003_x", "ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'a3';"));
+  std::stable_sort(ms.begin(), ms.end(), [](const Migration& x, const Migration& y) { return x.id < y.id; });
+  auto alters = of_kind_all(conflicts(ms, chained(ms, deps)), ConflictKind::kBothAlter);
+  ASSERT_EQ(alters.size(), 1u);
+  EXPECT_EQ(alters[0].id, "a/0003_x");
+  EXPECT_EQ(alters[0].other_id, "b/0002_y");
+  EXPECT_NE(alters[0].message.find("b/0003_y"), std::string::npos) << alters[0].message;
+}
+
 }  // namespace
 }  // namespace trellis
