@@ -13,9 +13,10 @@ import sys
 
 # folder -> folders it may use (besides itself), top to bottom.
 MAY_USE = {
-    "cli": {"engine", "backfill", "patterns", "analysis", "report", "graph", "project", "db", "schema", "sql", "util"},
-    "engine": {"backfill", "analysis", "report", "graph", "project", "db", "schema", "sql", "util"},
+    "cli": {"engine", "import", "backfill", "patterns", "analysis", "report", "graph", "project", "db", "schema", "sql", "util"},
+    "engine": {"import", "backfill", "analysis", "report", "graph", "project", "db", "schema", "sql", "util"},
     "backfill": {"graph", "project", "db", "schema", "sql", "util"},
+    "import": {"project", "sql", "util"},
     "patterns": {"project", "util"},
     "analysis": {"report", "project", "sql", "util"},
     "graph": {"project", "util"},
@@ -37,12 +38,12 @@ OWNER = {
     "migration.h": "project", "project.h": "project", "scaffold.h": "project",
     "graph.h": "graph",
     "analysis.h": "analysis", "lint.h": "analysis",
-    "patterns.h": "patterns",
+    "patterns.h": "patterns", "import.h": "import",
     "backfill_report.h": "backfill",
     "plan.h": "engine", "apply.h": "engine", "rollback.h": "engine", "stamp.h": "engine",
     "status.h": "engine", "integrity.h": "engine", "workspace.h": "engine",
     "schema_check.h": "engine", "compatibility.h": "engine", "migrate.h": "engine",
-    "check.h": "engine", "schema_diff.h": "engine", "lint_session.h": "engine", "trellis.h": "engine",
+    "check.h": "engine", "adopt.h": "engine", "schema_diff.h": "engine", "lint_session.h": "engine", "trellis.h": "engine",
     "verify.h": "engine",
 }
 

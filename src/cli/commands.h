@@ -55,6 +55,8 @@ Runner setup_stamp(CLI::App&, const Globals&);
 Runner setup_accept(CLI::App&, const Globals&);
 Runner setup_check(CLI::App&, const Globals&);
 Runner setup_lint(CLI::App&, const Globals&);
+Runner setup_import(CLI::App&, const Globals&);
+Runner setup_adopt(CLI::App&, const Globals&);
 Runner setup_schema(CLI::App&, const Globals&);
 Runner setup_diff(CLI::App&, const Globals&);
 Runner setup_verify(CLI::App&, const Globals&);

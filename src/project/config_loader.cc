@@ -1,4 +1,5 @@
-// Reads trellis.toml. The only file that includes toml++.
+// Reads trellis.toml. The project layer's only includer of toml++ (src/import/toml_file.cc
+// reads the small TOML files of other tools).
 #include <toml++/toml.h>
 
 #include <filesystem>
