@@ -127,6 +127,18 @@ class PgScratchServer final : public ScratchServer {
                       " relations, e.g. " + pg::text_at(r, 0, 1) + "); replaying on it would mix with them",
                   "give an empty database as the scratch database, or grant the role CREATEDB");
     }
+    // Emptied afterwards by DROP OWNED BY CURRENT_USER: the role must own nothing here yet,
+    // or that would drop it (a scratch URL naming the live database, say).
+    pg::Result owned = admin_.exec(
+        "SELECT count(*) FROM pg_shdepend WHERE deptype = 'o' AND refobjid = "
+        "(SELECT oid FROM pg_roles WHERE rolname = current_user) AND dbid = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())");
+    if (pg::text_at(owned, 0, 0) != "0") {
+      throw Error(ErrorKind::kConnection,
+                  "the scratch database " + admin_.target() + " holds " + pg::text_at(owned, 0, 0) +
+                      " object(s) its role owns; replaying there, and emptying it afterwards, would drop them",
+                  "give an empty database of its own as the scratch database (never the live one), or grant the role CREATEDB");
+    }
     in_place_used_ = true;
     return std::make_unique<PgScratch>(*this, home_, true);
   }

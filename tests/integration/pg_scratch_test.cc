@@ -129,6 +129,17 @@ TEST_F(PgScratchTest, AGivenDatabaseIsUsedInPlaceWhenTheRoleCannotCreateOne) {
     EXPECT_NE(std::string(e.what()).find("is not empty"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("users_data"), std::string::npos) << e.what();
   }
+  // Something the role owns that is no relation (a scratch URL naming the live database,
+  // say): emptying it afterwards would drop it, so it is refused.
+  PgServer::query(scratch, "DROP TABLE users_data");
+  PgServer::query(role_scratch, "CREATE FUNCTION kept() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+  try {
+    open_scratch_server(url_, role_scratch, DriverOptions{})->create();
+    ADD_FAILURE() << "replayed where the role owns a function";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("its role owns"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(PgServer::query(scratch, "SELECT count(*) FROM pg_proc WHERE proname = 'kept'").at(0), "1");
   PgServer::query(scratch, "REVOKE ALL ON SCHEMA public FROM " + role + "; DROP OWNED BY " + role + "; DROP ROLE " + role);
 }
 
