@@ -24,7 +24,7 @@ Runner setup_verify(CLI::App& sub, const Globals& g) {
                    ->type_name("S");
   sub.add_flag("--no-stairway", f->no_stairway, "Skip the up → down → up check of reversible migrations");
   sub.add_option("--scratch", f->scratch,
-                 "Make scratch databases on this server (URL), not on the environment's own; SQLite: in memory")
+                 "Make scratch databases on this server (URL), not on the environment's own; overrides scratch_database in trellis.toml; SQLite: in memory")
       ->type_name("URL");
   sub.add_option("--jobs", f->jobs, "Replays at once (default: one per CPU, at least 2)")->type_name("N");
   sub.footer(

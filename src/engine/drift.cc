@@ -12,12 +12,13 @@
 #include "util/spread_thread.h"
 
 namespace trellis {
-namespace {
-
-}  // namespace
 
 std::string scratch_url_for(const Workspace& ws, const CheckOptions& options) {
-  std::string url = options.scratch_url, origin = options.scratch_origin;
+  return scratch_url_for(ws, options.scratch_url, options.scratch_origin);
+}
+
+std::string scratch_url_for(const Workspace& ws, const std::string& given, const std::string& given_origin) {
+  std::string url = given, origin = given_origin;
   const Settings& s = ws.env().settings;
   if (url.empty() && !s.scratch_database.empty()) {
     url = s.scratch_database;  // checked and anchored by resolve_environment
@@ -26,7 +27,7 @@ std::string scratch_url_for(const Workspace& ws, const CheckOptions& options) {
     check_database_url(url, origin);
     url = anchor_database_url(url, ws.project().config.root);
   }
-  if (url.empty()) return url;
+  if (url.empty() || ws.env().database.empty()) return url;  // verify may replay with no database at all
   std::string live = backend_name(ws.env().database), scratch = backend_name(url);
   if (scratch != live) {
     throw Error(ErrorKind::kConfig,

@@ -32,6 +32,9 @@ AppliedOrder applied_in_recorded_order(const Graph& graph, const StateIndex& sta
 // "" for the live database's own server. Throws Error(kConfig) naming the origin for a
 // malformed URL or one of another backend than the database's.
 std::string scratch_url_for(const Workspace& ws, const CheckOptions& options);
+// The same for any command that replays (verify): `url` given on the command line, named
+// `origin` in messages, else the environment's scratch_database.
+std::string scratch_url_for(const Workspace& ws, const std::string& url, const std::string& origin);
 
 // Reads the live schema (Catalog::read_schema) on a thread of its own from construction,
 // so that it overlaps with the rest of `check` and with the replay. The driver must not

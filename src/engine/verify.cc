@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine/order_trie.h"
+#include "engine/drift.h"
 #include "engine/scratch_sites.h"
 #include "engine/verify_findings.h"
 #include "trellis/error.h"
@@ -38,12 +39,13 @@ std::uint64_t drawn_seed() {
 
 std::unique_ptr<ScratchServer> scratch_server(const Workspace& ws, const VerifyOptions& options) {
   const Environment& env = ws.env();
-  if (env.database.empty() && options.scratch_url.empty())
+  std::string scratch_url = scratch_url_for(ws, options.scratch_url, "--scratch");
+  if (env.database.empty() && scratch_url.empty())
     throw Error(ErrorKind::kConfig,
                 "verify needs a server of the backend to replay on: environment '" + env.name +
                     "' has no database",
                 "set its database in trellis.toml, pass --database URL, or --scratch URL");
-  return open_scratch_server(env.database, options.scratch_url, driver_options(ws.project().config, env));
+  return open_scratch_server(env.database, scratch_url, driver_options(ws.project().config, env));
 }
 
 VerifyCounts public_counts(const ReplayCounts& c, int bisect_replays) {

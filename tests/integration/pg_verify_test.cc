@@ -104,6 +104,24 @@ TEST_F(PgVerifyTest, ScratchDatabasesOnTheServerOfScratchAndNothingInTheLiveOne)
   EXPECT_TRUE(scratch_databases(other).empty());
 }
 
+// `scratch_database` in trellis.toml is where verify replays, as check's drift does (it
+// was honoured only as --scratch): a role without CREATEDB sets it once for both.
+TEST_F(PgVerifyTest, ScratchDatabaseFromTheConfigIsWhereItReplays) {
+  project_.write_migration("a", "0001_t.sql", migration("", "CREATE TABLE a_t (id int);", "DROP TABLE a_t;"));
+  std::string other = server_->create_database();
+  project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + url_ + "\"\nscratch_database = \"" + other + "\"\n");
+  json doc = verify_json({}, 0);
+  EXPECT_NE(doc["scratch"].get<std::string>().find(PgServer::query(other, "SELECT current_database()").at(0)),
+            std::string::npos)
+      << doc["scratch"];
+  EXPECT_TRUE(scratch_databases(url_).empty()) << "nothing made on the live database's server through it";
+  project_.write("trellis.toml", "[env.dev]\ndatabase = \"" + url_ + "\"\nscratch_database = \"sqlite::memory:\"\n");
+  RunResult mismatch = project_.run({"verify"});
+  EXPECT_EQ(mismatch.exit_code, 2) << mismatch.describe();
+  EXPECT_NE(mismatch.err.find("trellis.toml:3: scratch_database: scratch database"), std::string::npos)
+      << mismatch.describe();
+}
+
 // A role without CREATEDB and an empty database to replay on: one replay at a time, in
 // place, each emptying it again; the findings are the same.
 TEST_F(PgVerifyTest, AGivenDatabaseUsedInPlaceOneReplayAtATime) {
