@@ -44,7 +44,7 @@ OWNER = {
     "status.h": "engine", "integrity.h": "engine", "workspace.h": "engine",
     "schema_check.h": "engine", "compatibility.h": "engine", "migrate.h": "engine",
     "check.h": "engine", "adopt.h": "engine", "schema_diff.h": "engine", "lint_session.h": "engine", "trellis.h": "engine",
-    "verify.h": "engine",
+    "verify.h": "engine", "readiness.h": "engine",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')

@@ -2,6 +2,7 @@
 // live line naming the running migration.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 namespace trellis::cli {
 
+// With --log-format json it also writes each step as an event (event_log.h), quiet or not.
 class PrintingObserver : public ApplyObserver {
  public:
   explicit PrintingObserver(bool quiet) : quiet_(quiet) {}
@@ -26,7 +28,13 @@ class PrintingObserver : public ApplyObserver {
   void stop() { live_.stop(); }
 
  private:
+  void log_start(const Migration& m, int resume_from);
+  void log_batch(const Migration& m, const BackfillProgress& p);
+  void log_done(const Migration& m, const StepOutcome& o);
+
   bool quiet_;
+  std::chrono::steady_clock::time_point batch_started_;
+  std::int64_t batch_rows_done_ = 0;
   std::size_t id_width_ = 40;
   BackfillProgressView progress_;
   LiveLine live_;  // on a terminal: the running migration and its elapsed time

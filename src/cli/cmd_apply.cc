@@ -3,6 +3,8 @@
 #include <optional>
 
 #include "cli/apply_observer.h"
+#include "cli/diagnostic_view.h"
+#include "cli/event_log.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/plan_view.h"
@@ -34,6 +36,7 @@ int preview(const Workspace& ws, MigrateEarlyWork& early, const ApplyFlags& f) {
   MigratePreview p = preview_migrate(ws, f.plan, f.sql, &early);
   if (!p.plan.errors.empty()) {
     print_plan_errors(p.plan);
+    if (f.json) Output::get().json(plan_json(ws, p.plan, p.warnings));
     return static_cast<int>(ExitCode::kBadInput);
   }
   if (f.sql) std::fputs(p.sql.c_str(), stdout);
@@ -51,22 +54,37 @@ nlohmann::json held_json(const Graph& g, const std::vector<Held>& held) {
   return out;
 }
 
-nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outcomes,
-                            const SummaryExtras& extras) {
+nlohmann::json positive_or_null(int n) { return n > 0 ? nlohmann::json(n) : nlohmann::json(nullptr); }
+
+nlohmann::json result_json(const Graph& g, const StepOutcome& o) {
+  bool ran = o.result == StepResult::kApplied || o.result == StepResult::kFailed;
+  return {{"id", g.at(o.node).id},
+          {"result", step_result_name(o.result)},
+          {"duration_ms", ran ? nlohmann::json(o.duration_ms) : nlohmann::json(nullptr)},
+          {"error", string_or_null(o.error)},
+          {"statement", positive_or_null(o.statement)},
+          {"line", positive_or_null(o.line)},
+          {"attempts", ran ? nlohmann::json(o.attempts) : nlohmann::json(nullptr)},
+          {"blocked_by", string_or_null(o.blocked_by)}};
+}
+
+nlohmann::json results_json(const Graph& g, const std::vector<StepOutcome>& outcomes, const SummaryExtras& extras,
+                            const Plan* refused = nullptr) {
   nlohmann::json results = nlohmann::json::array();
   int applied = 0, failed = 0, blocked = 0;
   for (const auto& o : outcomes) {
     applied += o.result == StepResult::kApplied;
     failed += o.result == StepResult::kFailed;
     blocked += o.result == StepResult::kBlocked;
-    results.push_back({{"id", g.at(o.node).id}, {"result", step_result_name(o.result)},
-                       {"duration_ms", o.duration_ms}, {"error", o.error}, {"statement", o.statement},
-                       {"line", o.line}, {"attempts", o.attempts}, {"blocked_by", o.blocked_by}});
+    results.push_back(result_json(g, o));
   }
-  nlohmann::json doc = {{"results", results}, {"applied", applied}, {"failed", failed}, {"blocked", blocked},
-                        {"held", extras.held.size()}, {"held_back", held_json(g, extras.held)}};
-  if (extras.interrupted) doc["interrupted"] = g.at(*extras.interrupted).id;
-  return doc;
+  nlohmann::json errors =
+      refused ? json_array(refused->errors, {{report::Field::kMessage, "message"}, {report::Field::kHint, "hint"}})
+              : nlohmann::json::array();
+  return {{"results", results}, {"applied", applied}, {"failed", failed}, {"blocked", blocked},
+          {"held", extras.held.size()}, {"held_back", held_json(g, extras.held)},
+          {"interrupted", extras.interrupted ? nlohmann::json(g.at(*extras.interrupted).id) : nlohmann::json(nullptr)},
+          {"errors", errors}};
 }
 
 // " (2 unreleased-feature, 1 contract-not-allowed; 'trellis plan' lists them)", or "".
@@ -77,6 +95,18 @@ std::string held_reasons(const Plan& plan) {
   std::vector<std::string> parts;
   for (const auto& [reason, n] : by_reason) parts.push_back(std::to_string(n) + " " + reason);
   return " (" + join(parts, ", ") + "; 'trellis plan' lists them)";
+}
+
+// apply's counts on the closing "run.finished" event.
+void log_counts(const MigrateReport& r) {
+  int applied = 0, failed = 0, blocked = 0;
+  for (const auto& o : r.outcomes) {
+    applied += o.result == StepResult::kApplied;
+    failed += o.result == StepResult::kFailed;
+    blocked += o.result == StepResult::kBlocked;
+  }
+  EventLog::get().add_to_finish({{"applied", applied}, {"failed", failed}, {"blocked", blocked},
+                                 {"held", r.incomplete.size()}});
 }
 
 SummaryExtras extras_of(const MigrateReport& r) {
@@ -101,26 +131,31 @@ int apply(const Workspace& ws, MigrateEarlyWork& early, const ApplyFlags& f, Mil
   options.on_failure = f.fail_fast ? FailurePolicy::kFailFast : FailurePolicy::kIsolate;
   options.lock_wait = lock_wait;
   MigrateCallbacks callbacks;
-  if (!f.json) {
-    callbacks.on_lock_wait = [lock_wait](const std::string& holder, Millis waited) {
-      Output::get().line(waited < Millis{1000}
-                             ? "Waiting up to " + format_duration(lock_wait) + " for the runner lock, held by " + holder
-                             : "Still waiting for the runner lock (" + format_duration(waited) + " of " +
-                                   format_duration(lock_wait) + "), held by " + holder);
-    };
-  }
+  callbacks.on_lock_wait = [lock_wait, json = f.json](const std::string& holder, Millis waited) {
+    EventLog::get().emit("lock.waited", {{"holder", holder}, {"waited_ms", waited.count()},
+                                         {"limit_ms", lock_wait.count()}});
+    if (json) return;
+    Output::get().line(waited < Millis{1000}
+                           ? "Waiting up to " + format_duration(lock_wait) + " for the runner lock, held by " + holder
+                           : "Still waiting for the runner lock (" + format_duration(waited) + " of " +
+                                 format_duration(lock_wait) + "), held by " + holder);
+  };
   PrintingObserver observer(f.json);
   callbacks.on_run_start = [&](const MigrateReport& r) {
+    EventLog::get().emit("run.started", {{"environment", ws.env().name}, {"target", r.target},
+                                         {"migrations", r.plan.steps.size()}, {"lock", r.lock}});
     if (!f.json) print_run_start(ws, r);
     observer.set_id_width(id_width(ws.graph(), r.plan));
   };
   MigrateReport r = migrate(ws, options, observer, callbacks, &early);
   if (r.refused()) {
     print_plan_errors(r.plan);
+    if (f.json) Output::get().json(results_json(ws.graph(), {}, {}, &r.plan));
     return r.exit_status();
   }
   const Output& out = Output::get();
   SummaryExtras extras = extras_of(r);
+  log_counts(r);
   if (r.lost) {
     observer.stop();
     if (f.json) out.json(results_json(ws.graph(), r.outcomes, extras));

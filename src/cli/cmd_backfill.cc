@@ -41,7 +41,7 @@ nlohmann::json view_json(const Graph& g, const BackfillView& v) {
     j["updated_at"] = c->updated_at;
     j["active_ms"] = c->active_ms;
     j["pause_requested"] = c->pause_requested;
-    if (!c->error.empty()) j["error"] = c->error;
+    j["error"] = string_or_null(c->error);
   }
   return j;
 }

@@ -52,7 +52,7 @@ Runner setup_check(CLI::App& sub, const Globals& g) {
     const Output& out = Output::get();
     if (*json) {
       nlohmann::json doc = {{"ok", !errors}, {"findings", findings_json(findings)}};
-      if (report.drift) doc["drift"] = drift_json(*report.drift);
+      doc["drift"] = report.drift ? drift_json(*report.drift) : nlohmann::json(nullptr);
       out.json(doc);
     } else {
       out.line(std::to_string(ws.graph().size()) + " migration(s) in " +

@@ -2,6 +2,14 @@
 #include "cli/output.h"
 
 namespace trellis::cli {
+namespace {
+
+// Events that ran SQL and so took a time; a stamp, an accept or a start took none.
+bool ran(const std::string& action) {
+  return action == "apply" || action == "fail" || action == "rollback" || action == "rollback-failed";
+}
+
+}  // namespace
 
 Runner setup_history(CLI::App& sub, const Globals& g) {
   auto json = std::make_shared<bool>(false);
@@ -20,8 +28,9 @@ Runner setup_history(CLI::App& sub, const Globals& g) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& e : events) {
         arr.push_back({{"seq", e.seq}, {"id", e.id}, {"action", e.action}, {"at", e.at},
-                       {"duration_ms", e.duration_ms}, {"error", e.error}, {"by", e.by},
-                       {"tool_version", e.tool_version}, {"checksum", e.checksum}});
+                       {"duration_ms", ran(e.action) ? nlohmann::json(e.duration_ms) : nlohmann::json(nullptr)},
+                       {"error", string_or_null(e.error)}, {"by", string_or_null(e.by)},
+                       {"tool_version", string_or_null(e.tool_version)}, {"checksum", string_or_null(e.checksum)}});
       }
       out.json({{"events", arr}});
       return 0;

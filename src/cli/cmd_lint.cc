@@ -103,7 +103,10 @@ Runner setup_lint(CLI::App& sub, const Globals& g) {
     LintSession session(project, graph, dialect, state ? &*state : nullptr);
     LintReport report = session.run_with_downs(only);
     session.save_cache();
-    Output::get().line(without_final_newline(format_report(report, parse_lint_format(*format))));
+    LintFormat as = parse_lint_format(*format);
+    std::string text = format_report(report, as);
+    if (as == LintFormat::kJson) Output::get().ordered_json(nlohmann::ordered_json::parse(text));
+    else Output::get().line(without_final_newline(text));
     return static_cast<int>(report.ok() ? ExitCode::kOk : ExitCode::kFailed);
   };
 }

@@ -4,8 +4,23 @@
 #include "cli/plan_explain.h"
 #include "cli/plan_view.h"
 #include "trellis/error.h"
+#include "trellis/readiness.h"
+
+#include <fstream>
 
 namespace trellis::cli {
+namespace {
+
+void write_lock(const Workspace& ws, const std::string& path, bool say) {
+  std::vector<RequiredMigration> wanted = released_requirements(ws);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << render_lock_file(ws.env().name, wanted);
+  out.close();
+  if (!out) throw Error(ErrorKind::kUsage, "cannot write " + path, "check the directory exists and is writable");
+  if (say) Output::get().line("Wrote " + path + ": " + std::to_string(wanted.size()) + " migration(s) of " + ws.env().name);
+}
+
+}  // namespace
 
 Runner setup_plan(CLI::App& sub, const Globals& g) {
   auto opts = std::make_shared<PlanOptions>();
@@ -15,13 +30,19 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
   sub.add_flag("--explain", *explain,
                "Tell, per migration, whether code built for the previous schema keeps working after it");
   sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
-  return [&g, opts, json, explain]() {
+  auto lock_file = std::make_shared<std::string>();
+  sub.add_option("--write-lock", *lock_file,
+                 "Also write FILE (e.g. trellis.lock): the released migrations' ids and checksums, for "
+                 "'trellis wait --lock FILE' in an image without the migration files")
+      ->type_name("FILE");
+  return [&g, opts, json, explain, lock_file]() {
     Workspace ws = g.workspace();
     auto driver = ws.connect(OpenMode::kReadOnly);
     StateIndex state(driver->state().load_rows());
     Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
     auto warnings = integrity_findings(ws.graph(), state);
     PlanLint lint = lint_plan(ws, plan, state);
+    if (!lock_file->empty()) write_lock(ws, *lock_file, !*json);
     if (*json) {
       nlohmann::json doc = plan_json(ws, plan, warnings, &lint);
       if (*explain) add_explain_json(ws, plan, doc);

@@ -24,7 +24,11 @@ Runner setup_schema(CLI::App& sub, const Globals& g) {
     Environment env = resolve_environment(config, g.selection());
     auto driver = open_driver(env.database, OpenMode::kReadOnly, driver_options(config, env));
     SchemaModel model = driver->catalog().read_schema();
-    std::string text = *json ? render_schema_json(model) + "\n" : render_schema_text(model);
+    if (*json) {
+      Output::get().json_line(render_schema_json(model));
+      return 0;
+    }
+    std::string text = render_schema_text(model);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   };

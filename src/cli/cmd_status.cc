@@ -20,16 +20,17 @@ nlohmann::json status_json(const Workspace& ws, const StatusReport& r) {
     const Migration& m = ws.graph().at(v.node);
     nlohmann::json j = {{"id", m.id}, {"feature", m.feature}, {"phase", phase_name(m.phase)},
                         {"state", migration_state_name(v.state)}};
-    if (v.row != nullptr) {
-      if (v.state == MigrationState::kApplied) j["applied_at"] = v.row->finished_at;
-      if (!v.row->error.empty()) j["error"] = v.row->error;
-      if (v.state == MigrationState::kRunning) j["statements_done"] = v.row->statements_done;
-    }
-    if (!v.reason.empty()) j["reason"] = v.reason;
+    bool applied = v.row != nullptr && v.state == MigrationState::kApplied;
+    bool running = v.row != nullptr && v.state == MigrationState::kRunning;
+    j["applied_at"] = applied ? string_or_null(v.row->finished_at) : nlohmann::json(nullptr);
+    j["error"] = v.row != nullptr ? string_or_null(v.row->error) : nlohmann::json(nullptr);
+    j["statements_done"] = running ? nlohmann::json(v.row->statements_done) : nlohmann::json(nullptr);
+    j["reason"] = string_or_null(v.reason);
     migrations.push_back(j);
   }
   return {{"environment", ws.env().name}, {"database", mask_url(ws.env().database)},
-          {"features", features}, {"migrations", migrations}, {"warnings", findings_json(r.warnings)}};
+          {"features", features}, {"migrations", migrations}, {"warnings", findings_json(r.warnings)},
+          {"connection", nullptr}};
 }
 
 void print_status(const Workspace& ws, const StatusReport& r) {

@@ -24,6 +24,7 @@ const std::vector<Command>& command_table() {
       {"diff", "Compare two schemas: environments, database URLs or saved schema JSON", setup_diff},
       {"verify", "Prove the plan is safe to reorder, and that every down undoes its up, on scratch databases",
        setup_verify},
+      {"wait", "Wait until the database has given migrations (init containers, readiness probes)", setup_wait},
       // Zero-downtime workflow.
       {"backfill", "Progress, pause and resume of batched backfills (status|pause|resume)", setup_backfill},
       // Around the tool.

@@ -60,6 +60,7 @@ Runner setup_adopt(CLI::App&, const Globals&);
 Runner setup_schema(CLI::App&, const Globals&);
 Runner setup_diff(CLI::App&, const Globals&);
 Runner setup_verify(CLI::App&, const Globals&);
+Runner setup_wait(CLI::App&, const Globals&);
 // Zero-downtime workflow (cmd_backfill.cc).
 Runner setup_backfill(CLI::App&, const Globals&);
 // Completion scripts and the man page (cmd_completions.cc).

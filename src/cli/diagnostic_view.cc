@@ -1,14 +1,30 @@
 // diagnostic_view.cc — Diagnostics on the terminal (diagnostic_view.h).
 #include "cli/diagnostic_view.h"
 
+#include "cli/event_log.h"
 #include "cli/output.h"
 
 namespace trellis::cli {
 
 void print_error(const std::vector<Diagnostic>& diagnostics, const std::string& hint) {
   const Output& out = Output::get();
-  out.err("trellis: error: " + format_text(diagnostics));
-  if (!hint.empty()) out.err("  hint: " + hint);
+  if (EventLog::get().enabled()) {
+    for (const Diagnostic& d : diagnostics) {
+      nlohmann::ordered_json fields = report::json_object(d);
+      if (fields["hint"].is_null() && !hint.empty()) fields["hint"] = hint;
+      EventLog::get().emit("error", fields);
+    }
+  } else {
+    out.err("trellis: error: " + format_text(diagnostics));
+    if (!hint.empty()) out.err("  hint: " + hint);
+  }
+  for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+    const Diagnostic& d = diagnostics[i];
+    // The hint printed once under all of them belongs to each; a diagnostic's own wins.
+    std::string own_hint = d.hint.empty() ? hint : d.hint;
+    out.record_error(d.message, own_hint, d.code, d.file, d.line, d.id);
+  }
+  if (diagnostics.empty()) out.record_error("unknown error", hint);
 }
 
 void print_severity_message(const Diagnostic& d) {

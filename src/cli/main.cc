@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/event_log.h"
 #include "cli/output.h"
 #include "trellis/error.h"
 #include "util/text.h"
@@ -30,19 +31,57 @@ int unknown_command(const std::string& word) {
   if (!best.empty()) msg += "; did you mean '" + best + "'?";
   Output::get().err(msg);
   Output::get().err("  run 'trellis --help' for the list of commands");
+  Output::get().record_error(msg.substr(std::strlen("trellis: error: ")), "run 'trellis --help' for the list of commands");
   return static_cast<int>(trellis::ExitCode::kBadInput);
 }
 
 const char* first_word(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "-C" || a == "-e" || a == "--env" || a == "--database") {
+    if (a == "-C" || a == "-e" || a == "--env" || a == "--database" || a == "--log-format") {
       ++i;
       continue;
     }
     if (!a.empty() && a[0] != '-') return argv[i];
   }
   return nullptr;
+}
+
+// Whether the command line asks for JSON: --json anywhere, or lint's --format json. Read
+// from the words themselves, so that a command line that does not parse still gets its
+// document.
+bool asks_for_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") break;
+    if (a == "--json" || a == "--format=json") return true;
+    if (a == "--format" && i + 1 < argc && std::strcmp(argv[i + 1], "json") == 0) return true;
+  }
+  return false;
+}
+
+// --log-format json, read before parsing so that a usage error is an event too.
+bool asks_for_json_log(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") break;
+    if (a == "--log-format=json") return true;
+    if (a == "--log-format" && i + 1 < argc && std::strcmp(argv[i + 1], "json") == 0) return true;
+  }
+  return false;
+}
+
+// The command's words for the JSON document ("backfill status"), or "" before one.
+std::string command_words(int argc, char** argv) {
+  const char* word = first_word(argc, argv);
+  if (word == nullptr) return "";
+  std::string out = word;
+  if (out == "backfill" || out == "completions") {
+    for (int i = 1; i + 1 < argc; ++i) {
+      if (argv[i] == word && argv[i + 1][0] != '-') return out + " " + argv[i + 1];
+    }
+  }
+  return out;
 }
 
 // `trellis help [COMMAND]` is `trellis [COMMAND] --help`.
@@ -74,9 +113,24 @@ std::string find_project(const std::string& dir, const char* command) {
 
 }  // namespace
 
+int run_main(int argc, char** argv);
+
 int main(int argc, char** argv) {
-  using namespace trellis::cli;
+  using trellis::cli::EventLog;
+  using trellis::cli::Output;
   Output::get();  // before anything is printed: it sets stdout's buffering
+  std::string command = command_words(argc, argv);
+  Output::get().set_command(command);
+  if (asks_for_json(argc, argv)) Output::get().set_json_mode(command);
+  if (asks_for_json_log(argc, argv)) EventLog::get().enable();
+  int code = run_main(argc, argv);
+  Output::get().finish_json(code);
+  EventLog::get().finish(command, code);
+  return code;
+}
+
+int run_main(int argc, char** argv) {
+  using namespace trellis::cli;
   CLI::App app{"Trellis: feature-scoped database migrations", "trellis"};
   app.set_version_flag("-V,--version", std::string("trellis ") + TRELLIS_VERSION);
   app.require_subcommand(1);
@@ -86,6 +140,12 @@ int main(int argc, char** argv) {
   app.add_option("-e,--env", g.env, "Environment from trellis.toml (default: $TRELLIS_ENV, then [project] default_env)")
       ->type_name("NAME");
   app.add_option("--database", g.database, "Database URL, overriding the environment's")->type_name("URL");
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format,
+                 "text, or json: one JSON object per event on stderr (run, migration, retry, batch, lock wait; "
+                 "see docs/json.md)")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--no-color", g.no_color, "No colour (also off with NO_COLOR or when not a terminal)");
   std::map<CLI::App*, Runner> runners;
   for (const auto& c : command_table()) {
@@ -115,6 +175,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     Output::get().err(std::string("trellis: error: ") + e.what());
     Output::get().err("  run 'trellis --help' or 'trellis COMMAND --help' for the options");
+    Output::get().record_error(e.what(), "run 'trellis --help' or 'trellis COMMAND --help' for the options", "usage");
     return static_cast<int>(trellis::ExitCode::kBadInput);
   }
   if (g.no_color) Output::get().disable_color();

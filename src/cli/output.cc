@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/diagnostic_view.h"
+#include "cli/event_log.h"
 #include "cli/table.h"
 #include "trellis/error.h"
 
@@ -55,12 +56,56 @@ void Output::line(const std::string& text) const {
 }
 
 void Output::err(const std::string& text) const {
+  if (EventLog::get().enabled()) {
+    EventLog::get().emit("message", {{"text", text}});
+    return;
+  }
   std::fflush(stdout);
   std::fwrite(text.data(), 1, text.size(), stderr);
   std::fputc('\n', stderr);
 }
 
-void Output::json(const nlohmann::json& doc) const { line(doc.dump(2)); }
+nlohmann::json string_or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+void Output::json(const nlohmann::json& doc) const {
+  nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  ordered_json(std::move(ordered));
+}
+
+void Output::ordered_json(nlohmann::ordered_json doc) const {
+  if (doc.is_object() && !doc.contains("schema_version")) {
+    nlohmann::ordered_json versioned = {{"schema_version", kJsonSchemaVersion}};
+    versioned.update(doc);
+    doc = std::move(versioned);
+  }
+  json_printed_ = true;
+  line(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void Output::json_line(const std::string& object) const {
+  json_printed_ = true;
+  std::string head = "{\"schema_version\":" + std::to_string(kJsonSchemaVersion);
+  line(object.size() > 2 && object[0] == '{' ? head + "," + object.substr(1) : object);
+}
+
+void Output::record_error(const std::string& message, const std::string& hint, const std::string& code,
+                          const std::string& file, int line, const std::string& id) const {
+  if (!json_mode_) return;
+  json_errors_.push_back({{"message", message}, {"hint", string_or_null(hint)}, {"code", string_or_null(code)},
+                          {"file", string_or_null(file)},
+                          {"line", line > 0 ? nlohmann::json(line) : nlohmann::json(nullptr)},
+                          {"id", string_or_null(id)}});
+}
+
+void Output::finish_json(int exit_code) const {
+  if (!json_mode_ || json_printed_) return;
+  ordered_json(nlohmann::ordered_json{{"command", json_command_},
+                              {"ok", exit_code == 0},
+                              {"exit_code", exit_code},
+                              {"errors", json_errors_}});
+}
 
 void Output::table(const std::vector<std::string>& header,
                    const std::vector<std::vector<std::string>>& rows) const {
@@ -69,6 +114,8 @@ void Output::table(const std::vector<std::string>& header,
 }
 
 void exit_now(int code) {
+  Output::get().finish_json(code);
+  EventLog::get().finish(Output::get().command(), code);
   std::fflush(stdout);
   std::fflush(stderr);
   std::_Exit(code);
@@ -80,6 +127,7 @@ int report_error(const std::exception& e) {
     return static_cast<int>(exit_code_for(te->kind()));
   }
   Output::get().err(std::string("trellis: error: ") + e.what());
+  Output::get().record_error(e.what());
   return static_cast<int>(ExitCode::kFailed);
 }
 

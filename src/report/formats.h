@@ -18,6 +18,7 @@ std::string compact_text(const Diagnostic& d);
 
 // A diagnostic as a JSON object holding the fields asked for, under the names given and
 // in that order (documented shapes differ: lint says "rule" and "col", check "kind").
+// An empty code, file, hint or id and a line or column of 0 are null.
 enum class Field { kCode, kSeverity, kFile, kLine, kColumn, kMessage, kHint, kId };
 struct JsonField {
   Field field;

@@ -10,18 +10,30 @@ std::string compact_text(const Diagnostic& d) {
   return out;
 }
 
+namespace {
+
+// What is not known is null, never "" or 0.
+nlohmann::ordered_json or_null(const std::string& text) {
+  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+}
+nlohmann::ordered_json or_null(int position) {
+  return position > 0 ? nlohmann::ordered_json(position) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace
+
 nlohmann::ordered_json json_object(const Diagnostic& d, std::initializer_list<JsonField> shape) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (const JsonField& f : shape) {
     switch (f.field) {
-      case Field::kCode: out[f.name] = d.code; break;
+      case Field::kCode: out[f.name] = or_null(d.code); break;
       case Field::kSeverity: out[f.name] = severity_name(d.severity); break;
-      case Field::kFile: out[f.name] = d.file; break;
-      case Field::kLine: out[f.name] = d.line; break;
-      case Field::kColumn: out[f.name] = d.column; break;
+      case Field::kFile: out[f.name] = or_null(d.file); break;
+      case Field::kLine: out[f.name] = or_null(d.line); break;
+      case Field::kColumn: out[f.name] = or_null(d.column); break;
       case Field::kMessage: out[f.name] = d.message; break;
-      case Field::kHint: out[f.name] = d.hint; break;
-      case Field::kId: out[f.name] = d.id; break;
+      case Field::kHint: out[f.name] = or_null(d.hint); break;
+      case Field::kId: out[f.name] = or_null(d.id); break;
     }
   }
   return out;

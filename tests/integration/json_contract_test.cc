@@ -1,0 +1,133 @@
+// json_contract_test.cc — every --json command prints exactly one JSON document on every
+// exit, errors included, and each document conforms to its JSON Schema in docs/schemas/
+// (validated by tests/support/json_schema.h): "schema_version" first, null where nothing
+// is known.
+#include <nlohmann/json.hpp>
+
+#include "harness.h"
+#include "json_schema.h"
+
+namespace trellis_test {
+namespace {
+
+using nlohmann::json;
+
+class JsonContractTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    project_.write_simple_config(db_->url());
+  }
+
+  // Runs `args`, expects exit `code` and one document on stdout conforming to `schema`.
+  json document(const std::vector<std::string>& args, int code, const std::string& schema) {
+    RunResult r = project_.run(args);
+    EXPECT_EQ(r.exit_code, code) << r.describe();
+    json doc;
+    try {
+      doc = json::parse(r.out);  // throws on nothing, on two documents, on trailing text
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "stdout is not one JSON document (" << e.what() << "):\n" << r.describe();
+      return json();
+    }
+    for (const auto& problem : schemas_.validate(schema, doc)) {
+      ADD_FAILURE() << schema << ": " << problem << "\n" << doc.dump(2);
+    }
+    EXPECT_EQ(nlohmann::ordered_json::parse(r.out).begin().key(), "schema_version") << r.out;
+    return doc;
+  }
+
+  void write_two_features() {
+    project_.write_migration("core", "0001_users.sql", migration("", "CREATE TABLE users (id integer);", "DROP TABLE users;"));
+    project_.write_migration("core", "0002_bad.sql", migration("", "INSERT INTO no_such_table VALUES (1);"));
+    project_.write_migration("shop", "0001_orders.sql",
+                             migration("-- requires: core/0002_bad\n", "CREATE TABLE orders (id integer);"));
+    project_.write_migration("tags", "0001_tags.sql", migration("", "CREATE TABLE tags (id integer);"));
+  }
+
+  JsonSchemas schemas_{std::string(TRELLIS_SOURCE_DIR) + "/docs/schemas"};
+};
+
+TEST_P(JsonContractTest, EveryReadingCommandsDocumentConformsToItsSchema) {
+  write_two_features();
+  document({"plan", "--json"}, 0, "plan.json");
+  document({"apply", "--dry-run", "--json"}, 0, "plan.json");
+  json applied = document({"apply", "--json"}, 1, "apply.json");
+  std::map<std::string, json> by_id;
+  for (const auto& r : applied["results"]) by_id[r["id"]] = r;
+  ASSERT_EQ(by_id.size(), 4u) << applied.dump(2);
+  EXPECT_EQ(by_id["core/0001_users"]["error"], nullptr);
+  EXPECT_EQ(by_id["core/0001_users"]["statement"], nullptr);
+  EXPECT_EQ(by_id["core/0001_users"]["blocked_by"], nullptr);
+  EXPECT_EQ(by_id["core/0002_bad"]["statement"], 1);
+  EXPECT_TRUE(by_id["core/0002_bad"]["error"].is_string());
+  EXPECT_EQ(by_id["shop/0001_orders"]["blocked_by"], "core/0002_bad");
+  EXPECT_EQ(by_id["shop/0001_orders"]["duration_ms"], nullptr);
+  EXPECT_EQ(applied["interrupted"], nullptr);
+
+  json status = document({"status", "--json"}, 0, "status.json");
+  for (const auto& m : status["migrations"]) {
+    if (m["id"] == "tags/0001_tags") {
+      EXPECT_TRUE(m["applied_at"].is_string()) << m.dump();
+      EXPECT_EQ(m["error"], nullptr) << m.dump();
+      EXPECT_EQ(m["reason"], nullptr) << m.dump();
+    }
+  }
+  document({"status", "--json", "--exit-code"}, 1, "status.json");
+  document({"history", "--json"}, 0, "history.json");
+  document({"graph", "--json"}, 0, "graph.json");
+  document({"stamp", "--dry-run", "--json", "tags/0001_tags"}, 0, "stamp.json");
+  document({"lint", "--format", "json"}, 0, "lint.json");
+  document({"check", "--json"}, 1, "check.json");
+  document({"check", "--json", "--no-drift"}, 1, "check.json");
+  document({"schema", "--json"}, 0, "schema.json");
+}
+
+TEST_P(JsonContractTest, ApplyWithABadFilePrintsAnErrorDocumentWithFileAndLine) {
+  project_.write_migration("core", "0001_users.sql", "-- phas: expand\n-- +up\nCREATE TABLE users (id integer);\n");
+  for (const char* command : {"apply", "plan", "status", "history", "graph", "check"}) {
+    json doc = document({command, "--json"}, 2, "error.json");
+    EXPECT_EQ(doc["command"], command);
+    EXPECT_EQ(doc["ok"], false);
+    EXPECT_EQ(doc["exit_code"], 2);
+    ASSERT_EQ(doc["errors"].size(), 1u) << doc.dump(2);
+    EXPECT_EQ(doc["errors"][0]["file"], "migrations/core/0001_users.sql") << doc.dump(2);
+    EXPECT_EQ(doc["errors"][0]["line"], 1) << doc.dump(2);
+    EXPECT_NE(doc["errors"][0]["message"].get<std::string>().find("phas"), std::string::npos) << doc.dump(2);
+  }
+  EXPECT_TRUE(db_->applied_ids().empty());
+}
+
+TEST_P(JsonContractTest, UsageErrorsAndRefusedPlansStillPrintOneDocument) {
+  project_.write_migration("core", "0001_users.sql", migration("", "CREATE TABLE users (id integer);"));
+  json limit = document({"history", "--json", "--limit", "0"}, 2, "error.json");
+  EXPECT_EQ(limit["errors"][0]["code"], "usage") << limit.dump(2);
+  json unknown = document({"aply", "--json"}, 2, "error.json");
+  EXPECT_NE(unknown["errors"][0]["message"].get<std::string>().find("did you mean 'apply'"), std::string::npos);
+  json to = document({"apply", "--json", "--to", "core/0099"}, 2, "error.json");
+  EXPECT_NE(to["errors"][0]["message"].get<std::string>().find("core/0099"), std::string::npos) << to.dump(2);
+  // A refused plan (a late merge inside a feature) is the command's own document with errors[].
+  ASSERT_EQ(project_.run({"apply"}).exit_code, 0);
+  project_.write_migration("core", "0000_late.sql", migration("", "CREATE TABLE late (id integer);"));
+  json refused = document({"apply", "--json"}, 2, "apply.json");
+  ASSERT_EQ(refused["errors"].size(), 1u) << refused.dump(2);
+  EXPECT_TRUE(refused["errors"][0]["hint"].is_string()) << refused.dump(2);
+  json dry = document({"apply", "--dry-run", "--json"}, 2, "plan.json");
+  EXPECT_EQ(dry["errors"].size(), 1u) << dry.dump(2);
+  EXPECT_TRUE(db_->applied_ids() == std::vector<std::string>{"core/0001_users"});
+}
+
+TEST_P(JsonContractTest, AnUnreachableDatabaseIsAnErrorDocumentWithExitThree) {
+  project_.write_migration("core", "0001_users.sql", migration("", "CREATE TABLE users (id integer);"));
+  std::string url = is_sqlite() ? "sqlite:" + project_.path("no/such/dir/x.db")
+                                : "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2";
+  json doc = document({"apply", "--json", "--database", url}, 3, "error.json");
+  EXPECT_EQ(doc["exit_code"], 3);
+  EXPECT_FALSE(doc["errors"].empty());
+}
+
+TRELLIS_BACKENDS(JsonContractTest);
+
+}  // namespace
+}  // namespace trellis_test
