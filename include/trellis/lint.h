@@ -60,6 +60,9 @@ using LintFinding = Diagnostic;
 
 struct LintReport {
   std::vector<LintFinding> findings;  // sorted by file, line, col, rule
+  // Without a database: which migrations were taken as applied (told on stderr and in
+  // JSON); "" when the state was read from a database.
+  std::string assumption;
   int errors() const;
   int warnings() const;
   bool ok() const { return errors() == 0; }
@@ -106,9 +109,10 @@ enum class LintFormat { kText, kJson, kSarif, kGithub };
 // Parses "text" | "json" | "sarif" | "github"; throws Error(kUsage) otherwise.
 LintFormat parse_lint_format(const std::string& name);
 // text:   "file:line:col: error[rule]: message\n  help: ...\n" per finding, then a total.
-// json:   {"ok": bool, "errors": N, "warnings": N, "findings": [{rule, severity, file,
-//          line, col, message, help, id}]}
-// sarif:  SARIF 2.1.0 with one run, tool "trellis", rules from the catalogue.
+// json:   {"ok": bool, "errors": N, "warnings": N, "assumption": text|null, "findings":
+//          [{rule, severity, file, line, col, message, help, id}]}
+// sarif:  SARIF 2.1.0 with one run, tool "trellis", rules from the catalogue (each with a
+//          helpUri into docs/lint-rules.md; results name their ruleIndex).
 // github: "::error file=F,line=L,col=C,title=RULE::message  help: ..." per finding.
 std::string format_report(const LintReport& report, LintFormat format);
 

@@ -23,6 +23,7 @@ std::string json(const LintReport& r) {
   doc["ok"] = r.ok();
   doc["errors"] = r.errors();
   doc["warnings"] = r.warnings();
+  doc["assumption"] = r.assumption.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.assumption);
   doc["findings"] = nlohmann::ordered_json::array();
   for (const auto& f : r.findings) {
     doc["findings"].push_back(report::json_object(f, {{Field::kCode, "rule"},
@@ -41,7 +42,8 @@ std::string sarif(const LintReport& r) {
   std::vector<report::SarifRule> rules;
   for (const auto& info : lint_rules()) {
     rules.push_back({info.id, info.summary, std::string("see docs/lint-rules.md, rule ") + info.id,
-                     info.default_severity == LintSeverity::kError ? Severity::kError : Severity::kWarning});
+                     info.default_severity == LintSeverity::kError ? Severity::kError : Severity::kWarning,
+                     std::string("docs/lint-rules.md#") + info.id});
   }
   return report::sarif(r.findings, rules);
 }

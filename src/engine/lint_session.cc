@@ -42,6 +42,10 @@ LintSession::LintSession(const Project& project, const Graph& graph, Dialect dia
 
 LintSession::~LintSession() = default;
 
+void LintSession::assume_applied(std::function<bool(const std::string& id)> is_applied) {
+  impl_->options.is_applied = std::move(is_applied);
+}
+
 LintReport LintSession::run(const std::vector<std::string>& only) {
   Impl* impl = impl_.get();
   return lint(impl->project.migrations, impl->options,

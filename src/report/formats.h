@@ -35,9 +35,10 @@ struct SarifRule {
   std::string summary;
   std::string help;
   Severity level = Severity::kError;
+  std::string help_uri;  // SARIF helpUri; "" = none
 };
 // SARIF 2.1.0: one run of the tool "trellis" with `rules`, one result per diagnostic
-// (ruleId = code, the message with "\nhelp: " + hint, the file and region when known).
+// (ruleId = code and ruleIndex its place in `rules` when there, the message with "\nhelp: " + hint, the file and region when known).
 std::string sarif(const std::vector<Diagnostic>& diagnostics, const std::vector<SarifRule>& rules);
 
 // "::error file=F,line=L,col=C,title=CODE::message%0Ahelp: hint" per diagnostic (GitHub

@@ -1,5 +1,6 @@
 // sarif_github.cc — Diagnostics as SARIF 2.1.0 and as GitHub workflow commands (formats.h).
 #include <algorithm>
+#include <map>
 
 #include "report/formats.h"
 
@@ -12,15 +13,19 @@ std::string message_with_help(const Diagnostic& d) {
   return d.hint.empty() ? d.message : d.message + "\nhelp: " + d.hint;
 }
 
-Json sarif_result(const Diagnostic& d) {
+Json sarif_result(const Diagnostic& d, const std::map<std::string, size_t>& rule_index) {
   Json region = {{"startLine", std::max(1, d.line)}};
   if (d.column > 0) region["startColumn"] = d.column;
-  return {{"ruleId", d.code},
-          {"level", severity_name(d.severity)},
+  Json result = {{"ruleId", d.code}};
+  auto it = rule_index.find(d.code);
+  if (it != rule_index.end()) result["ruleIndex"] = it->second;
+  Json rest = {{"level", severity_name(d.severity)},
           {"message", {{"text", message_with_help(d)}}},
           {"locations",
            Json::array({{{"physicalLocation",
                           {{"artifactLocation", {{"uri", d.file}}}, {"region", region}}}}})}};
+  for (auto& [key, value] : rest.items()) result[key] = value;
+  return result;
 }
 
 // Properties escape % \r \n : , ; the message escapes % \r \n.
@@ -41,14 +46,17 @@ std::string escape(const std::string& s, bool property) {
 
 std::string sarif(const std::vector<Diagnostic>& diagnostics, const std::vector<SarifRule>& rules) {
   Json rule_list = Json::array();
+  std::map<std::string, size_t> rule_index;
   for (const auto& r : rules) {
-    rule_list.push_back({{"id", r.id},
-                         {"shortDescription", {{"text", r.summary}}},
-                         {"help", {{"text", r.help}}},
-                         {"defaultConfiguration", {{"level", severity_name(r.level)}}}});
+    Json rule = {{"id", r.id}, {"shortDescription", {{"text", r.summary}}}};
+    if (!r.help_uri.empty()) rule["helpUri"] = r.help_uri;
+    rule["help"] = {{"text", r.help}};
+    rule["defaultConfiguration"] = {{"level", severity_name(r.level)}};
+    rule_index.emplace(r.id, rule_list.size());
+    rule_list.push_back(std::move(rule));
   }
   Json results = Json::array();
-  for (const auto& d : diagnostics) results.push_back(sarif_result(d));
+  for (const auto& d : diagnostics) results.push_back(sarif_result(d, rule_index));
   Json driver = {{"name", "trellis"}, {"version", TRELLIS_VERSION}, {"rules", rule_list}};
   Json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},
