@@ -141,7 +141,7 @@ TEST(DiagnosticFormats, SarifResultsAndRules) {
       error_at("missing-file", "", 0, "core/0003 is recorded as applied but has no migration file");
   auto doc = nlohmann::json::parse(report::sarif(
       {lint_like(), no_place},
-      {{"add-column-default", "adds a column with a default", "see the docs", Severity::kError}}));
+      {{"add-column-default", "adds a column with a default", "see the docs", Severity::kError, ""}}));
   EXPECT_EQ(doc["version"], "2.1.0");
   const auto& run = doc["runs"][0];
   EXPECT_EQ(run["tool"]["driver"]["name"], "trellis");
