@@ -63,6 +63,7 @@ Runner setup_new(CLI::App& sub, const Globals& g) {
     std::filesystem::create_directories(std::filesystem::path(g.dir) / config.migrations_dir, ec);
     Project p = load_project(g.dir);
     if (!f->pattern.pattern.empty()) {
+      check_requires_exist(p, f->spec.requires_ids);
       for (const auto& path : write_pattern(p, f->spec.feature, f->pattern, f->spec.requires_ids)) {
         Output::get().line(path);
       }

@@ -89,15 +89,65 @@ std::vector<std::string> init_project(const std::string& dir) {
   return {(root / "trellis.toml").string(), example};
 }
 
+namespace {
+
+// What `trellis new` writes below its directives: both sections, each with a comment that
+// says what goes there. Comments only, so the file is valid as it stands (an up without
+// SQL is a no-op) and the next command does not fail on it.
+constexpr const char* kSections =
+    "\n-- +up\n"
+    "-- The SQL that makes the change, e.g.\n"
+    "--   CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric NOT NULL);\n"
+    "\n"
+    "-- +down\n"
+    "-- The SQL that undoes the up section, e.g.\n"
+    "--   DROP TABLE invoices;\n"
+    "-- Left without SQL, rolling back only forgets the record (say so with `-- +down noop`);\n"
+    "-- write `-- +down irreversible` instead if the change cannot be undone.\n";
+
+// "core/0001_init" or "core/0001": the project's migration, or nullptr.
+const Migration* find_required(const Project& p, const IdRef& ref) {
+  std::string key = number_key(ref.feature, ref.number);
+  for (const Migration& m : p.migrations) {
+    if (m.feature == ref.feature && number_key(m.feature, m.number) == key && (ref.slug.empty() || ref.slug == m.slug))
+      return &m;
+  }
+  return nullptr;
+}
+
+std::string feature_ids(const Project& p, const std::string& feature) {
+  std::vector<std::string> ids;
+  for (const Migration& m : p.migrations) {
+    if (m.feature == feature) ids.push_back(m.id);
+  }
+  if (ids.size() > 6) ids.erase(ids.begin(), ids.end() - 6);
+  return join(ids, ", ");
+}
+
+}  // namespace
+
+void check_requires_exist(const Project& p, const std::vector<std::string>& ids) {
+  for (const auto& r : ids) {
+    auto ref = parse_id(r);
+    if (!ref) {
+      throw Error(ErrorKind::kUsage, "--requires: malformed id '" + r + "'",
+                  "an id is FEATURE/NNNN_slug or FEATURE/NNNN, e.g. core/0001_create_users");
+    }
+    if (find_required(p, *ref)) continue;
+    std::string known = feature_ids(p, ref->feature);
+    throw Error(ErrorKind::kUsage, "--requires " + r + ": no such migration in " + p.config.migrations_dir + "/; nothing written",
+                known.empty() ? "there is no feature '" + ref->feature + "' (trellis status lists the features)"
+                              : "the last migrations of " + ref->feature + " are " + known);
+  }
+}
+
 std::string write_new_migration(const Project& p, const NewMigration& spec) {
   if (!is_feature_name(spec.feature)) {
     throw Error(ErrorKind::kUsage, "bad feature name '" + spec.feature + "' (lower-case letters, digits, '_', '-')");
   }
   std::string slug = slugify(spec.name);
   if (slug.empty()) throw Error(ErrorKind::kUsage, "the migration name needs letters or digits");
-  for (const auto& r : spec.requires_ids) {
-    if (!parse_id(r)) throw Error(ErrorKind::kUsage, "--requires: malformed id '" + r + "'");
-  }
+  check_requires_exist(p, spec.requires_ids);
   std::string rel = p.config.migrations_dir + "/" + spec.feature + "/" + next_migration_number(p, spec.feature) + "_" + slug + ".sql";
   fs::path abs = fs::path(p.config.root) / rel;
   std::error_code ec;
@@ -107,7 +157,7 @@ std::string write_new_migration(const Project& p, const NewMigration& spec) {
   if (!spec.requires_ids.empty()) text += "-- requires: " + join(spec.requires_ids, ", ") + "\n";
   text += std::string("-- phase: ") + phase_name(spec.phase) + "\n";
   if (spec.tx == TxMode::kNone) text += "-- transaction: false\n";
-  text += "\n-- +up\n\n\n-- +down\n\n";
+  text += kSections;
   write_file(abs.string(), text);
   return rel;
 }

@@ -90,6 +90,45 @@ TEST_P(InitNewTest, NewWithPhaseAndNoTransaction) {
   EXPECT_TRUE(db_->applied_ids().empty());
 }
 
+// `new` writes both sections with a comment saying what goes there; as written, the file
+// is valid (an up without SQL is a no-op, the down "nothing to undo").
+TEST_P(InitNewTest, NewWritesBothSectionsWithGuidance) {
+  project_.write_simple_config(db_->url());
+  RunResult created = project_.run({"new", "billing", "invoices"});
+  ASSERT_EQ(created.exit_code, 0) << created.describe();
+  std::string text = read_file(project_.path("migrations/billing/0001_invoices.sql"));
+  ASSERT_NE(text.find("-- +up\n-- The SQL that makes the change"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n-- +down\n-- The SQL that undoes"), std::string::npos) << text;
+  EXPECT_NE(text.find("-- +down irreversible"), std::string::npos) << "names the way to say forward-only";
+  RunResult apply = project_.run({"apply"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.describe();
+  RunResult rollback = project_.run({"rollback", "billing/0001_invoices", "--dry-run"});
+  EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
+  EXPECT_NE(rollback.out.find("nothing to undo"), std::string::npos) << rollback.describe();
+}
+
+// A --requires that names no migration is refused before anything is written: it would
+// make every later command fail on the new file.
+TEST_P(InitNewTest, NewRefusesADanglingRequires) {
+  project_.write_simple_config(db_->url());
+  project_.write_migration("core", "0001_init.sql", migration("", "CREATE TABLE core_t (id integer);"));
+  RunResult dangling = project_.run({"new", "billing", "invoices", "--requires", "core/0099"});
+  EXPECT_EQ(dangling.exit_code, 2) << dangling.describe();
+  EXPECT_NE(dangling.err.find("--requires core/0099: no such migration"), std::string::npos) << dangling.describe();
+  EXPECT_NE(dangling.err.find("core/0001_init"), std::string::npos) << "lists the feature's migrations";
+  RunResult no_feature = project_.run({"new", "billing", "invoices", "--requires", "crm/0001"});
+  EXPECT_EQ(no_feature.exit_code, 2) << no_feature.describe();
+  EXPECT_NE(no_feature.err.find("no feature 'crm'"), std::string::npos) << no_feature.describe();
+  RunResult wrong_slug = project_.run({"new", "billing", "invoices", "--requires", "core/0001_other"});
+  EXPECT_EQ(wrong_slug.exit_code, 2) << wrong_slug.describe();
+  EXPECT_FALSE(file_exists(project_.path("migrations/billing"))) << "nothing written";
+  RunResult short_form = project_.run({"new", "billing", "invoices", "--requires", "core/0001"});
+  ASSERT_EQ(short_form.exit_code, 0) << short_form.describe();
+  EXPECT_NE(read_file(project_.path("migrations/billing/0001_invoices.sql")).find("-- requires: core/0001"),
+            std::string::npos);
+  EXPECT_EQ(project_.run({"plan"}).exit_code, 0);
+}
+
 TRELLIS_BACKENDS(InitNewTest);
 
 }  // namespace
