@@ -3,6 +3,8 @@
 #include <regex>
 #include <set>
 
+#include <unistd.h>
+
 #include "harness.h"
 
 namespace trellis_test {
@@ -89,6 +91,24 @@ TEST_P(CommandsTest, HistoryJsonRecordsEveryEvent) {
   EXPECT_EQ(last["events"][0].value("action", ""), "rollback");
 }
 
+bool program_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    if (end > start && ::access((dirs.substr(start, end - start) + "/" + name).c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+int count_of(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
 // Node name -> label's first line, and the edges as "label -> label", of a dot or mermaid
 // graph whose nodes are declared as NAME [label="ID..."] or NAME["ID..."] / NAME("ID...").
 struct GraphShape {
@@ -138,6 +158,47 @@ TEST_P(CommandsTest, GraphDot) {
       std::regex("(\"[^\"]+\"|\\w+)\\s*->\\s*(\"[^\"]+\"|\\w+)"));
   expect_graph_edges(shape, text);
   EXPECT_FALSE(has_escape_codes(text));
+}
+
+// The dot output explains itself: a legend of the states shown and of the two edge styles.
+TEST_P(CommandsTest, GraphDotHasALegend) {
+  RunResult graph = project_.run({"graph", "--format", "dot"});
+  ASSERT_EQ(graph.exit_code, 0) << graph.describe();
+  EXPECT_NE(graph.out.find("cluster_legend"), std::string::npos) << graph.out;
+  EXPECT_NE(graph.out.find("requires (another feature)"), std::string::npos) << graph.out;
+  EXPECT_NE(graph.out.find(">pending</TD>"), std::string::npos) << "the states shown are explained";
+  EXPECT_EQ(graph.out.find(">failed</TD>"), std::string::npos) << "and only those";
+}
+
+// Without the database there are no states: no node says "pending" (it was a guess).
+TEST_P(CommandsTest, GraphNoStateShowsNoStates) {
+  project_.write("trellis.toml", "[env.dev]\ndatabase = \"postgresql://nobody@127.0.0.1:1/x\"\n");
+  for (const char* format : {"text", "dot", "mermaid"}) {
+    RunResult r = project_.run({"graph", "--no-state", "--format", format});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(r.out.find("pending"), std::string::npos) << format << ":\n" << r.out;
+    EXPECT_NE(r.out.find("billing/0001_invoices"), std::string::npos) << r.out;
+  }
+  RunResult json = project_.run({"graph", "--no-state", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.describe();
+  for (const auto& node : parse_json(json)["nodes"]) EXPECT_TRUE(node["state"].is_null()) << node;
+}
+
+// --format svg is Graphviz's own rendering: a well-formed SVG document with one node
+// group per migration, each labelled with its id.
+TEST_P(CommandsTest, GraphSvgRenderedByGraphviz) {
+  if (!program_on_path("dot")) GTEST_SKIP() << "Graphviz's dot is not installed (scripts/setup.sh installs it)";
+  RunResult r = project_.run({"graph", "--format", "svg"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  const std::string& svg = r.out;
+  EXPECT_NE(svg.find("<svg"), std::string::npos) << svg.substr(0, 400);
+  EXPECT_TRUE(std::regex_search(svg, std::regex("</svg>\\s*$"))) << "complete";
+  EXPECT_EQ(count_of(svg, "<g id=\"node"), 4) << "three migrations and the legend";
+  EXPECT_EQ(count_of(svg, "<g id=\"edge"), 2);
+  for (const char* id : {"core/0001_init", "core/0002_more", "billing/0001_invoices"}) {
+    EXPECT_NE(svg.find(std::string(">") + id + "<"), std::string::npos) << id;
+  }
+  EXPECT_EQ(count_of(svg, "<g"), count_of(svg, "</g>")) << "balanced groups";
 }
 
 TEST_P(CommandsTest, GraphMermaid) {
