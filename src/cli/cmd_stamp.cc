@@ -1,3 +1,4 @@
+#include "cli/accept_diff.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "trellis/error.h"
@@ -48,7 +49,13 @@ Runner setup_accept(CLI::App& sub, const Globals& g) {
   auto all = std::make_shared<bool>(false);
   sub.add_option("ID", *ids, "Edited applied migrations whose new file content you accept");
   sub.add_flag("--all", *all, "Every edited applied migration");
-  return [&g, ids, all]() {
+  auto no_diff = std::make_shared<bool>(false);
+  sub.add_flag("--no-diff", *no_diff, "Do not show what changed in each file");
+  sub.footer(
+      "Records each file's current checksum as the applied one; nothing is run. Shows what changed in each "
+      "file: a unified diff against the content that was applied, found in git history by its checksum (the "
+      "database keeps only the checksum), or a line saying it is in no commit.");
+  return [&g, ids, all, no_diff]() {
     if (ids->empty() == !*all) throw Error(ErrorKind::kUsage, "accept needs migration ids or --all (not both)");
     Workspace ws = g.workspace();
     AcceptReport r = accept_edited(ws, *ids, *all);
@@ -58,6 +65,7 @@ Runner setup_accept(CLI::App& sub, const Globals& g) {
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const Migration& m = ws.graph().at(nodes[i]);
       out.line("  " + m.id + "  " + r.recorded_checksums[i].substr(0, 12) + " -> " + m.checksum.substr(0, 12));
+      if (!*no_diff) show_accepted_diff(ws.project().config.root, m, r.recorded_checksums[i]);
     }
     return 0;
   };

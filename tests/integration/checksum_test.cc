@@ -96,6 +96,45 @@ TEST_P(ChecksumTest, ApplyRefusesUntilAccepted) {
   EXPECT_TRUE(doc["warnings"].empty()) << doc.dump();
 }
 
+void git(const TestProject& project, const std::vector<std::string>& args) {
+  RunOptions o;
+  o.program = find_program("git");
+  o.args = {"-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false"};
+  o.args.insert(o.args.end(), args.begin(), args.end());
+  o.cwd = project.root();
+  RunResult r = run_process(o);
+  ASSERT_EQ(r.exit_code, 0) << "git failed: " << r.describe();
+}
+
+// accept shows what changed: a diff against the bytes that were applied, found in git by
+// their checksum (not HEAD's: here the edit is committed too).
+TEST_P(ChecksumTest, AcceptShowsTheDiffAgainstTheAppliedContent) {
+  if (find_program("git").empty()) GTEST_SKIP() << "git is not installed";
+  git(project_, {"init", "-q"});
+  project_.write_migration("core", "0001_init.sql", kOriginal);
+  git(project_, {"add", "-A"});
+  git(project_, {"commit", "-q", "-m", "as applied"});
+  project_.write_migration("core", "0001_init.sql", kEdited);
+  git(project_, {"commit", "-q", "-am", "the edit"});
+  RunResult accept = project_.run({"accept", "core/0001"});
+  ASSERT_EQ(accept.exit_code, 0) << accept.describe();
+  EXPECT_NE(accept.out.find("--- migrations/core/0001_init.sql (applied: commit "), std::string::npos) << accept.out;
+  EXPECT_NE(accept.out.find("+++ migrations/core/0001_init.sql (now)"), std::string::npos) << accept.out;
+  EXPECT_NE(accept.out.find("    -CREATE TABLE core_users (id integer);\n"), std::string::npos) << accept.out;
+  EXPECT_NE(accept.out.find("    +CREATE TABLE core_users (id integer);  -- edited\n"), std::string::npos) << accept.out;
+  RunResult quiet = project_.run({"accept", "core/0001", "--no-diff"});
+  EXPECT_EQ(quiet.out.find("---"), std::string::npos) << quiet.out;
+}
+
+// Outside git the applied bytes are nowhere: accept says so instead of a diff.
+TEST_P(ChecksumTest, AcceptSaysWhenItHasNoDiff) {
+  RunResult accept = project_.run({"accept", "core/0001"});
+  ASSERT_EQ(accept.exit_code, 0) << accept.describe();
+  EXPECT_NE(accept.out.find("(no diff: the applied content of migrations/core/0001_init.sql is in no commit"),
+            std::string::npos)
+      << accept.out;
+}
+
 TEST_P(ChecksumTest, RevertingTheEditClearsTheError) {
   project_.write_migration("core", "0001_init.sql", kOriginal);
   RunResult check = project_.run({"check"});
