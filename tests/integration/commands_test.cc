@@ -181,7 +181,8 @@ TEST_P(CommandsTest, GraphNoStateShowsNoStates) {
   }
   RunResult json = project_.run({"graph", "--no-state", "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.describe();
-  for (const auto& node : parse_json(json)["nodes"]) EXPECT_TRUE(node["state"].is_null()) << node;
+  const auto doc = parse_json(json);  // the loop must not range over a temporary's member
+  for (const auto& node : doc["nodes"]) EXPECT_TRUE(node["state"].is_null()) << node;
 }
 
 // --format svg is Graphviz's own rendering: a well-formed SVG document with one node
