@@ -55,7 +55,9 @@ TEST_P(RepairTest, AFixedFailedMigrationIsClearedAndTheNextApplyRunsIt) {
   RunResult status = project_.run({"status", "--json"});
   nlohmann::json doc = nlohmann::json::parse(status.out);
   for (const auto& m : doc["migrations"]) {
-    if (m["id"] == "core/0002_bad") EXPECT_EQ(m["state"], "pending") << m.dump();
+    if (m["id"] == "core/0002_bad") {
+      EXPECT_EQ(m["state"], "pending") << m.dump();
+    }
   }
 
   RunResult apply = project_.run({"apply"});
