@@ -2,8 +2,8 @@
 //
 // `trellis_migrations` holds one row per migration that was applied, failed, or started
 // without finishing (non-transactional). `trellis_history` is an append-only log of every
-// action (apply, fail, rollback, stamp, accept, adopt, repair, forget). The position of a
-// database is the set of applied ids; features never share a "current revision".
+// action (apply, fail, rollback, stamp, accept). The position of a database is the set of
+// applied ids; features never share a "current revision".
 #pragma once
 
 #include <cstdint>
@@ -38,8 +38,7 @@ struct StateRow {
 struct HistoryEvent {
   std::int64_t seq = 0;       // assigned by the database
   std::string id;
-  std::string action;         // "apply" | "fail" | "rollback" | "rollback-failed" | "stamp" |
-                              // "accept" | "start" | "adopt" | "repair" | "forget"
+  std::string action;         // "apply" | "fail" | "rollback" | "stamp" | "accept" | "start"
   std::string checksum;
   std::string at;             // ISO-8601 UTC
   std::int64_t duration_ms = 0;

@@ -99,6 +99,29 @@ TEST_P(RepairTest, EditedAndVanishedAppliedRowsAreLeftWithWhatToRunInstead) {
   expect_unchanged(rows, history);
 }
 
+// Rows as an interrupted non-transactional run and a failed chunked one leave them: set by
+// hand, as the runner would have written them.
+TEST_P(RepairTest, InterruptedAndPartlyCommittedRowsAreLeftForApplyToResume) {
+  fail_one();
+  project_.write_migration("side", "0001_outside.sql", migration("", "CREATE TABLE outside (id integer);"));
+  project_.write_migration("gone", "0001_x.sql", migration("", "CREATE TABLE gone_x (id integer);"));
+  ASSERT_EQ(project_.run({"apply"}).exit_code, 1);
+  db_->exec("UPDATE " + db_->migrations_table() + " SET statements_done = 1 WHERE id = 'core/0002_bad';");
+  db_->exec("UPDATE " + db_->migrations_table() +
+            " SET status = 'running', statements_done = 0 WHERE id IN ('side/0001_outside', 'gone/0001_x');");
+  project_.remove("migrations/gone/0001_x.sql");
+  RunResult repair = project_.run({"repair", "--yes"});
+  ASSERT_EQ(repair.exit_code, 0) << repair.describe();
+  EXPECT_TRUE(contains(repair.out, "gone/0001_x")) << repair.describe();
+  EXPECT_TRUE(contains(repair.out, "core/0002_bad failed after 1 of its statements committed: apply resumes after them"))
+      << repair.describe();
+  EXPECT_TRUE(contains(repair.out, "side/0001_outside was interrupted after 0 statement(s): apply resumes it"))
+      << repair.describe();
+  EXPECT_EQ(db_->state_rows(), (std::vector<std::string>{"core/0001_users|applied", "core/0002_bad|failed",
+                                                         "side/0001_outside|running"}));
+  EXPECT_EQ(db_->history_count("gone/0001_x", "repair"), 1);
+}
+
 TEST_P(RepairTest, ForgetAfterAManualRevertMakesApplyRunItAgain) {
   ASSERT_EQ(project_.run({"apply"}).exit_code, 0);
   db_->exec("DROP TABLE users;");
