@@ -14,17 +14,8 @@
 #include "util/text.h"
 
 namespace trellis::cli {
-namespace {
 
-struct ApplyFlags {
-  PlanOptions plan;
-  bool fail_fast = false, dry_run = false, sql = false, json = false;
-  std::string lock_wait;
-  bool wait_replicas_given = false;     // --wait-replicas [D]
-  std::optional<Millis> wait_replicas;  // its D, when one was given
-};
-
-// Validated before the workspace loads: a bad value is refused before anything connects.
+// commands.h. Validated before the workspace loads: a bad value is refused before anything connects.
 std::optional<Millis> parse_lock_wait(const std::string& text) {
   if (text.empty()) return std::nullopt;
   auto d = parse_duration(text);
@@ -34,6 +25,16 @@ std::optional<Millis> parse_lock_wait(const std::string& text) {
   }
   return d;
 }
+
+namespace {
+
+struct ApplyFlags {
+  PlanOptions plan;
+  bool fail_fast = false, dry_run = false, sql = false, json = false;
+  std::string lock_wait;
+  bool wait_replicas_given = false;     // --wait-replicas [D]
+  std::optional<Millis> wait_replicas;  // its D, when one was given
+};
 
 int preview(const Workspace& ws, MigrateEarlyWork& early, const ApplyFlags& f) {
   MigratePreview p = preview_migrate(ws, f.plan, f.sql, &early);

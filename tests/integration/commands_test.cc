@@ -363,7 +363,7 @@ TEST(HelpTest, EveryCommandHasHelp) {
   RunResult overview = run_process(top);
   EXPECT_EQ(overview.exit_code, 0) << overview.describe();
   for (const char* command : {"init", "new", "plan", "apply", "rollback", "status", "history",
-                              "graph", "stamp", "accept", "check", "lint"}) {
+                              "graph", "stamp", "accept", "repair", "forget", "check", "lint"}) {
     EXPECT_NE(overview.out.find(command), std::string::npos) << command << " not listed";
     RunOptions options;
     options.args = {command, "--help"};
