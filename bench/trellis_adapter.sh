@@ -50,7 +50,7 @@ stamp)
     # timed runs that follow (it used to, on whichever tool was timed then).
     [ $# -eq 3 ] || usage
     backend_url "$1" "$2"
-    "$T" -C "$3" -e bench --database "$url" --no-color stamp --all
+    "$T" -C "$3" -e bench --database "$url" --no-color stamp --all --yes
     sync ;;
 *) usage ;;
 esac

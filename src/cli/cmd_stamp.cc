@@ -1,5 +1,6 @@
 #include "cli/accept_diff.h"
 #include "cli/commands.h"
+#include "cli/confirm.h"
 #include "cli/output.h"
 #include "trellis/error.h"
 #include "trellis/plan.h"
@@ -7,18 +8,45 @@
 
 namespace trellis::cli {
 
+namespace {
+
+// stamp --all without --yes: what it would record, then the question (or exit 2 without
+// a terminal). Nothing to record is not asked about.
+void confirm_stamp_all(const Workspace& ws, bool json) {
+  StampReport would = stamp_migrations(ws, {}, true, true);
+  if (would.nodes.empty()) return;
+  const Output& out = Output::get();
+  if (!json) {
+    out.line(out.paint(Style::kBold, "stamp --all would record " + std::to_string(would.nodes.size()) +
+                                         " migration(s) as applied, without running them, in " + would.target + ":"));
+    for (Node n : would.nodes) out.line("  " + ws.graph().at(n).id);
+  }
+  Consent consent{false, false};
+  consent.require_answerable("stamp --all");
+  if (!consent.ask("Record " + std::to_string(would.nodes.size()) + " migration(s) as applied in " + would.target + "?")) {
+    throw Error(ErrorKind::kUsage, "not confirmed: nothing was recorded", "pass --yes to record without asking");
+  }
+}
+
+}  // namespace
+
 Runner setup_stamp(CLI::App& sub, const Globals& g) {
   auto ids = std::make_shared<std::vector<std::string>>();
   auto all = std::make_shared<bool>(false);
   auto json = std::make_shared<bool>(false);
   auto dry = std::make_shared<bool>(false);
+  auto yes = std::make_shared<bool>(false);
   sub.add_option("ID", *ids, "Migrations to record as applied (their unapplied dependencies come along)");
   sub.add_flag("--all", *all, "Every migration of the released features");
   sub.add_flag("--dry-run", *dry, "Show what would be recorded; record nothing");
   sub.add_flag("--json", *json, "Machine-readable output");
-  return [&g, ids, all, json, dry]() {
+  sub.add_flag("-y,--yes", *yes, "With --all: record without asking (for scripts; without a terminal it is required)");
+  sub.footer("stamp --all shows what it would record and asks on a terminal; without one it needs --yes "
+             "(exit 2, nothing recorded).");
+  return [&g, ids, all, json, dry, yes]() {
     if (ids->empty() == !*all) throw Error(ErrorKind::kUsage, "stamp needs migration ids or --all (not both)");
     Workspace ws = g.workspace();
+    if (*all && !*dry && !*yes) confirm_stamp_all(ws, *json);
     StampReport r = stamp_migrations(ws, *ids, *all, *dry);
     const std::vector<Node>& nodes = r.nodes;
     const Output& out = Output::get();

@@ -47,12 +47,27 @@ TEST_P(CommandsTest, StampRecordsWithoutRunning) {
 }
 
 TEST_P(CommandsTest, StampAll) {
-  RunResult stamp = project_.run({"stamp", "--all"});
+  RunResult stamp = project_.run({"stamp", "--all", "--yes"});
   ASSERT_EQ(stamp.exit_code, 0) << stamp.describe();
   EXPECT_EQ(db_->applied_ids().size(), 3u);
   EXPECT_TRUE(db_->tables().empty());
   RunResult plan = project_.run({"plan", "--json"});
   EXPECT_TRUE(parse_json(plan.out)["pending"].empty()) << plan.describe();
+}
+
+// stamp --all asks too: without a terminal and --yes it is refused with the list shown;
+// stamping named ids does not ask (the ids are the confirmation).
+TEST_P(CommandsTest, StampAllWithoutYesNeedsATerminal) {
+  RunResult refused = project_.run({"stamp", "--all"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.describe();
+  EXPECT_NE(refused.out.find("stamp --all would record 3 migration(s)"), std::string::npos) << refused.describe();
+  EXPECT_TRUE(db_->applied_ids().empty());
+  RunOptions yes = project_.options({"stamp", "--all"});
+  yes.terminal_input = "y\n";
+  RunResult accepted = run_in_pty(yes);
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.describe();
+  EXPECT_EQ(db_->applied_ids().size(), 3u);
+  EXPECT_EQ(project_.run({"stamp", "core/0001"}).exit_code, 0) << "named ids: no question";
 }
 
 TEST_P(CommandsTest, StampUnknownIdIsBadInput) {
@@ -64,7 +79,7 @@ TEST_P(CommandsTest, StampUnknownIdIsBadInput) {
 
 TEST_P(CommandsTest, HistoryJsonRecordsEveryEvent) {
   ASSERT_EQ(project_.run({"apply"}).exit_code, 0);
-  ASSERT_EQ(project_.run({"rollback", "core/0002"}).exit_code, 0);
+  ASSERT_EQ(project_.run({"rollback", "--yes", "core/0002"}).exit_code, 0);
   RunResult history = project_.run({"history", "--json"});
   ASSERT_EQ(history.exit_code, 0) << history.describe();
   nlohmann::json doc = parse_json(history.out);
@@ -336,8 +351,8 @@ TEST_P(CommandsTest, StatusExitCodeSaysWhetherAnythingIsLeft) {
 }
 
 TEST_P(CommandsTest, SmallSurprisesAreGone) {
-  ASSERT_EQ(project_.run({"stamp", "--all"}).exit_code, 0);
-  RunResult again = project_.run({"stamp", "--all"});
+  ASSERT_EQ(project_.run({"stamp", "--all", "--yes"}).exit_code, 0);
+  RunResult again = project_.run({"stamp", "--all", "--yes"});
   EXPECT_EQ(again.exit_code, 0) << again.describe();
   EXPECT_NE(again.out.find("Nothing to record"), std::string::npos) << again.out;
   for (const char* limit : {"0", "-1"}) {

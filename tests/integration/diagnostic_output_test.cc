@@ -77,7 +77,7 @@ TEST_P(DiagnosticOutputTest, DownThatDoesNotParseInRollbackAndCheck) {
       migration("", "CREATE TABLE t2 (id integer);", "SELECT 1;\nDROP TABLEX t2;"));
   RunResult apply = project_.run({"apply"});
   ASSERT_EQ(apply.exit_code, 0) << apply.describe();
-  RunResult rollback = project_.run({"rollback", "core/0001"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0001"});
   EXPECT_EQ(rollback.exit_code, 2) << rollback.describe();
   EXPECT_EQ(rollback.err,
             "trellis: error: migrations/core/0002_t2.sql:6: syntax error at or near \"TABLEX\" "

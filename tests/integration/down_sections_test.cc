@@ -46,7 +46,7 @@ TEST_P(DownSectionsTest, EveryDownIsSplitBeforeAnythingRollsBack) {
   write_chain({"DROP TABLE t1;", "SELECT 1;\nDROP TABLEX t2;", "DROP TABLE t3;"});
   apply_all();
   if (HasFatalFailure()) return;
-  RunResult rollback = project_.run({"rollback", "core/0001"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0001"});
   EXPECT_EQ(rollback.exit_code, 2) << rollback.describe();
   EXPECT_TRUE(mentions_line(rollback.err, "migrations/core/0002_t2.sql", 6)) << rollback.describe();
   EXPECT_NE(rollback.err.find("nothing was rolled back"), std::string::npos) << rollback.describe();
@@ -78,7 +78,7 @@ TEST_P(DownSectionsTest, DownsAreLintedWithTheirOwnTransactionMode) {
   EXPECT_EQ(lint.exit_code, 1) << lint.describe();
   EXPECT_TRUE(mentions_line(lint.out, "migrations/core/0002_ix.sql", down_line)) << lint.describe();
   EXPECT_NE(lint.out.find("concurrently-in-transaction"), std::string::npos) << lint.describe();
-  RunResult rollback = project_.run({"rollback", "core/0002"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0002"});
   EXPECT_EQ(rollback.exit_code, 2) << rollback.describe();
   EXPECT_TRUE(mentions_line(rollback.err, "migrations/core/0002_ix.sql", down_line)) << rollback.describe();
   expect_nothing_rolled_back();
@@ -88,7 +88,7 @@ TEST_P(DownSectionsTest, DownsAreLintedWithTheirOwnTransactionMode) {
                                      "DROP INDEX CONCURRENTLY ix_t_a;"));
   ASSERT_EQ(project_.run({"accept", "core/0002"}).exit_code, 0);
   EXPECT_EQ(project_.run({"lint"}).exit_code, 0);
-  rollback = project_.run({"rollback", "core/0002"});
+  rollback = project_.run({"rollback", "--yes", "core/0002"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_EQ(db_->query("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_t_a'"),
             (std::vector<std::string>{"0"}));
@@ -103,7 +103,7 @@ TEST_P(DownSectionsTest, DownHasItsOwnTransactionMode) {
                                      "DROP TABLE t;\nVACUUM;"));
   apply_all();
   if (HasFatalFailure()) return;
-  RunResult rollback = project_.run({"rollback", "core/0001"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0001"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_TRUE(db_->tables().empty());
   EXPECT_TRUE(db_->applied_ids().empty());
@@ -122,17 +122,17 @@ TEST_P(DownSectionsTest, DownWithoutSqlIsANoOpNotForwardOnly) {
                            "-- +up\nCREATE TABLE forever (a integer);\n-- +down irreversible\n");
   apply_all();
   if (HasFatalFailure()) return;
-  RunResult dry = project_.run({"rollback", "core/0002", "--dry-run"});
+  RunResult dry = project_.run({"rollback", "--yes", "core/0002", "--dry-run"});
   EXPECT_EQ(dry.exit_code, 0) << dry.describe();
   EXPECT_NE(dry.out.find("core/0003_noop (nothing to undo)"), std::string::npos) << dry.describe();
-  RunResult rollback = project_.run({"rollback", "core/0002"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0002"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"core/0001_t", "other/0001_forever"}));
   EXPECT_EQ(db_->query("SELECT count(*) FROM t"), (std::vector<std::string>{"2"}));
   EXPECT_EQ(db_->history_count("core/0002_seed", "rollback"), 1);
   EXPECT_EQ(db_->history_count("core/0003_noop", "rollback"), 1);
 
-  RunResult forever = project_.run({"rollback", "other"});
+  RunResult forever = project_.run({"rollback", "--yes", "other"});
   EXPECT_EQ(forever.exit_code, 2) << forever.describe();
   EXPECT_NE(forever.err.find("'-- +down irreversible' (the one way to mark a migration forward-only)"),
             std::string::npos)
@@ -146,7 +146,7 @@ TEST_P(DownSectionsTest, FailedRollbackIsRecordedAndCounted) {
   write_chain({"DROP TABLE t1;", "DROP TABLE no_such_table;", "DROP TABLE t3;"});
   apply_all();
   if (HasFatalFailure()) return;
-  RunResult rollback = project_.run({"rollback", "core"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core"});
   EXPECT_EQ(rollback.exit_code, 1) << rollback.describe();
   EXPECT_NE(rollback.out.find("1 rolled back, 1 failed, 1 not attempted"), std::string::npos) << rollback.describe();
   EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"core/0001_t1", "core/0002_t2"}));
@@ -165,7 +165,7 @@ TEST_P(DownSectionsTest, FailedRollbackIsRecordedAndCounted) {
   // Fixed and rolled back: the record goes, and with it the error.
   write_chain({"DROP TABLE t1;", "DROP TABLE t2;"});
   ASSERT_EQ(project_.run({"accept", "core/0002"}).exit_code, 0);
-  rollback = project_.run({"rollback", "core"});
+  rollback = project_.run({"rollback", "--yes", "core"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_TRUE(db_->applied_ids().empty());
 }
@@ -180,13 +180,13 @@ TEST_P(DownSectionsTest, RollbackRefusesAnEditedAppliedFile) {
                            migration("-- edited", "CREATE TABLE t2 (id integer);", "DROP TABLE t2;"));
   RunResult apply = project_.run({"apply"});
   EXPECT_EQ(apply.exit_code, 2) << apply.describe();
-  RunResult rollback = project_.run({"rollback", "core/0001"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0001"});
   EXPECT_EQ(rollback.exit_code, apply.exit_code) << rollback.describe();
   EXPECT_NE(rollback.err.find("core/0002_t2 was applied with checksum"), std::string::npos) << rollback.describe();
   EXPECT_NE(rollback.err.find("trellis accept ID"), std::string::npos) << rollback.describe();
   expect_nothing_rolled_back();
   ASSERT_EQ(project_.run({"accept", "core/0002"}).exit_code, 0);
-  rollback = project_.run({"rollback", "core/0001"});
+  rollback = project_.run({"rollback", "--yes", "core/0001"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_TRUE(db_->applied_ids().empty());
 }

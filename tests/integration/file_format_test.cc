@@ -39,7 +39,7 @@ TEST_P(FileFormatTest, MarkerInsideAStringOrBodyIsSqlText) {
   if (!is_sqlite()) {
     EXPECT_EQ(db_->query("SELECT note_count()"), (std::vector<std::string>{"1"}));
   }
-  RunResult rollback = project_.run({"rollback", "core/0001"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0001"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_FALSE(db_->has_table("notes"));
 }
@@ -56,11 +56,11 @@ TEST_P(FileFormatTest, MarkerOnTheLastLineWithoutLineBreak) {
   ASSERT_EQ(apply.exit_code, 0) << apply.describe();
   EXPECT_EQ(db_->tables(), (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(db_->applied_ids().size(), 4u);
-  RunResult rollback = project_.run({"rollback", "core/0002"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0002"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_EQ(db_->tables(), (std::vector<std::string>{"a", "c"}));
   EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"core/0001_a", "other/0001_d"}));
-  RunResult forever = project_.run({"rollback", "core/0001"});
+  RunResult forever = project_.run({"rollback", "--yes", "core/0001"});
   EXPECT_EQ(forever.exit_code, 2) << forever.describe();
 }
 
@@ -75,7 +75,7 @@ TEST_P(FileFormatTest, SlugsMayContainDots) {
   RunResult apply = project_.run({"apply"});
   ASSERT_EQ(apply.exit_code, 0) << apply.describe();
   EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"billing/0001_v1.5", "core/0030_2.0.0_schema"}));
-  RunResult rollback = project_.run({"rollback", "core/0030_2.0.0_schema"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0030_2.0.0_schema"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_TRUE(db_->applied_ids().empty());
 }

@@ -63,7 +63,7 @@ TEST_F(ImportPgTest, GolangMigrate) {
                {"000011_orders_user.up.sql", kIndex}, {"000011_orders_user.down.sql", kIndexDown}},
               {kUsers, kOrders, kFunction, kIndex}});
   // The down came along, with its transaction rule (a concurrent drop runs outside one).
-  RunResult to = project_.run({"rollback", "core/000011"});
+  RunResult to = project_.run({"rollback", "--yes", "core/000011"});
   ASSERT_EQ(to.exit_code, 0) << to.describe();
   EXPECT_EQ(schema_dump(url_).find("CREATE INDEX orders_user "), std::string::npos) << to.describe();
 }

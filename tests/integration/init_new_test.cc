@@ -102,7 +102,7 @@ TEST_P(InitNewTest, NewWritesBothSectionsWithGuidance) {
   EXPECT_NE(text.find("-- +down irreversible"), std::string::npos) << "names the way to say forward-only";
   RunResult apply = project_.run({"apply"});
   ASSERT_EQ(apply.exit_code, 0) << apply.describe();
-  RunResult rollback = project_.run({"rollback", "billing/0001_invoices", "--dry-run"});
+  RunResult rollback = project_.run({"rollback", "--yes", "billing/0001_invoices", "--dry-run"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_NE(rollback.out.find("nothing to undo"), std::string::npos) << rollback.describe();
 }

@@ -66,7 +66,7 @@ class RollbackTest : public BackendTest {
 
 TEST_P(RollbackTest, RollsBackDependentsInReverseOrder) {
   apply_all();
-  RunResult rollback = project_.run({"rollback", "core/0001"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0001"});
   ASSERT_EQ(rollback.exit_code, 0) << rollback.describe();
   std::vector<std::string> order = log();
   ASSERT_EQ(order.size(), 4u);
@@ -93,7 +93,7 @@ TEST_P(RollbackTest, RefusesWhenADependentIsIrreversible) {
                            migration("", "CREATE TABLE search_forever (id integer);"));
   apply_all(7);
   if (HasFatalFailure()) return;
-  RunResult rollback = project_.run({"rollback", "core/0001_init"});
+  RunResult rollback = project_.run({"rollback", "--yes", "core/0001_init"});
   EXPECT_EQ(rollback.exit_code, 2) << rollback.describe();
   EXPECT_NE(rollback.err.find("search/0002_forever"), std::string::npos) << rollback.describe();
   expect_unchanged();
@@ -101,7 +101,7 @@ TEST_P(RollbackTest, RefusesWhenADependentIsIrreversible) {
 
 TEST_P(RollbackTest, RollsBackAWholeFeature) {
   apply_all();
-  RunResult rollback = project_.run({"rollback", "billing"});
+  RunResult rollback = project_.run({"rollback", "--yes", "billing"});
   ASSERT_EQ(rollback.exit_code, 0) << rollback.describe();
   EXPECT_EQ(log(), (std::vector<std::string>{"billing/0002", "billing/0001"}));
   EXPECT_FALSE(db_->has_table("invoices"));
@@ -111,7 +111,7 @@ TEST_P(RollbackTest, RollsBackAWholeFeature) {
 
 TEST_P(RollbackTest, DryRunChangesNothing) {
   apply_all();
-  RunResult dry = project_.run({"rollback", "core/0001", "--dry-run"});
+  RunResult dry = project_.run({"rollback", "--yes", "core/0001", "--dry-run"});
   EXPECT_EQ(dry.exit_code, 0) << dry.describe();
   for (const char* id : {"core/0001_init", "billing/0001_invoices", "billing/0002_lines",
                          "search/0001_index"}) {
@@ -119,6 +119,31 @@ TEST_P(RollbackTest, DryRunChangesNothing) {
   }
   EXPECT_EQ(dry.out.find("other/0001_x"), std::string::npos) << dry.describe();
   expect_unchanged();
+}
+
+// Without --yes, rollback shows what it will undo and asks on a terminal; without a
+// terminal it is refused (exit 2) with the list shown and nothing changed; "n" changes
+// nothing; "y" rolls back.
+TEST_P(RollbackTest, AsksFirstAndWithoutATerminalNeedsYes) {
+  apply_all();
+  RunResult refused = project_.run({"rollback", "billing"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.describe();
+  EXPECT_NE(refused.out.find("Rollback would undo 2 migration(s)"), std::string::npos) << refused.describe();
+  EXPECT_NE(refused.out.find("billing/0002_lines"), std::string::npos) << refused.describe();
+  EXPECT_NE(refused.err.find("--yes"), std::string::npos) << refused.describe();
+  expect_unchanged();
+  RunOptions no = project_.options({"rollback", "billing"});
+  no.terminal_input = "n\n";
+  RunResult declined = run_in_pty(no);
+  EXPECT_EQ(declined.exit_code, 2) << declined.describe();
+  EXPECT_NE(declined.out.find("[y/N]"), std::string::npos) << declined.describe();
+  EXPECT_NE(declined.out.find("not confirmed: nothing was rolled back"), std::string::npos) << declined.describe();
+  expect_unchanged();
+  RunOptions yes = project_.options({"rollback", "billing"});
+  yes.terminal_input = "y\n";
+  RunResult accepted = run_in_pty(yes);
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.describe();
+  EXPECT_EQ(db_->applied_ids().size(), 4u);
 }
 
 TRELLIS_BACKENDS(RollbackTest);

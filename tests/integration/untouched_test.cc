@@ -62,7 +62,7 @@ TEST_P(UntouchedTest, UnknownFeatureOfApply) {
 }
 
 TEST_P(UntouchedTest, UnknownIdOfRollback) {
-  expect_refused({"rollback", "core/0099"}, "core/0099");
+  expect_refused({"rollback", "--yes", "core/0099"}, "core/0099");
 }
 
 TEST_P(UntouchedTest, UnknownIdOfStampAndAccept) {
@@ -94,7 +94,7 @@ TEST_P(UntouchedTest, ExistingDatabaseKeepsItsState) {
   auto history = db_->history();
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"apply", "--lock-wait", "banana"}, {"apply", "--to", "core/0099"},
-        {"rollback", "core/0099"}}) {
+        {"rollback", "--yes", "core/0099"}}) {
     RunResult r = project_.run(args);
     EXPECT_EQ(r.exit_code, 2) << r.describe();
   }
