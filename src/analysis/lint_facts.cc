@@ -72,6 +72,30 @@ TypeSpec parse_type(const std::string& text) {
 
 bool is_varlen_text(const std::string& base) { return base == "varchar" || base == "text"; }
 
+// Types whose precision change PostgreSQL (9.2 on) makes without a rewrite when it does
+// not drop digits (the support functions time_support and timestamp_support; timetz has
+// none). 6 is the most they keep.
+bool is_datetime_with_precision(const std::string& base) {
+  return base == "timestamp" || base == "timestamptz" || base == "time";
+}
+constexpr long kMaxPrecision = 6;
+
+bool precision_kept(const std::vector<long>& from, const std::vector<long>& to) {
+  if (to.empty() || to[0] >= kMaxPrecision) return true;
+  return !from.empty() && to[0] >= from[0];
+}
+
+// interval's typmods are (fields, [precision]); no typmods is every field at precision 6.
+// Free (interval_support): to unconstrained, or the same fields with no less precision.
+bool interval_kept(const std::vector<long>& from, const std::vector<long>& to) {
+  constexpr long kFullRange = 0x7FFF;
+  if (to.empty()) return true;
+  long from_fields = from.empty() ? kFullRange : from[0];
+  long from_precision = from.size() > 1 ? from[1] : kMaxPrecision;
+  long to_precision = to.size() > 1 ? to[1] : kMaxPrecision;
+  return from_fields == to[0] && to_precision >= from_precision;
+}
+
 }  // namespace
 
 bool type_change_is_free(const std::string& from, const std::string& to) {
@@ -94,6 +118,8 @@ bool type_change_is_free(const std::string& from, const std::string& to) {
     return as == bs && b.mods[0] >= a.mods[0];
   }
   if (a.base == "cidr" && b.base == "inet") return true;
+  if (a.base == b.base && is_datetime_with_precision(a.base)) return precision_kept(a.mods, b.mods);
+  if (a.base == "interval" && b.base == "interval") return interval_kept(a.mods, b.mods);
   return false;
 }
 

@@ -60,14 +60,18 @@ void set_not_null(const Cmd& c, Builder& b) {
                        "ADD CONSTRAINT ... CHECK (" + str(c.cmd, "name") + " IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in a later migration, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the check");
   h.only_existing_table = true;
   h.exempt_if_validated_check = c.column();
+  h.exempt_from_version = 12;  // PostgreSQL 11 and earlier scan even then
 }
 
 void validate(const Cmd& c, Builder& b) {
   std::string name = str(c.cmd, "name");
   b.constraint({c.table, name, "validate", "", "", true});
-  if (b.state().not_valid_constraints.count(c.table + "." + name)) {
+  auto added = b.state().not_valid_constraints.find(c.table + "." + name);
+  if (added != b.state().not_valid_constraints.end()) {
+    // A foreign key's ADD takes SHARE ROW EXCLUSIVE (on both tables), a CHECK's ACCESS EXCLUSIVE.
+    std::string lock = std::string(lock_name(added->second)) + " lock, which " + lock_effect(added->second);
     b.hazard("validate-in-same-transaction", c.table,
-             "VALIDATE CONSTRAINT " + name + " runs in the same transaction that added it NOT VALID, so the " + kAe + " taken by ADD CONSTRAINT is held during the full validation scan",
+             "VALIDATE CONSTRAINT " + name + " runs in the same transaction that added it NOT VALID, so the " + lock + ", taken by ADD CONSTRAINT, is held during the full validation scan",
              "move VALIDATE CONSTRAINT to a later migration")
         .only_in_transaction = true;
   }
@@ -107,11 +111,13 @@ void subcommand(const Cmd& c, Builder& b) {
     set_not_null(c, b);
   } else if (s == "AT_DropNotNull") {
     b.use(ObjectKind::kColumn, c.column(), Access::kAlter);
+    if (b.is_new_column(c.table, str(c.cmd, "name"))) return;
     b.hazard("drop-not-null", c.table, "DROP NOT NULL on " + c.column() + " lets NULLs in that code still running may not expect (takes a brief " + kAe + ")",
              "make the column nullable in a contract migration, after every reader handles NULL")
         .only_outside_contract = true;
   } else if (s == "AT_DropColumn") {
     b.use(ObjectKind::kColumn, c.column(), Access::kDrop);
+    if (b.is_new_column(c.table, str(c.cmd, "name"))) return;
     b.hazard("drop-column", c.table, "dropping column " + c.column() + " breaks code that still reads or writes it (takes a brief " + kAe + ")",
              "stop using the column in code first, then drop it in a contract migration")
         .only_outside_contract = true;

@@ -48,6 +48,12 @@ std::string volatile_call(const Json& expr) {
   return {};
 }
 
+// DEFAULT NULL: nothing to write, on any version.
+bool is_null_constant(const Json& expr) {
+  const Json& c = field(expr, "A_Const");
+  return c.is_object() && flag(c, "isnull");
+}
+
 bool looks_like_id(const std::string& column) {
   return column == "id" || (column.size() > 3 && column.substr(column.size() - 3) == "_id");
 }
@@ -135,6 +141,16 @@ void adding_hazards(const std::string& table, const std::string& column, const J
              "add the column without a default (or with a constant one), set the default in a separate statement, and backfill existing rows in batches", loc)
         .only_existing_table = true;
   }
+  if (f.has_default && fn.empty() && !f.generated_stored && !f.identity && !is_serial(t) &&
+      !is_null_constant(*f.default_expr)) {
+    Hazard& h = b.hazard("add-column-default-before-11", table,
+                         "adding column " + col + " with a DEFAULT rewrites the whole table under an " + ae +
+                             " on PostgreSQL before 11 (from 11 on a non-volatile default is stored, not written to every row)",
+                         "add the column without a default, set the default in a separate statement (ALTER COLUMN ... SET DEFAULT), and backfill existing rows in batches",
+                         loc);
+    h.only_existing_table = true;
+    h.only_before_version = 11;
+  }
   if (f.generated_stored) {
     b.rewrites();
     b.hazard("add-column-generated-stored", table,
@@ -174,6 +190,11 @@ void model_column_def(const std::string& table, const Json& column_def, Builder&
   int loc = node_location(column_def);
   ColumnFacts f = column_facts(column_def);
   b.use(ObjectKind::kColumn, table + "." + column, Access::kCreate, loc);
+  b.state().created_columns.insert(table + "." + column);
+  const Json& constraints = field(column_def, "constraints");
+  if (constraints.is_array()) {
+    for (const auto& c : constraints) unnamed_constraint(table, field(c, "Constraint"), b);
+  }
   b.info().column_types.emplace_back(table + "." + column, type_text(type));
   use_type(type, b);
   if (f.fk) {

@@ -120,6 +120,7 @@ class PgDialect final : public SqlDialect, public Catalog {
   std::string render_commit() const override { return "COMMIT;"; }
   std::optional<std::int64_t> estimated_rows(const std::string& table) override;
   SchemaModel read_schema() override;  // pg_schema.h
+  std::optional<int> server_major_version() override;
 
  private:
   Shared& s_;
