@@ -39,9 +39,16 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+// The dev database has core/0001 applied: users exists, with rows as far as lint knows.
+void apply_users_on_dev(DialectProject& p) {
+  p.write("migrations/core/0001_users.sql", kUsers);
+  RunResult applied = p.run({"apply"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+}
+
 TEST(LintDialect, SqliteDefaultWithPostgresStagingLintsForPostgresAndSaysSo) {
   DialectProject p(kMixed);
-  p.write("migrations/core/0001_users.sql", kUsers);
+  apply_users_on_dev(p);
   p.write("migrations/core/0002_ix.sql", kIndex);
   RunResult text = p.run({"lint"});
   EXPECT_EQ(text.exit_code, 1) << text.out << text.err;
@@ -58,7 +65,7 @@ TEST(LintDialect, SqliteDefaultWithPostgresStagingLintsForPostgresAndSaysSo) {
 
 TEST(LintDialect, ConfiguredSqliteSkipsPostgresRulesWithoutANote) {
   DialectProject p(std::string(kMixed) + "[lint]\ndialect = \"sqlite\"\n");
-  p.write("migrations/core/0001_users.sql", kUsers);
+  apply_users_on_dev(p);
   p.write("migrations/core/0002_ix.sql", kIndex);
   RunResult r = p.run({"lint", "--format", "json"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -82,7 +89,7 @@ TEST(LintDialect, ConfiguredVersionDecidesTheVersionRules) {
   const char* add = "-- +up\nALTER TABLE users ADD COLUMN score int NOT NULL DEFAULT 0;\n";
   for (int version : {10, 15}) {
     DialectProject p(std::string(kMixed) + "[lint]\npostgres_version = " + std::to_string(version) + "\n");
-    p.write("migrations/core/0001_users.sql", kUsers);
+    apply_users_on_dev(p);
     p.write("migrations/core/0002_add.sql", add);
     RunResult r = p.run({"lint", "--format", "json"});
     Json doc = parse_json(r);
@@ -135,6 +142,27 @@ TEST(LintDialect, ReachableServerGivesItsVersion) {
   Json pinned = parse_json(p.run({"-e", "staging", "lint", "--format", "json"}));
   EXPECT_EQ(pinned.value("postgres_version", 0), 10);
   EXPECT_TRUE(contains(rules(pinned["findings"]), "add-column-default-before-11")) << pinned.dump();
+}
+
+// What change-column-type now lets pass (a precision increase of timestamp, timestamptz,
+// time, interval) keeps the table's file on the real server: no rewrite. A decrease, which
+// lint still flags, gets a new file.
+TEST(LintDialect, DatetimePrecisionIncreaseKeepsTheTableFileOnTheServer) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  std::string url = server->create_database();
+  PgServer::query(url, "CREATE TABLE ev (a timestamptz(3), b timestamp(0), c time(2), d interval(2), e interval day to second(1))");
+  PgServer::query(url, "INSERT INTO ev SELECT now(), now(), now(), '1 day', '1 day' FROM generate_series(1, 100)");
+  auto filenode = [&] { return PgServer::query(url, "SELECT pg_relation_filenode('ev')").at(0); };
+  std::string before = filenode();
+  for (const char* alter : {"ALTER TABLE ev ALTER COLUMN a TYPE timestamptz(6)", "ALTER TABLE ev ALTER COLUMN a TYPE timestamptz",
+                            "ALTER TABLE ev ALTER COLUMN b TYPE timestamp(3)", "ALTER TABLE ev ALTER COLUMN c TYPE time(5)",
+                            "ALTER TABLE ev ALTER COLUMN d TYPE interval(4)",
+                            "ALTER TABLE ev ALTER COLUMN e TYPE interval day to second(4)"}) {
+    PgServer::query(url, alter);
+    EXPECT_EQ(filenode(), before) << alter << " rewrote the table";
+  }
+  PgServer::query(url, "ALTER TABLE ev ALTER COLUMN b TYPE timestamp(1)");
+  EXPECT_NE(filenode(), before) << "a precision decrease should rewrite";
 }
 
 }  // namespace
