@@ -41,6 +41,7 @@ const std::vector<RuleInfo>& lint_rules() {
       {"drop-foreign-key", S::kError, C::kLock, "dropping a foreign key locks the referenced table too", R::kPostgresOnly},
       {"attach-partition-without-check", S::kError, C::kLock, "ATTACH PARTITION without a validated CHECK matching the bound", R::kPostgresOnly},
       {"ban-truncate", S::kError, C::kLock, "TRUNCATE of an existing table", R::kPostgresOnly},
+      {"detach-partition-without-concurrently", S::kError, C::kLock, "DETACH PARTITION without CONCURRENTLY", R::kPostgresOnly},
       {"refresh-matview-without-concurrently", S::kError, C::kLock, "REFRESH MATERIALIZED VIEW without CONCURRENTLY on an existing view", R::kPostgresOnly},
       // Breaking and destructive: allowed in contract migrations.
       {"drop-column", S::kError, C::kBreaking, "DROP COLUMN outside a contract migration"},

@@ -7,6 +7,8 @@ namespace trellis::analysis {
 void model_table_constraint(const std::string& table, const Json& con, Builder& b,
                             bool on_existing);
 std::string type_text(const Json& type_name_node);
+void type_hygiene(const std::string& table, const std::string& column, const Json& type, bool primary_key,
+                  Builder& b);
 
 namespace {
 
@@ -42,6 +44,7 @@ void alter_type(const Cmd& c, Builder& b) {
   bool using_clause = field(def, "raw_default").is_object();
   std::string new_type = type_text(type);
   b.info().column_types.emplace_back(c.column(), new_type);
+  type_hygiene(c.table, str(c.cmd, "name"), type, false, b);
   Hazard& h = b.hazard("change-column-type", c.table,
                        "changing the type of " + c.column() + " to " + new_type +
                            (using_clause ? " with USING" : "") +
@@ -96,6 +99,27 @@ void attach_partition(const Cmd& c, Builder& b) {
   h.exempt_if_validated_check = part + ".*";
 }
 
+// DETACH PARTITION takes ACCESS EXCLUSIVE on the parent; CONCURRENTLY (PostgreSQL 14+)
+// SHARE UPDATE EXCLUSIVE, and cannot run in a transaction block.
+void detach_partition(const Cmd& c, Builder& b) {
+  const Json& cmd = field(field(c.cmd, "def"), "PartitionCmd");
+  std::string part = range_var_name(field(cmd, "name"));
+  b.use(ObjectKind::kTable, part, Access::kAlter);
+  if (flag(cmd, "concurrent")) {
+    b.concurrently();
+    b.lock(c.table, LockLevel::kShareUpdateExclusive);
+    b.hazard("concurrently-in-transaction", c.table,
+             "DETACH PARTITION CONCURRENTLY cannot run inside a transaction block; this migration runs in one and will fail",
+             "add `-- transaction: false` to this migration (keep it to this one statement)")
+        .only_in_transaction = true;
+    return;
+  }
+  b.hazard("detach-partition-without-concurrently", c.table,
+           "DETACH PARTITION " + part + " takes an " + kAe + " on the partitioned table " + c.table,
+           "use DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+; SHARE UPDATE EXCLUSIVE) in a migration with `-- transaction: false`")
+      .only_existing_table = true;
+}
+
 void subcommand(const Cmd& c, Builder& b) {
   const std::string& s = c.subtype;
   b.lock(c.table, lock_for(c));
@@ -136,6 +160,8 @@ void subcommand(const Cmd& c, Builder& b) {
                   "move data with a new table and a batched copy, or use pg_repack", true);
   } else if (s == "AT_AttachPartition") {
     attach_partition(c, b);
+  } else if (s == "AT_DetachPartition") {
+    detach_partition(c, b);
   } else if (!str(c.cmd, "name").empty()) {
     b.use(ObjectKind::kColumn, c.column(), Access::kAlter);
   }

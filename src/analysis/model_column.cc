@@ -85,36 +85,6 @@ ColumnFacts column_facts(const Json& column_def) {
   return f;
 }
 
-void type_hygiene(const std::string& table, const std::string& column, const Json& type,
-                  bool primary_key, Builder& b) {
-  std::string t = type_name(type);
-  int loc = node_location(type);
-  std::string col = table + "." + column;
-  if (t == "timestamp") {
-    b.hazard("prefer-timestamptz", table, "column " + col + " is 'timestamp' (without time zone): values are ambiguous across time zones",
-             "use timestamptz", loc);
-  } else if (t == "json") {
-    b.hazard("prefer-jsonb", table, "column " + col + " is 'json': it cannot be indexed or compared and is re-parsed on every access",
-             "use jsonb", loc);
-  } else if (t == "bpchar") {
-    b.hazard("ban-char-field", table, "column " + col + " is 'char(n)': values are blank-padded and no faster than text",
-             "use text (with a CHECK on length if needed)", loc);
-  } else if (t == "varchar" && !type_mods(type).empty()) {
-    b.hazard("prefer-text-field", table, "column " + col + " is 'varchar(n)': shrinking the limit later rewrites the table under an ACCESS EXCLUSIVE lock, which blocks all reads and writes",
-             "use text with a CHECK (length(" + column + ") <= n) constraint added NOT VALID", loc);
-  }
-  bool small_int = t == "int4" || t == "int2" || t == "serial" || t == "serial4" ||
-                   t == "serial2" || t == "smallserial";
-  if (small_int && (primary_key || looks_like_id(column))) {
-    b.hazard("prefer-bigint-id", table, "id column " + col + " is '" + t + "': 32-bit ids run out, and widening later rewrites the table under an ACCESS EXCLUSIVE lock",
-             "use bigint (bigint GENERATED ALWAYS AS IDENTITY for keys)", loc);
-  }
-  if (is_serial(t)) {
-    b.hazard("prefer-identity", table, "column " + col + " is '" + t + "': serial sequences have awkward ownership, permissions and dump behaviour",
-             "use bigint GENERATED ALWAYS AS IDENTITY", loc);
-  }
-}
-
 void use_type(const Json& type, Builder& b) {
   std::string t = type_name(type);
   const Json& names = field(type, "names");
@@ -182,6 +152,37 @@ void adding_hazards(const std::string& table, const std::string& column, const J
 }
 
 }  // namespace
+
+// Also for ALTER COLUMN TYPE (model_alter_table.cc).
+void type_hygiene(const std::string& table, const std::string& column, const Json& type,
+                  bool primary_key, Builder& b) {
+  std::string t = type_name(type);
+  int loc = node_location(type);
+  std::string col = table + "." + column;
+  if (t == "timestamp") {
+    b.hazard("prefer-timestamptz", table, "column " + col + " is 'timestamp' (without time zone): values are ambiguous across time zones",
+             "use timestamptz", loc);
+  } else if (t == "json") {
+    b.hazard("prefer-jsonb", table, "column " + col + " is 'json': it cannot be indexed or compared and is re-parsed on every access",
+             "use jsonb", loc);
+  } else if (t == "bpchar") {
+    b.hazard("ban-char-field", table, "column " + col + " is 'char(n)': values are blank-padded and no faster than text",
+             "use text (with a CHECK on length if needed)", loc);
+  } else if (t == "varchar" && !type_mods(type).empty()) {
+    b.hazard("prefer-text-field", table, "column " + col + " is 'varchar(n)': shrinking the limit later rewrites the table under an ACCESS EXCLUSIVE lock, which blocks all reads and writes",
+             "use text with a CHECK (length(" + column + ") <= n) constraint added NOT VALID", loc);
+  }
+  bool small_int = t == "int4" || t == "int2" || t == "serial" || t == "serial4" ||
+                   t == "serial2" || t == "smallserial";
+  if (small_int && (primary_key || looks_like_id(column))) {
+    b.hazard("prefer-bigint-id", table, "id column " + col + " is '" + t + "': 32-bit ids run out, and widening later rewrites the table under an ACCESS EXCLUSIVE lock",
+             "use bigint (bigint GENERATED ALWAYS AS IDENTITY for keys)", loc);
+  }
+  if (is_serial(t)) {
+    b.hazard("prefer-identity", table, "column " + col + " is '" + t + "': serial sequences have awkward ownership, permissions and dump behaviour",
+             "use bigint GENERATED ALWAYS AS IDENTITY", loc);
+  }
+}
 
 void model_column_def(const std::string& table, const Json& column_def, Builder& b,
                       bool adding_to_existing) {

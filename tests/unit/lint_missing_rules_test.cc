@@ -85,5 +85,30 @@ TEST(LintMissingRules, CreateExtensionIsAWarningEvenIfNotExists) {
                         "create-extension"));
 }
 
+TEST(LintMissingRules, AlterColumnTypeGetsTheTypeHygieneRules) {
+  struct Case {
+    const char* type;
+    const char* rule;
+  };
+  for (const Case& c : {Case{"timestamp", "prefer-timestamptz"}, Case{"varchar(40)", "prefer-text-field"},
+                        Case{"json", "prefer-jsonb"}, Case{"char(3)", "ban-char-field"}}) {
+    LintReport r = lint_one(std::string("CREATE TABLE t (id bigint PRIMARY KEY, c text);\nALTER TABLE t ALTER COLUMN c TYPE ") +
+                            c.type + ";");
+    EXPECT_TRUE(has_rule(r, c.rule)) << c.type << "\n" << format_report(r, LintFormat::kText);
+  }
+  LintReport good = lint_one("CREATE TABLE t (id bigint PRIMARY KEY, c text);\nALTER TABLE t ALTER COLUMN c TYPE timestamptz USING c::timestamptz;");
+  EXPECT_TRUE(good.findings.empty()) << format_report(good, LintFormat::kText);
+}
+
+TEST(LintMissingRules, DetachConcurrentlyNeedsNoTransaction) {
+  LintReport in_tx = lint_one("ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;");
+  EXPECT_TRUE(has_rule(in_tx, "concurrently-in-transaction"));
+  EXPECT_FALSE(has_rule(in_tx, "detach-partition-without-concurrently"));
+  // A partitioned table created in this migration is new.
+  EXPECT_FALSE(has_rule(lint_one("CREATE TABLE events (id bigint PRIMARY KEY) PARTITION BY RANGE (id);\n"
+                                 "ALTER TABLE events DETACH PARTITION events_2023;"),
+                        "detach-partition-without-concurrently"));
+}
+
 }  // namespace
 }  // namespace trellis

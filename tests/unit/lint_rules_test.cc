@@ -58,6 +58,8 @@ const RuleCase kCases[] = {
     {"attach-partition-without-check", "ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM (1) TO (2);",
      "CREATE TABLE events_2024 (id bigint); ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM (1) TO (2);"},
     {"ban-truncate", "TRUNCATE orders;", "CREATE TABLE t (id bigint); TRUNCATE t;"},
+    {"detach-partition-without-concurrently", "ALTER TABLE events DETACH PARTITION events_2023;",
+     "ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;", Phase::kExpand, TxMode::kNone},
     {"refresh-matview-without-concurrently", "REFRESH MATERIALIZED VIEW totals;",
      "REFRESH MATERIALIZED VIEW CONCURRENTLY totals;"},
     {"drop-column", "ALTER TABLE orders DROP COLUMN note;", "ALTER TABLE orders DROP COLUMN note;", Phase::kExpand},
