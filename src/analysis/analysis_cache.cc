@@ -21,7 +21,7 @@ namespace trellis {
 namespace {
 
 // Bump when the analysis or the format changes, so that old caches are ignored.
-constexpr std::uint64_t kCacheFormat = 5;  // 5: Hazard's PostgreSQL versions
+constexpr std::uint64_t kCacheFormat = 5;  // 5: Hazard's PostgreSQL versions, issue 16's rules
 constexpr std::string_view kMagic = "TRELLIS-ANALYSIS";
 
 std::string cache_path(const std::string& dir) {

@@ -127,4 +127,24 @@ void model_rename(const Json& stmt, Builder& b) {
   if (kind == ObjectKind::kIndex) b.lock(name, LockLevel::kShareUpdateExclusive);
 }
 
+// RENAME TABLE a TO b followed, in the same migration, by CREATE VIEW a: the view keeps
+// the old name working for code that still uses it (the fix rename-table suggests).
+void forgive_renames_behind_views(std::vector<StatementInfo>& statements) {
+  for (size_t i = 0; i < statements.size(); ++i) {
+    auto& hazards = statements[i].hazards;
+    for (size_t k = 0; k < hazards.size();) {
+      bool covered = false;
+      if (hazards[k].rule == "rename-table") {
+        for (size_t j = i + 1; j < statements.size() && !covered; ++j) {
+          for (const auto& u : statements[j].objects) {
+            covered = covered || (u.kind == ObjectKind::kView && u.access == Access::kCreate && u.name == hazards[k].table);
+          }
+        }
+      }
+      if (covered) hazards.erase(hazards.begin() + static_cast<long>(k));
+      else ++k;
+    }
+  }
+}
+
 }  // namespace trellis::analysis

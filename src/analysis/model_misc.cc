@@ -12,7 +12,14 @@ const std::string kAe = "ACCESS EXCLUSIVE lock, which blocks all reads and write
 void alter_enum(const Json& stmt, Builder& b) {
   std::string type = dotted_name(field(stmt, "typeName"));
   b.use(ObjectKind::kType, type, Access::kAlter);
-  if (!str(stmt, "oldVal").empty()) return;  // RENAME VALUE
+  if (!str(stmt, "oldVal").empty()) {  // RENAME VALUE
+    b.hazard("rename-enum-value", "",
+             "renaming value '" + str(stmt, "oldVal") + "' of " + type + " to '" + str(stmt, "newVal") +
+                 "' breaks code and stored queries that still write or compare the old value",
+             "add the new value, move the code and the rows over, and retire the old value in a contract migration")
+        .only_outside_contract = true;
+    return;
+  }
   std::string value = str(stmt, "newVal");
   if (str(stmt, "newValNeighbor").empty()) {
     b.hazard("enum-value-without-position", "",

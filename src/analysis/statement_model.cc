@@ -154,6 +154,8 @@ void flag_long_identifiers(const std::string& sql, const LineMap& lines,
 // Full-table UPDATE/DELETE in the same transaction as DDL: decided once the whole
 // migration is known.
 void flag_unbatched_dml(std::vector<StatementInfo>& statements, const MigrationState& state);
+// rename-table dropped where the same migration then creates a view of the old name.
+void forgive_renames_behind_views(std::vector<StatementInfo>& statements);
 
 }  // namespace trellis::analysis
 
@@ -175,6 +177,7 @@ MigrationAnalysis analyse_migration(const Migration& migration) {
     offsets.emplace_back(p.offset, p.offset + std::max(0, p.length));
   });
   analysis::flag_unbatched_dml(out.statements, state);
+  analysis::forgive_renames_behind_views(out.statements);
   analysis::flag_long_identifiers(sql, lines, offsets, out.statements);
   return out;
 }

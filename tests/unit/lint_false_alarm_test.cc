@@ -68,6 +68,14 @@ TEST(LintFalseAlarm, RenameAndDropOfWhatThisMigrationCreated) {
   }
 }
 
+TEST(LintFalseAlarm, RenameBehindACompatibilityViewOfTheOldName) {
+  EXPECT_FALSE(has_rule(lint_one("ALTER TABLE orders RENAME TO purchases;\nCREATE VIEW orders AS SELECT * FROM purchases;"),
+                        "rename-table"));
+  // A view of another name, or one before the rename, keeps nothing working.
+  EXPECT_TRUE(has_rule(lint_one("ALTER TABLE orders RENAME TO purchases;\nCREATE VIEW orders_v AS SELECT * FROM purchases;"),
+                       "rename-table"));
+}
+
 TEST(LintFalseAlarm, VacuumFullFalseIsAPlainVacuum) {
   for (const char* sql : {"VACUUM (FULL FALSE) orders;", "VACUUM (FULL off, ANALYZE) orders;", "VACUUM (FULL 0) orders;"}) {
     EXPECT_FALSE(has_rule(lint_one(sql, TxMode::kNone), "ban-vacuum-full")) << sql;
