@@ -85,6 +85,7 @@ struct Hazard {
   int only_before_version = 0;  // applies only on a known PostgreSQL major version below
                                 // this one (0: on any)
   std::string foreign_key;  // "table.constraint": applies only if that constraint is a FK
+  std::string primary_key;  // "table.constraint": applies only if that constraint is a PK
   std::string column;       // "table.column" for column type changes
   std::string new_type;     // for column type changes: "varchar(20)", "text", ...
 };

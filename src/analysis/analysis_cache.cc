@@ -66,7 +66,7 @@ void put(Writer& w, const Hazard& h) {
   w.i(h.line);
   w.i(h.col);
   for (bool f : {h.only_existing_table, h.only_in_transaction, h.only_outside_contract, h.only_without_transaction}) w.b(f);
-  for (const std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.column, &h.new_type}) w.s(*s);
+  for (const std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.primary_key, &h.column, &h.new_type}) w.s(*s);
   w.i(h.exempt_from_version);
   w.i(h.only_before_version);
 }
@@ -75,7 +75,7 @@ void get(Reader& r, Hazard& h) {
   h.line = r.n();
   h.col = r.n();
   for (bool* f : {&h.only_existing_table, &h.only_in_transaction, &h.only_outside_contract, &h.only_without_transaction}) *f = r.b();
-  for (std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.column, &h.new_type}) *s = r.s();
+  for (std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.primary_key, &h.column, &h.new_type}) *s = r.s();
   h.exempt_from_version = r.n();
   h.only_before_version = r.n();
 }

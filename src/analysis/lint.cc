@@ -126,6 +126,7 @@ bool resolve_cross_file(Hazard& h, const ProjectFacts& facts, int postgres_versi
                 " and on the referenced table " + it->second + ", which block all reads and writes on both";
     h.help = "drop it with a short lock_timeout in its own migration, at a quiet time; both tables are blocked while it waits";
   }
+  if (!h.primary_key.empty() && !facts.primary_keys.count(h.primary_key)) return false;
   if (h.rule == "change-column-type") {
     std::string old_type = facts.type_before(h.column, mi, si);
     if (!h.new_type.empty() && analysis::type_change_is_free(old_type, h.new_type)) return false;

@@ -13,6 +13,10 @@ ProjectFacts collect_facts(const std::vector<const MigrationAnalysis*>& analyses
         if (c.kind == "validate") validated_later.insert(c.table + "." + c.name);
         if (c.kind == "check") checks.push_back(c);
         if (c.kind == "foreign-key" && !c.name.empty()) facts.foreign_keys[c.table + "." + c.name] = c.references;
+        if (c.kind == "primary-key") {
+          std::string bare = c.table.substr(c.table.rfind('.') == std::string::npos ? 0 : c.table.rfind('.') + 1);
+          facts.primary_keys.insert(c.table + "." + (c.name.empty() ? bare + "_pkey" : c.name));
+        }
       }
       for (const auto& [column, type] : statements[si].column_types) {
         facts.column_types[column].push_back({mi, si, type});

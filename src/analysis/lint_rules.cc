@@ -52,6 +52,7 @@ const std::vector<RuleInfo>& lint_rules() {
       {"rename-table", S::kError, C::kBreaking, "RENAME TABLE outside a contract migration"},
       {"rename-schema", S::kError, C::kBreaking, "RENAME SCHEMA outside a contract migration"},
       {"rename-enum-value", S::kError, C::kBreaking, "ALTER TYPE ... RENAME VALUE outside a contract migration", R::kPostgresOnly},
+      {"drop-primary-key", S::kError, C::kBreaking, "dropping a primary key outside a contract migration"},
       {"drop-not-null", S::kError, C::kBreaking, "DROP NOT NULL outside a contract migration"},
       // Correctness.
       {"concurrently-in-transaction", S::kError, C::kCorrectness, "CONCURRENTLY inside a transactional migration", R::kPostgresOnly},

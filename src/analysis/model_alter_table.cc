@@ -152,6 +152,14 @@ void subcommand(const Cmd& c, Builder& b) {
     b.use(ObjectKind::kConstraint, c.table + "." + str(c.cmd, "name"), Access::kDrop);
     Hazard& h = b.hazard("drop-foreign-key", c.table, "", "");
     h.foreign_key = c.table + "." + str(c.cmd, "name");
+    if (!b.is_new_table(c.table)) {
+      Hazard& pk = b.hazard("drop-primary-key", c.table,
+                            "dropping primary key " + str(c.cmd, "name") + " of " + c.table +
+                                " breaks what relies on it: foreign keys that reference it, ON CONFLICT on its columns, logical replication of UPDATEs and DELETEs (takes a brief " + kAe + ")",
+                            "build the new key first (CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX) and drop the old one in a contract migration");
+      pk.primary_key = c.table + "." + str(c.cmd, "name");
+      pk.only_outside_contract = true;
+    }
   } else if (s == "AT_SetLogged" || s == "AT_SetUnLogged") {
     simple_hazard(c, b, "set-logged-unlogged", s == "AT_SetLogged" ? "SET LOGGED" : "SET UNLOGGED",
                   "create the table with the persistence it needs, or plan a maintenance window", true);

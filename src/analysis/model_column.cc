@@ -64,6 +64,7 @@ struct ColumnFacts {
   const Json* default_expr = nullptr;
   const Json* fk = nullptr;
   int fk_location = -1;
+  std::string pk_name;  // CONSTRAINT name PRIMARY KEY ("" when unnamed)
 };
 
 ColumnFacts column_facts(const Json& column_def) {
@@ -77,7 +78,7 @@ ColumnFacts column_facts(const Json& column_def) {
     if (type == "CONSTR_DEFAULT") { f.has_default = true; f.default_expr = &field(con, "raw_expr"); }
     if (type == "CONSTR_GENERATED") f.generated_stored = true;
     if (type == "CONSTR_IDENTITY") f.identity = true;
-    if (type == "CONSTR_PRIMARY") { f.primary_key = true; f.not_null = true; }
+    if (type == "CONSTR_PRIMARY") { f.primary_key = true; f.not_null = true; f.pk_name = str(con, "conname"); }
     if (type == "CONSTR_UNIQUE") f.unique = true;
     if (type == "CONSTR_CHECK") f.check = true;
     if (type == "CONSTR_FOREIGN") { f.references = true; f.fk = &con; f.fk_location = node_location(con); }
@@ -204,6 +205,7 @@ void model_column_def(const std::string& table, const Json& column_def, Builder&
     b.lock(target, LockLevel::kShareRowExclusive);
     b.constraint({table, str(*f.fk, "conname"), "foreign-key", "", target, true});
   }
+  if (f.primary_key) b.constraint({table, f.pk_name, "primary-key", "", "", true});
   type_hygiene(table, column, type, f.primary_key, b);
   if (adding_to_existing) adding_hazards(table, column, type, f, b, loc);
 }

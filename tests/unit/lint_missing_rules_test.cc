@@ -110,5 +110,23 @@ TEST(LintMissingRules, DetachConcurrentlyNeedsNoTransaction) {
                         "detach-partition-without-concurrently"));
 }
 
+TEST(LintMissingRules, DropPrimaryKeyKnownFromAnyMigrationOrByItsDefaultName) {
+  LintReport r = lint({migration("core/0001_t", "CREATE TABLE accounts (id bigint PRIMARY KEY);"),
+                       migration("core/0002_m", "ALTER TABLE accounts DROP CONSTRAINT accounts_pkey;")},
+                      [] {
+                        LintOptions o;
+                        o.is_applied = [](const std::string& id) { return id == "core/0001_t"; };
+                        return o;
+                      }());
+  const LintFinding* f = finding(r, "drop-primary-key");
+  ASSERT_NE(f, nullptr) << format_report(r, LintFormat::kText);
+  EXPECT_EQ(f->id, "core/0002_m");
+  // In a contract migration it is the planned step.
+  LintReport contract = lint({migration("core/0001_t", "CREATE TABLE accounts (id bigint PRIMARY KEY);"),
+                              migration("core/0002_m", "ALTER TABLE accounts DROP CONSTRAINT accounts_pkey;", Phase::kContract)},
+                             {});
+  EXPECT_FALSE(has_rule(contract, "drop-primary-key"));
+}
+
 }  // namespace
 }  // namespace trellis
