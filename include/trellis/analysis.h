@@ -80,7 +80,12 @@ struct Hazard {
   bool only_without_transaction = false;  // only when the migration has `transaction: false`
   std::string exempt_if_validated_check;  // "table.column" / "table.*": a validated CHECK
                                           // (from any migration) makes this safe
+  int exempt_from_version = 0;  // PostgreSQL uses that CHECK from this major version on
+                                // (0: any); on a known earlier version it is no exemption
+  int only_before_version = 0;  // applies only on a known PostgreSQL major version below
+                                // this one (0: on any)
   std::string foreign_key;  // "table.constraint": applies only if that constraint is a FK
+  std::string primary_key;  // "table.constraint": applies only if that constraint is a PK
   std::string column;       // "table.column" for column type changes
   std::string new_type;     // for column type changes: "varchar(20)", "text", ...
 };

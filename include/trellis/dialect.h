@@ -92,6 +92,9 @@ class Catalog {
   // catalog: every object but trellis' own state tables (and their schema). Throws
   // Error(kState) naming an object the reader cannot read.
   virtual SchemaModel read_schema() = 0;
+  // The server's major version (PostgreSQL 15.4 -> 15, 9.6 -> 9), for the lint rules whose
+  // answer depends on it; nullopt where no rule does (SQLite).
+  virtual std::optional<int> server_major_version() { return std::nullopt; }
 };
 
 }  // namespace trellis

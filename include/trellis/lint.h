@@ -49,6 +49,7 @@ enum class Dialect { kPostgres, kSqlite };
 // URL) -> its dialect; anything else ("") -> kPostgres. dialect_of_url()
 // (trellis/workspace.h) asks it for a database URL.
 Dialect dialect_named(std::string_view backend);
+const char* dialect_name(Dialect dialect);  // "postgres", "sqlite"
 
 // Every rule, in documentation order.
 const std::vector<RuleInfo>& lint_rules();
@@ -63,6 +64,10 @@ struct LintReport {
   // Without a database: which migrations were taken as applied (told on stderr and in
   // JSON); "" when the state was read from a database.
   std::string assumption;
+  // What the rules were checked for: the dialect, and the PostgreSQL major version that
+  // version-dependent rules followed (0: none known, so they assume 12 or later).
+  Dialect dialect = Dialect::kPostgres;
+  int postgres_version = 0;
   int errors() const;
   int warnings() const;
   bool ok() const { return errors() == 0; }
@@ -85,6 +90,10 @@ struct LintOptions {
   DependsOn depends_on;
   // kSqlite skips the rules whose scope is kPostgresOnly (see docs/lint-rules.md).
   Dialect dialect = Dialect::kPostgres;
+  // The PostgreSQL major version the migrations run on ([lint] postgres_version or the
+  // server's); 0 = unknown: the rules assume 12 or later (a constant DEFAULT does not
+  // rewrite, SET NOT NULL uses a validated CHECK instead of scanning).
+  int postgres_version = 0;
 };
 
 // Lints `migrations` (all of the project, so that conflicts and earlier column types are
@@ -109,7 +118,8 @@ enum class LintFormat { kText, kJson, kSarif, kGithub };
 // Parses "text" | "json" | "sarif" | "github"; throws Error(kUsage) otherwise.
 LintFormat parse_lint_format(const std::string& name);
 // text:   "file:line:col: error[rule]: message\n  help: ...\n" per finding, then a total.
-// json:   {"ok": bool, "errors": N, "warnings": N, "assumption": text|null, "findings":
+// json:   {"ok": bool, "errors": N, "warnings": N, "assumption": text|null, "dialect":
+//          "postgres"|"sqlite", "postgres_version": N|null, "findings":
 //          [{rule, severity, file, line, col, message, help, id}]}
 // sarif:  SARIF 2.1.0 with one run, tool "trellis", rules from the catalogue (each with a
 //          helpUri into docs/lint-rules.md; results name their ruleIndex).

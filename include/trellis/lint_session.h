@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ class LintSession {
   // Replaces the state's answer to "is this migration applied?" (lint without a database:
   // the migrations outside the linted set, or all others, count as applied).
   void assume_applied(std::function<bool(const std::string& id)> is_applied);
+  // The PostgreSQL major version the rules follow (0: unknown); [lint] postgres_version
+  // until set.
+  void set_postgres_version(int major);
 
   // Lints every migration; `only` restricts whose findings are reported (ids).
   LintReport run(const std::vector<std::string>& only = {});
@@ -59,5 +63,21 @@ PlanLint lint_plan(const Workspace& ws, const Plan& plan, const StateIndex& stat
 
 // The dialect whose rules apply to an environment's database.
 Dialect dialect_of(const Workspace& ws);
+
+// What `trellis lint` checks the migrations for, and why.
+struct LintTarget {
+  Dialect dialect = Dialect::kPostgres;
+  bool dialect_configured = false;  // [lint] dialect chose it
+  std::string why;                  // "environment staging uses PostgreSQL", "[lint] dialect", …
+};
+// [lint] dialect when set; else PostgreSQL when any environment of `config`, or the
+// selected database `selected_url` ("" for none), is PostgreSQL or not known to be SQLite
+// (a variable that is unset); else SQLite when every one is; PostgreSQL when there are
+// none.
+LintTarget lint_target(const Config& config, const std::string& selected_url);
+
+// The PostgreSQL major version lint follows: [lint] postgres_version, else `server`'s
+// (the one lint read, nullopt when none), else 0 (unknown); `why` says which.
+int lint_postgres_version(const Config& config, std::optional<int> server, std::string& why);
 
 }  // namespace trellis

@@ -63,6 +63,12 @@ struct DriftSettings {
 
 struct LintSettings {
   std::map<std::string, std::string> severity;  // rule id -> "error" | "warning" | "off"
+  // `dialect = "postgres" | "sqlite"`: the database the migrations are linted for; ""
+  // when not set (PostgreSQL if any environment uses it, trellis/lint_session.h).
+  std::string dialect;
+  // `postgres_version = N` (9..99): the PostgreSQL major version version-dependent rules
+  // assume; 0 when not set (the server's when lint reads one).
+  int postgres_version = 0;
 };
 
 struct Config {

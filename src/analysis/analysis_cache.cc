@@ -21,7 +21,7 @@ namespace trellis {
 namespace {
 
 // Bump when the analysis or the format changes, so that old caches are ignored.
-constexpr std::uint64_t kCacheFormat = 4;  // 4: ObjectUse::conditional
+constexpr std::uint64_t kCacheFormat = 5;  // 5: Hazard's PostgreSQL versions, issue 16's rules
 constexpr std::string_view kMagic = "TRELLIS-ANALYSIS";
 
 std::string cache_path(const std::string& dir) {
@@ -66,14 +66,18 @@ void put(Writer& w, const Hazard& h) {
   w.i(h.line);
   w.i(h.col);
   for (bool f : {h.only_existing_table, h.only_in_transaction, h.only_outside_contract, h.only_without_transaction}) w.b(f);
-  for (const std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.column, &h.new_type}) w.s(*s);
+  for (const std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.primary_key, &h.column, &h.new_type}) w.s(*s);
+  w.i(h.exempt_from_version);
+  w.i(h.only_before_version);
 }
 void get(Reader& r, Hazard& h) {
   for (std::string* s : {&h.rule, &h.table, &h.message, &h.help}) *s = r.s();
   h.line = r.n();
   h.col = r.n();
   for (bool* f : {&h.only_existing_table, &h.only_in_transaction, &h.only_outside_contract, &h.only_without_transaction}) *f = r.b();
-  for (std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.column, &h.new_type}) *s = r.s();
+  for (std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.primary_key, &h.column, &h.new_type}) *s = r.s();
+  h.exempt_from_version = r.n();
+  h.only_before_version = r.n();
 }
 
 void put(Writer& w, const ConstraintFact& c) {

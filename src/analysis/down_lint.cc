@@ -45,6 +45,8 @@ LintReport lint_downs(const std::vector<Migration>& migrations, const LintOption
   own.is_new_table = {};  // at rollback every table exists but those the down creates
   own.is_applied = {};
   LintReport out;
+  out.dialect = options.dialect;
+  out.postgres_version = options.dialect == Dialect::kPostgres ? options.postgres_version : 0;
   for (const auto& m : migrations) {
     if (!m.reversible() || !m.down.has_sql) continue;
     if (!only.empty() && std::find(only.begin(), only.end(), m.id) == only.end()) continue;

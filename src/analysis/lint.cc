@@ -21,7 +21,9 @@ class NewTables {
     for (size_t mi = 0; mi < analyses.size(); ++mi) {
       for (const auto& s : analyses[mi]->statements) {
         for (const auto& u : s.objects) {
-          if (u.access == Access::kCreate && u.kind == ObjectKind::kTable) creators_[u.name].push_back(mi);
+          // Materialized views are created by CREATE ... AS and refreshed like tables.
+          bool relation = u.kind == ObjectKind::kTable || u.kind == ObjectKind::kView;
+          if (u.access == Access::kCreate && relation) creators_[u.name].push_back(mi);
         }
       }
     }
@@ -99,13 +101,21 @@ void add(Context& ctx, const Migration& m, const std::set<std::string>& allowed,
 
 
 // Completes the hazards whose message depends on other files; false: not applicable.
-bool resolve_cross_file(Hazard& h, const ProjectFacts& facts, size_t mi, size_t si) {
+bool resolve_cross_file(Hazard& h, const ProjectFacts& facts, int postgres_version, size_t mi, size_t si) {
   if (!h.exempt_if_validated_check.empty()) {
     const std::string& key = h.exempt_if_validated_check;
     bool any = key.size() > 2 && key.substr(key.size() - 2) == ".*";
-    if (any ? facts.tables_with_validated_check.count(key.substr(0, key.size() - 2)) > 0
-            : facts.validated_not_null.count(key) > 0) {
-      return false;
+    bool has_check = any ? facts.tables_with_validated_check.count(key.substr(0, key.size() - 2)) > 0
+                         : facts.validated_not_null.count(key) > 0;
+    bool check_used = h.exempt_from_version == 0 || postgres_version == 0 || postgres_version >= h.exempt_from_version;
+    if (has_check && check_used) return false;
+    if (!check_used) {
+      std::string v = std::to_string(postgres_version);
+      h.message += std::string(has_check ? " even with the validated CHECK" : "") + ": PostgreSQL " + v +
+                   " does not use a CHECK to skip the scan (" + std::to_string(h.exempt_from_version) + " and later do)";
+      h.help = "on PostgreSQL " + v + " keep the validated CHECK (" +
+               h.exempt_if_validated_check.substr(h.exempt_if_validated_check.find('.') + 1) +
+               " IS NOT NULL) in place of SET NOT NULL, or set NOT NULL at a quiet time with a short lock_timeout";
     }
   }
   if (!h.foreign_key.empty()) {
@@ -116,6 +126,7 @@ bool resolve_cross_file(Hazard& h, const ProjectFacts& facts, size_t mi, size_t 
                 " and on the referenced table " + it->second + ", which block all reads and writes on both";
     h.help = "drop it with a short lock_timeout in its own migration, at a quiet time; both tables are blocked while it waits";
   }
+  if (!h.primary_key.empty() && !facts.primary_keys.count(h.primary_key)) return false;
   if (h.rule == "change-column-type") {
     std::string old_type = facts.type_before(h.column, mi, si);
     if (!h.new_type.empty() && analysis::type_change_is_free(old_type, h.new_type)) return false;
@@ -136,6 +147,10 @@ bool applies(const Context& ctx, const Hazard& h, const Migration& m, const std:
   if (h.only_in_transaction && m.tx != TxMode::kTransactional) return false;
   if (h.only_without_transaction && m.tx == TxMode::kTransactional) return false;
   if (h.only_outside_contract && m.phase == Phase::kContract) return false;
+  if (h.only_before_version) {
+    int v = ctx.options.postgres_version;
+    if (v == 0 || v >= h.only_before_version) return false;
+  }
   return true;
 }
 
@@ -173,11 +188,12 @@ void lint_statement(Context& ctx, const Migration& m, const std::set<std::string
   }
   for (Hazard h : s.hazards) {
     if (!applies(ctx, h, m, created_here, mi)) continue;
-    if (!resolve_cross_file(h, ctx.facts, mi, si)) continue;
+    if (!resolve_cross_file(h, ctx.facts, ctx.options.postgres_version, mi, si)) continue;
     add(ctx, m, allowed, finding_at(h.rule, h.line, h.col, h.message, h.help));
   }
   for (const auto& u : s.objects) {
-    if (u.access == Access::kCreate && u.kind == ObjectKind::kTable) created_here.insert(u.name);
+    bool relation = u.kind == ObjectKind::kTable || u.kind == ObjectKind::kView;
+    if (u.access == Access::kCreate && relation) created_here.insert(u.name);
   }
 }
 
@@ -231,6 +247,8 @@ LintReport lint(const std::vector<Migration>& migrations, const LintOptions& opt
   ProjectFacts facts = analysis::collect_facts(analyses);
   NewTables new_tables(migrations, analyses, options);
   LintReport report;
+  report.dialect = options.dialect;
+  report.postgres_version = options.dialect == Dialect::kPostgres ? options.postgres_version : 0;
   Context ctx{options, facts, new_tables, report};
   std::set<std::string> only(only_ids.begin(), only_ids.end());
   check_config(ctx);

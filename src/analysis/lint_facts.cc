@@ -13,6 +13,10 @@ ProjectFacts collect_facts(const std::vector<const MigrationAnalysis*>& analyses
         if (c.kind == "validate") validated_later.insert(c.table + "." + c.name);
         if (c.kind == "check") checks.push_back(c);
         if (c.kind == "foreign-key" && !c.name.empty()) facts.foreign_keys[c.table + "." + c.name] = c.references;
+        if (c.kind == "primary-key") {
+          std::string bare = c.table.substr(c.table.rfind('.') == std::string::npos ? 0 : c.table.rfind('.') + 1);
+          facts.primary_keys.insert(c.table + "." + (c.name.empty() ? bare + "_pkey" : c.name));
+        }
       }
       for (const auto& [column, type] : statements[si].column_types) {
         facts.column_types[column].push_back({mi, si, type});
@@ -72,6 +76,30 @@ TypeSpec parse_type(const std::string& text) {
 
 bool is_varlen_text(const std::string& base) { return base == "varchar" || base == "text"; }
 
+// Types whose precision change PostgreSQL (9.2 on) makes without a rewrite when it does
+// not drop digits (the support functions time_support and timestamp_support; timetz has
+// none). 6 is the most they keep.
+bool is_datetime_with_precision(const std::string& base) {
+  return base == "timestamp" || base == "timestamptz" || base == "time";
+}
+constexpr long kMaxPrecision = 6;
+
+bool precision_kept(const std::vector<long>& from, const std::vector<long>& to) {
+  if (to.empty() || to[0] >= kMaxPrecision) return true;
+  return !from.empty() && to[0] >= from[0];
+}
+
+// interval's typmods are (fields, [precision]); no typmods is every field at precision 6.
+// Free (interval_support): to unconstrained, or the same fields with no less precision.
+bool interval_kept(const std::vector<long>& from, const std::vector<long>& to) {
+  constexpr long kFullRange = 0x7FFF;
+  if (to.empty()) return true;
+  long from_fields = from.empty() ? kFullRange : from[0];
+  long from_precision = from.size() > 1 ? from[1] : kMaxPrecision;
+  long to_precision = to.size() > 1 ? to[1] : kMaxPrecision;
+  return from_fields == to[0] && to_precision >= from_precision;
+}
+
 }  // namespace
 
 bool type_change_is_free(const std::string& from, const std::string& to) {
@@ -94,6 +122,8 @@ bool type_change_is_free(const std::string& from, const std::string& to) {
     return as == bs && b.mods[0] >= a.mods[0];
   }
   if (a.base == "cidr" && b.base == "inet") return true;
+  if (a.base == b.base && is_datetime_with_precision(a.base)) return precision_kept(a.mods, b.mods);
+  if (a.base == "interval" && b.base == "interval") return interval_kept(a.mods, b.mods);
   return false;
 }
 

@@ -15,6 +15,7 @@ struct ProjectFacts {
   std::set<std::string> validated_not_null;      // "table.column" with a validated CHECK
   std::set<std::string> tables_with_validated_check;
   std::map<std::string, std::string> foreign_keys;  // "table.constraint" -> referenced table
+  std::set<std::string> primary_keys;  // "table.constraint" (unnamed: PostgreSQL's table_pkey)
   struct TypeAt {
     size_t migration;
     size_t statement;

@@ -24,6 +24,8 @@ std::string json(const LintReport& r) {
   doc["errors"] = r.errors();
   doc["warnings"] = r.warnings();
   doc["assumption"] = r.assumption.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.assumption);
+  doc["dialect"] = dialect_name(r.dialect);
+  doc["postgres_version"] = r.postgres_version > 0 ? nlohmann::ordered_json(r.postgres_version) : nlohmann::ordered_json(nullptr);
   doc["findings"] = nlohmann::ordered_json::array();
   for (const auto& f : r.findings) {
     doc["findings"].push_back(report::json_object(f, {{Field::kCode, "rule"},

@@ -22,8 +22,10 @@ using sql::parse_statements;
 // What earlier statements of the same migration did.
 struct MigrationState {
   std::set<std::string> created_tables;
+  std::set<std::string> created_columns;            // "table.column" added here
   std::map<std::string, std::string> index_tables;  // index created here -> its table
-  std::set<std::string> not_valid_constraints;      // "table.constraint" added NOT VALID
+  // "table.constraint" added NOT VALID -> the lock that ADD CONSTRAINT took on the table
+  std::map<std::string, LockLevel> not_valid_constraints;
   bool has_ddl = false;
 };
 
@@ -45,6 +47,10 @@ class Builder {
 
   bool is_new_table(const std::string& table) const {
     return state_.created_tables.count(table) > 0;
+  }
+  // Created earlier in this migration, with its table or on its own: no code uses it yet.
+  bool is_new_column(const std::string& table, const std::string& column) const {
+    return is_new_table(table) || state_.created_columns.count(table + "." + column) > 0;
   }
   MigrationState& state() { return state_; }
   StatementInfo& info() { return info_; }
@@ -81,6 +87,8 @@ void collect_range_vars(const Json& node, std::vector<const Json*>& out);
 // ---- statement handlers ----
 void model_create_table(const Json& stmt, Builder& b);
 void model_alter_table(const Json& stmt, Builder& b);
+// An unnamed CHECK, UNIQUE or FOREIGN KEY constraint (column or table level): a hazard.
+void unnamed_constraint(const std::string& table, const Json& constraint, Builder& b);
 void model_column_def(const std::string& table, const Json& column_def, Builder& b,
                       bool adding_to_existing);
 void model_index(const Json& stmt, Builder& b);

@@ -7,6 +7,8 @@ namespace trellis::analysis {
 void model_table_constraint(const std::string& table, const Json& con, Builder& b,
                             bool on_existing);
 std::string type_text(const Json& type_name_node);
+void type_hygiene(const std::string& table, const std::string& column, const Json& type, bool primary_key,
+                  Builder& b);
 
 namespace {
 
@@ -42,6 +44,7 @@ void alter_type(const Cmd& c, Builder& b) {
   bool using_clause = field(def, "raw_default").is_object();
   std::string new_type = type_text(type);
   b.info().column_types.emplace_back(c.column(), new_type);
+  type_hygiene(c.table, str(c.cmd, "name"), type, false, b);
   Hazard& h = b.hazard("change-column-type", c.table,
                        "changing the type of " + c.column() + " to " + new_type +
                            (using_clause ? " with USING" : "") +
@@ -60,14 +63,18 @@ void set_not_null(const Cmd& c, Builder& b) {
                        "ADD CONSTRAINT ... CHECK (" + str(c.cmd, "name") + " IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in a later migration, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the check");
   h.only_existing_table = true;
   h.exempt_if_validated_check = c.column();
+  h.exempt_from_version = 12;  // PostgreSQL 11 and earlier scan even then
 }
 
 void validate(const Cmd& c, Builder& b) {
   std::string name = str(c.cmd, "name");
   b.constraint({c.table, name, "validate", "", "", true});
-  if (b.state().not_valid_constraints.count(c.table + "." + name)) {
+  auto added = b.state().not_valid_constraints.find(c.table + "." + name);
+  if (added != b.state().not_valid_constraints.end()) {
+    // A foreign key's ADD takes SHARE ROW EXCLUSIVE (on both tables), a CHECK's ACCESS EXCLUSIVE.
+    std::string lock = std::string(lock_name(added->second)) + " lock, which " + lock_effect(added->second);
     b.hazard("validate-in-same-transaction", c.table,
-             "VALIDATE CONSTRAINT " + name + " runs in the same transaction that added it NOT VALID, so the " + kAe + " taken by ADD CONSTRAINT is held during the full validation scan",
+             "VALIDATE CONSTRAINT " + name + " runs in the same transaction that added it NOT VALID, so the " + lock + ", taken by ADD CONSTRAINT, is held during the full validation scan",
              "move VALIDATE CONSTRAINT to a later migration")
         .only_in_transaction = true;
   }
@@ -92,6 +99,27 @@ void attach_partition(const Cmd& c, Builder& b) {
   h.exempt_if_validated_check = part + ".*";
 }
 
+// DETACH PARTITION takes ACCESS EXCLUSIVE on the parent; CONCURRENTLY (PostgreSQL 14+)
+// SHARE UPDATE EXCLUSIVE, and cannot run in a transaction block.
+void detach_partition(const Cmd& c, Builder& b) {
+  const Json& cmd = field(field(c.cmd, "def"), "PartitionCmd");
+  std::string part = range_var_name(field(cmd, "name"));
+  b.use(ObjectKind::kTable, part, Access::kAlter);
+  if (flag(cmd, "concurrent")) {
+    b.concurrently();
+    b.lock(c.table, LockLevel::kShareUpdateExclusive);
+    b.hazard("concurrently-in-transaction", c.table,
+             "DETACH PARTITION CONCURRENTLY cannot run inside a transaction block; this migration runs in one and will fail",
+             "add `-- transaction: false` to this migration (keep it to this one statement)")
+        .only_in_transaction = true;
+    return;
+  }
+  b.hazard("detach-partition-without-concurrently", c.table,
+           "DETACH PARTITION " + part + " takes an " + kAe + " on the partitioned table " + c.table,
+           "use DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+; SHARE UPDATE EXCLUSIVE) in a migration with `-- transaction: false`")
+      .only_existing_table = true;
+}
+
 void subcommand(const Cmd& c, Builder& b) {
   const std::string& s = c.subtype;
   b.lock(c.table, lock_for(c));
@@ -107,11 +135,13 @@ void subcommand(const Cmd& c, Builder& b) {
     set_not_null(c, b);
   } else if (s == "AT_DropNotNull") {
     b.use(ObjectKind::kColumn, c.column(), Access::kAlter);
+    if (b.is_new_column(c.table, str(c.cmd, "name"))) return;
     b.hazard("drop-not-null", c.table, "DROP NOT NULL on " + c.column() + " lets NULLs in that code still running may not expect (takes a brief " + kAe + ")",
              "make the column nullable in a contract migration, after every reader handles NULL")
         .only_outside_contract = true;
   } else if (s == "AT_DropColumn") {
     b.use(ObjectKind::kColumn, c.column(), Access::kDrop);
+    if (b.is_new_column(c.table, str(c.cmd, "name"))) return;
     b.hazard("drop-column", c.table, "dropping column " + c.column() + " breaks code that still reads or writes it (takes a brief " + kAe + ")",
              "stop using the column in code first, then drop it in a contract migration")
         .only_outside_contract = true;
@@ -122,6 +152,14 @@ void subcommand(const Cmd& c, Builder& b) {
     b.use(ObjectKind::kConstraint, c.table + "." + str(c.cmd, "name"), Access::kDrop);
     Hazard& h = b.hazard("drop-foreign-key", c.table, "", "");
     h.foreign_key = c.table + "." + str(c.cmd, "name");
+    if (!b.is_new_table(c.table)) {
+      Hazard& pk = b.hazard("drop-primary-key", c.table,
+                            "dropping primary key " + str(c.cmd, "name") + " of " + c.table +
+                                " breaks what relies on it: foreign keys that reference it, ON CONFLICT on its columns, logical replication of UPDATEs and DELETEs (takes a brief " + kAe + ")",
+                            "build the new key first (CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX) and drop the old one in a contract migration");
+      pk.primary_key = c.table + "." + str(c.cmd, "name");
+      pk.only_outside_contract = true;
+    }
   } else if (s == "AT_SetLogged" || s == "AT_SetUnLogged") {
     simple_hazard(c, b, "set-logged-unlogged", s == "AT_SetLogged" ? "SET LOGGED" : "SET UNLOGGED",
                   "create the table with the persistence it needs, or plan a maintenance window", true);
@@ -130,6 +168,8 @@ void subcommand(const Cmd& c, Builder& b) {
                   "move data with a new table and a batched copy, or use pg_repack", true);
   } else if (s == "AT_AttachPartition") {
     attach_partition(c, b);
+  } else if (s == "AT_DetachPartition") {
+    detach_partition(c, b);
   } else if (!str(c.cmd, "name").empty()) {
     b.use(ObjectKind::kColumn, c.column(), Access::kAlter);
   }

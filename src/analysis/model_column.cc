@@ -48,6 +48,12 @@ std::string volatile_call(const Json& expr) {
   return {};
 }
 
+// DEFAULT NULL: nothing to write, on any version.
+bool is_null_constant(const Json& expr) {
+  const Json& c = field(expr, "A_Const");
+  return c.is_object() && flag(c, "isnull");
+}
+
 bool looks_like_id(const std::string& column) {
   return column == "id" || (column.size() > 3 && column.substr(column.size() - 3) == "_id");
 }
@@ -58,6 +64,7 @@ struct ColumnFacts {
   const Json* default_expr = nullptr;
   const Json* fk = nullptr;
   int fk_location = -1;
+  std::string pk_name;  // CONSTRAINT name PRIMARY KEY ("" when unnamed)
 };
 
 ColumnFacts column_facts(const Json& column_def) {
@@ -71,42 +78,12 @@ ColumnFacts column_facts(const Json& column_def) {
     if (type == "CONSTR_DEFAULT") { f.has_default = true; f.default_expr = &field(con, "raw_expr"); }
     if (type == "CONSTR_GENERATED") f.generated_stored = true;
     if (type == "CONSTR_IDENTITY") f.identity = true;
-    if (type == "CONSTR_PRIMARY") { f.primary_key = true; f.not_null = true; }
+    if (type == "CONSTR_PRIMARY") { f.primary_key = true; f.not_null = true; f.pk_name = str(con, "conname"); }
     if (type == "CONSTR_UNIQUE") f.unique = true;
     if (type == "CONSTR_CHECK") f.check = true;
     if (type == "CONSTR_FOREIGN") { f.references = true; f.fk = &con; f.fk_location = node_location(con); }
   }
   return f;
-}
-
-void type_hygiene(const std::string& table, const std::string& column, const Json& type,
-                  bool primary_key, Builder& b) {
-  std::string t = type_name(type);
-  int loc = node_location(type);
-  std::string col = table + "." + column;
-  if (t == "timestamp") {
-    b.hazard("prefer-timestamptz", table, "column " + col + " is 'timestamp' (without time zone): values are ambiguous across time zones",
-             "use timestamptz", loc);
-  } else if (t == "json") {
-    b.hazard("prefer-jsonb", table, "column " + col + " is 'json': it cannot be indexed or compared and is re-parsed on every access",
-             "use jsonb", loc);
-  } else if (t == "bpchar") {
-    b.hazard("ban-char-field", table, "column " + col + " is 'char(n)': values are blank-padded and no faster than text",
-             "use text (with a CHECK on length if needed)", loc);
-  } else if (t == "varchar" && !type_mods(type).empty()) {
-    b.hazard("prefer-text-field", table, "column " + col + " is 'varchar(n)': shrinking the limit later rewrites the table under an ACCESS EXCLUSIVE lock, which blocks all reads and writes",
-             "use text with a CHECK (length(" + column + ") <= n) constraint added NOT VALID", loc);
-  }
-  bool small_int = t == "int4" || t == "int2" || t == "serial" || t == "serial4" ||
-                   t == "serial2" || t == "smallserial";
-  if (small_int && (primary_key || looks_like_id(column))) {
-    b.hazard("prefer-bigint-id", table, "id column " + col + " is '" + t + "': 32-bit ids run out, and widening later rewrites the table under an ACCESS EXCLUSIVE lock",
-             "use bigint (bigint GENERATED ALWAYS AS IDENTITY for keys)", loc);
-  }
-  if (is_serial(t)) {
-    b.hazard("prefer-identity", table, "column " + col + " is '" + t + "': serial sequences have awkward ownership, permissions and dump behaviour",
-             "use bigint GENERATED ALWAYS AS IDENTITY", loc);
-  }
 }
 
 void use_type(const Json& type, Builder& b) {
@@ -134,6 +111,16 @@ void adding_hazards(const std::string& table, const std::string& column, const J
              "adding column " + col + " with the volatile default " + fn + "() rewrites the whole table under an " + ae + " until it finishes",
              "add the column without a default (or with a constant one), set the default in a separate statement, and backfill existing rows in batches", loc)
         .only_existing_table = true;
+  }
+  if (f.has_default && fn.empty() && !f.generated_stored && !f.identity && !is_serial(t) &&
+      !is_null_constant(*f.default_expr)) {
+    Hazard& h = b.hazard("add-column-default-before-11", table,
+                         "adding column " + col + " with a DEFAULT rewrites the whole table under an " + ae +
+                             " on PostgreSQL before 11 (from 11 on a non-volatile default is stored, not written to every row)",
+                         "add the column without a default, set the default in a separate statement (ALTER COLUMN ... SET DEFAULT), and backfill existing rows in batches",
+                         loc);
+    h.only_existing_table = true;
+    h.only_before_version = 11;
   }
   if (f.generated_stored) {
     b.rewrites();
@@ -167,6 +154,37 @@ void adding_hazards(const std::string& table, const std::string& column, const J
 
 }  // namespace
 
+// Also for ALTER COLUMN TYPE (model_alter_table.cc).
+void type_hygiene(const std::string& table, const std::string& column, const Json& type,
+                  bool primary_key, Builder& b) {
+  std::string t = type_name(type);
+  int loc = node_location(type);
+  std::string col = table + "." + column;
+  if (t == "timestamp") {
+    b.hazard("prefer-timestamptz", table, "column " + col + " is 'timestamp' (without time zone): values are ambiguous across time zones",
+             "use timestamptz", loc);
+  } else if (t == "json") {
+    b.hazard("prefer-jsonb", table, "column " + col + " is 'json': it cannot be indexed or compared and is re-parsed on every access",
+             "use jsonb", loc);
+  } else if (t == "bpchar") {
+    b.hazard("ban-char-field", table, "column " + col + " is 'char(n)': values are blank-padded and no faster than text",
+             "use text (with a CHECK on length if needed)", loc);
+  } else if (t == "varchar" && !type_mods(type).empty()) {
+    b.hazard("prefer-text-field", table, "column " + col + " is 'varchar(n)': shrinking the limit later rewrites the table under an ACCESS EXCLUSIVE lock, which blocks all reads and writes",
+             "use text with a CHECK (length(" + column + ") <= n) constraint added NOT VALID", loc);
+  }
+  bool small_int = t == "int4" || t == "int2" || t == "serial" || t == "serial4" ||
+                   t == "serial2" || t == "smallserial";
+  if (small_int && (primary_key || looks_like_id(column))) {
+    b.hazard("prefer-bigint-id", table, "id column " + col + " is '" + t + "': 32-bit ids run out, and widening later rewrites the table under an ACCESS EXCLUSIVE lock",
+             "use bigint (bigint GENERATED ALWAYS AS IDENTITY for keys)", loc);
+  }
+  if (is_serial(t)) {
+    b.hazard("prefer-identity", table, "column " + col + " is '" + t + "': serial sequences have awkward ownership, permissions and dump behaviour",
+             "use bigint GENERATED ALWAYS AS IDENTITY", loc);
+  }
+}
+
 void model_column_def(const std::string& table, const Json& column_def, Builder& b,
                       bool adding_to_existing) {
   std::string column = str(column_def, "colname");
@@ -174,6 +192,11 @@ void model_column_def(const std::string& table, const Json& column_def, Builder&
   int loc = node_location(column_def);
   ColumnFacts f = column_facts(column_def);
   b.use(ObjectKind::kColumn, table + "." + column, Access::kCreate, loc);
+  b.state().created_columns.insert(table + "." + column);
+  const Json& constraints = field(column_def, "constraints");
+  if (constraints.is_array()) {
+    for (const auto& c : constraints) unnamed_constraint(table, field(c, "Constraint"), b);
+  }
   b.info().column_types.emplace_back(table + "." + column, type_text(type));
   use_type(type, b);
   if (f.fk) {
@@ -182,6 +205,7 @@ void model_column_def(const std::string& table, const Json& column_def, Builder&
     b.lock(target, LockLevel::kShareRowExclusive);
     b.constraint({table, str(*f.fk, "conname"), "foreign-key", "", target, true});
   }
+  if (f.primary_key) b.constraint({table, f.pk_name, "primary-key", "", "", true});
   type_hygiene(table, column, type, f.primary_key, b);
   if (adding_to_existing) adding_hazards(table, column, type, f, b, loc);
 }

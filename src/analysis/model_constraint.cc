@@ -32,7 +32,7 @@ void foreign_key(const std::string& table, const Json& con, Builder& b, bool on_
   if (on_existing) b.lock(table, LockLevel::kShareRowExclusive);
   b.constraint({table, name, "foreign-key", "", target, !not_valid});
   if (not_valid) {
-    b.state().not_valid_constraints.insert(table + "." + name);
+    b.state().not_valid_constraints[table + "." + name] = LockLevel::kShareRowExclusive;
   } else if (on_existing) {
     b.scans();
     std::string lock = std::string(lock_name(LockLevel::kShareRowExclusive)) + " locks on " + table + " and " + target + ", which " + lock_effect(LockLevel::kShareRowExclusive);
@@ -49,7 +49,7 @@ void check(const std::string& table, const Json& con, Builder& b, bool on_existi
   std::string column = not_null_check_column(con);
   b.constraint({table, name, "check", column.empty() ? "" : table + "." + column, "", !not_valid});
   if (not_valid) {
-    b.state().not_valid_constraints.insert(table + "." + name);
+    b.state().not_valid_constraints[table + "." + name] = LockLevel::kAccessExclusive;
   } else if (on_existing) {
     b.scans();
     b.hazard("constraint-missing-not-valid", table,
@@ -78,10 +78,22 @@ void unique_or_pk(const std::string& table, const Json& con, Builder& b, bool on
 
 }  // namespace
 
+void unnamed_constraint(const std::string& table, const Json& con, Builder& b) {
+  std::string type = str(con, "contype");
+  const char* what = type == "CONSTR_CHECK" ? "CHECK" : type == "CONSTR_UNIQUE" ? "UNIQUE" : type == "CONSTR_FOREIGN" ? "FOREIGN KEY" : nullptr;
+  if (what == nullptr || !str(con, "conname").empty() || !str(con, "indexname").empty()) return;
+  b.hazard("unnamed-constraint", table,
+           std::string("unnamed ") + what + " constraint on " + table + ": the database picks its name, so a later migration or a down that drops or validates it must guess that name, and guesses differ between databases and versions",
+           std::string("name it: CONSTRAINT ") + (table.empty() ? "t" : table.substr(table.find('.') + 1)) + "_..._" +
+               (type == "CONSTR_CHECK" ? "check" : type == "CONSTR_UNIQUE" ? "key" : "fkey") + " " + what + " (...)",
+           node_location(con));
+}
+
 void model_table_constraint(const std::string& table, const Json& con, Builder& b,
                             bool on_existing) {
   std::string type = str(con, "contype");
   std::string name = str(con, "conname");
+  unnamed_constraint(table, con, b);
   if (!name.empty()) b.use(ObjectKind::kConstraint, table + "." + name, Access::kCreate, node_location(con));
   if (type == "CONSTR_FOREIGN") foreign_key(table, con, b, on_existing);
   if (type == "CONSTR_CHECK") check(table, con, b, on_existing);

@@ -1,10 +1,30 @@
 // model_dml.cc — SELECT, INSERT, UPDATE, DELETE: tables read and written; full-table
 // data changes mixed with DDL in one transaction.
 #include <algorithm>
+#include <set>
 
 #include "analysis/model.h"
 
 namespace trellis::analysis {
+
+namespace {
+
+// UPDATE t SET a = 1, a = 2: PostgreSQL refuses "multiple assignments to same column".
+void duplicate_set_columns(const std::string& table, const Json& targets, Builder& b) {
+  std::set<std::string> seen;
+  for (const auto& t : targets) {
+    const Json& target = field(t, "ResTarget");
+    std::string col = str(target, "name");
+    if (col.empty() || field(target, "indirection").is_array()) continue;  // a[1], a.f: parts
+    if (!seen.insert(col).second) {
+      b.hazard("duplicate-set-column", table,
+               "UPDATE sets column " + col + " twice: PostgreSQL fails with \"multiple assignments to same column\"",
+               "set each column once", node_location(target));
+    }
+  }
+}
+
+}  // namespace
 
 void model_dml(const std::string& kind, const Json& stmt, Builder& b) {
   std::vector<const Json*> vars;
@@ -27,6 +47,7 @@ void model_dml(const std::string& kind, const Json& stmt, Builder& b) {
       if (!col.empty()) b.use(ObjectKind::kColumn, table + "." + col, Access::kRead, node_location(field(t, "ResTarget")));
     }
   }
+  if (kind == "UpdateStmt" && targets.is_array()) duplicate_set_columns(table, targets, b);
   bool full_table = (kind == "UpdateStmt" || kind == "DeleteStmt") && !field(stmt, "whereClause").is_object();
   if (full_table && !b.is_new_table(table)) {
     b.scans();
@@ -39,14 +60,20 @@ void model_dml(const std::string& kind, const Json& stmt, Builder& b) {
   }
 }
 
-// Keeps unbatched-dml-with-ddl only in migrations that also change the schema.
+// Keeps unbatched-dml-with-ddl only in migrations that also change the schema; without
+// DDL the same full-table change is dml-without-where, in or out of a transaction.
 void flag_unbatched_dml(std::vector<StatementInfo>& statements, const MigrationState& state) {
   if (state.has_ddl) return;
   for (auto& s : statements) {
-    auto& h = s.hazards;
-    h.erase(std::remove_if(h.begin(), h.end(),
-                           [](const Hazard& x) { return x.rule == "unbatched-dml-with-ddl"; }),
-            h.end());
+    for (auto& h : s.hazards) {
+      if (h.rule != "unbatched-dml-with-ddl") continue;
+      std::string verb = s.kind == "UpdateStmt" ? "UPDATE" : "DELETE";
+      h.rule = "dml-without-where";
+      h.message = verb + " without WHERE changes every row of " + h.table +
+                  " in one statement: every row stays locked, and the table's dead rows double, until it commits";
+      h.help = "if every row must change, do it in a `-- phase: backfill` migration with `-- batch:` (small committed batches)";
+      h.only_in_transaction = false;
+    }
   }
 }
 

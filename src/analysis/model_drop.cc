@@ -91,6 +91,10 @@ void model_rename(const Json& stmt, Builder& b) {
     std::string column = table + "." + str(stmt, "subname");
     b.use(ObjectKind::kColumn, column, Access::kRename, loc, table + "." + new_name);
     b.lock(table, LockLevel::kAccessExclusive);
+    if (b.is_new_column(table, str(stmt, "subname"))) {  // no code uses it yet
+      b.state().created_columns.insert(table + "." + new_name);
+      return;
+    }
     b.hazard("rename-column", table, "renaming column " + column + " to " + new_name + " breaks code that still uses the old name (takes a brief " + kAe + ")",
              "add the new column, dual-write and backfill, move readers, then drop the old one in a contract migration (or rename in a contract migration once no code uses the old name)", loc)
         .only_outside_contract = true;
@@ -99,6 +103,10 @@ void model_rename(const Json& stmt, Builder& b) {
   if (type == "OBJECT_TABLE") {
     b.use(ObjectKind::kTable, table, Access::kRename, loc, new_name);
     b.lock(table, LockLevel::kAccessExclusive);
+    if (b.is_new_table(table)) {  // no code uses it yet
+      b.state().created_tables.insert(new_name);
+      return;
+    }
     b.hazard("rename-table", table, "renaming table " + table + " to " + new_name + " breaks code that still uses the old name (takes a brief " + kAe + ")",
              "create a view with the old name during the transition, or rename in a contract migration once no code uses the old name", loc)
         .only_outside_contract = true;
@@ -117,6 +125,26 @@ void model_rename(const Json& stmt, Builder& b) {
   if (type == "OBJECT_TABCONSTRAINT") name = table + "." + str(stmt, "subname");
   b.use(kind, name, Access::kRename, loc, new_name);
   if (kind == ObjectKind::kIndex) b.lock(name, LockLevel::kShareUpdateExclusive);
+}
+
+// RENAME TABLE a TO b followed, in the same migration, by CREATE VIEW a: the view keeps
+// the old name working for code that still uses it (the fix rename-table suggests).
+void forgive_renames_behind_views(std::vector<StatementInfo>& statements) {
+  for (size_t i = 0; i < statements.size(); ++i) {
+    auto& hazards = statements[i].hazards;
+    for (size_t k = 0; k < hazards.size();) {
+      bool covered = false;
+      if (hazards[k].rule == "rename-table") {
+        for (size_t j = i + 1; j < statements.size() && !covered; ++j) {
+          for (const auto& u : statements[j].objects) {
+            covered = covered || (u.kind == ObjectKind::kView && u.access == Access::kCreate && u.name == hazards[k].table);
+          }
+        }
+      }
+      if (covered) hazards.erase(hazards.begin() + static_cast<long>(k));
+      else ++k;
+    }
+  }
 }
 
 }  // namespace trellis::analysis

@@ -29,10 +29,12 @@ void model_index(const Json& stmt, Builder& b) {
              "CREATE INDEX CONCURRENTLY cannot run inside a transaction block; this migration runs in one and will fail",
              "add `-- transaction: false` to this migration (keep it to this one statement)")
         .only_in_transaction = true;
+    // Off by default: Trellis drops the INVALID leftover of a failed build and retries it
+    // itself; this matters only when another runner (psql) runs the file.
     if (!flag(stmt, "if_not_exists")) {
       b.hazard("prefer-robust-stmts", table,
-               "CREATE INDEX CONCURRENTLY outside a transaction: if it fails half-way, a retry fails because the (INVALID) index already exists",
-               "use CREATE INDEX CONCURRENTLY IF NOT EXISTS, and drop an INVALID leftover before retrying")
+               "CREATE INDEX CONCURRENTLY outside a transaction: run by a tool other than Trellis, a build that fails half-way leaves an INVALID index and a retry fails because it already exists",
+               "use CREATE INDEX CONCURRENTLY IF NOT EXISTS, and drop an INVALID leftover before retrying (Trellis does both itself)")
           .only_without_transaction = true;
     }
   } else {
@@ -42,7 +44,8 @@ void model_index(const Json& stmt, Builder& b) {
              "use CREATE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE: reads and writes proceed) in a migration with `-- transaction: false`")
         .only_existing_table = true;
   }
-  if (columns > 3) {
+  // A unique index needs every column of its key: there is no narrower index to suggest.
+  if (columns > 3 && !flag(stmt, "unique")) {
     b.hazard("index-too-many-columns", table,
              "index " + index + " has " + std::to_string(columns) + " columns; indexes over more than three columns are rarely used fully and slow every write",
              "index the most selective two or three columns");
@@ -61,6 +64,10 @@ void model_reindex(const Json& stmt, Builder& b) {
     }
   }
   bool on_index = kind == "REINDEX_OBJECT_INDEX";
+  if (kind == "REINDEX_OBJECT_SYSTEM") {  // the catalogs: no CONCURRENTLY form exists
+    b.use(ObjectKind::kOther, str(stmt, "name"), Access::kAlter);
+    return;
+  }
   std::string table = name;
   if (on_index) {
     b.use(ObjectKind::kIndex, name, Access::kAlter, node_location(rel));

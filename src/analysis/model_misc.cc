@@ -1,5 +1,7 @@
 // model_misc.cc — every other statement: types, enums, truncate, maintenance commands,
 // transaction control, views, functions, schemas, extensions, triggers.
+#include <cctype>
+
 #include "analysis/model.h"
 
 namespace trellis::analysis {
@@ -10,7 +12,14 @@ const std::string kAe = "ACCESS EXCLUSIVE lock, which blocks all reads and write
 void alter_enum(const Json& stmt, Builder& b) {
   std::string type = dotted_name(field(stmt, "typeName"));
   b.use(ObjectKind::kType, type, Access::kAlter);
-  if (!str(stmt, "oldVal").empty()) return;  // RENAME VALUE
+  if (!str(stmt, "oldVal").empty()) {  // RENAME VALUE
+    b.hazard("rename-enum-value", "",
+             "renaming value '" + str(stmt, "oldVal") + "' of " + type + " to '" + str(stmt, "newVal") +
+                 "' breaks code and stored queries that still write or compare the old value",
+             "add the new value, move the code and the rows over, and retire the old value in a contract migration")
+        .only_outside_contract = true;
+    return;
+  }
   std::string value = str(stmt, "newVal");
   if (str(stmt, "newValNeighbor").empty()) {
     b.hazard("enum-value-without-position", "",
@@ -41,12 +50,33 @@ void truncate(const Json& stmt, Builder& b) {
   }
 }
 
+// A boolean option's argument as PostgreSQL's defGetBoolean reads it: absent is true;
+// false, off and 0 are false.
+bool option_is_on(const Json& arg) {
+  if (!arg.is_object()) return true;
+  const Json& text = field(arg, "String");
+  if (text.is_object()) {
+    std::string v = str(text, "sval");
+    for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return !(v == "false" || v == "off" || v == "0");
+  }
+  const Json& number = field(arg, "Integer");
+  if (number.is_object()) {  // 0 is left out of the tree
+    const Json& ival = field(number, "ival");
+    return ival.is_number_integer() && ival.get<long>() != 0;
+  }
+  const Json& boolean = field(arg, "Boolean");
+  if (boolean.is_object()) return flag(boolean, "boolval");
+  return true;
+}
+
 void vacuum(const Json& stmt, Builder& b) {
   bool full = false;
   const Json& options = field(stmt, "options");
   if (options.is_array()) {
     for (const auto& o : options) {
-      if (str(field(o, "DefElem"), "defname") == "full") full = true;
+      const Json& def = field(o, "DefElem");
+      if (str(def, "defname") == "full") full = option_is_on(field(def, "arg"));
     }
   }
   const Json& rels = field(stmt, "rels");
@@ -86,6 +116,28 @@ void transaction(const Json& stmt, Builder& b) {
     b.hazard("transaction-nesting", "", "the migration ends its own transaction with ROLLBACK or a two-phase commit statement, which would undo or detach Trellis' bookkeeping; apply refuses it",
              "remove it: a failing statement already rolls its transaction back");
   }
+}
+
+void create_extension(const Json& stmt, Builder& b) {
+  std::string name = str(stmt, "extname");
+  b.use(ObjectKind::kExtension, name, Access::kCreate);
+  b.hazard("create-extension", "",
+           "CREATE EXTENSION " + name + " needs privileges the migration role often lacks (superuser or a trusted extension on managed databases), and the extension belongs to the whole database, not to this feature",
+           "have the database's owner create it once, out of band or in a migration of its own with IF NOT EXISTS, and lint-allow it there");
+}
+
+void refresh_matview(const Json& stmt, Builder& b) {
+  std::string view = range_var_name(field(stmt, "relation"));
+  b.use(ObjectKind::kView, view, Access::kAlter, node_location(field(stmt, "relation")));
+  if (flag(stmt, "concurrent")) {
+    b.lock(view, LockLevel::kExclusive);
+    return;
+  }
+  b.lock(view, LockLevel::kAccessExclusive);
+  b.hazard("refresh-matview-without-concurrently", view,
+           "REFRESH MATERIALIZED VIEW " + view + " holds an " + kAe + " on the view until the query finishes",
+           "use REFRESH MATERIALIZED VIEW CONCURRENTLY (it needs a unique index on the view; reads proceed)")
+      .only_existing_table = true;
 }
 
 void domain_constraint(const std::string& domain, Builder& b) {
@@ -143,7 +195,8 @@ void model_misc(const std::string& kind, const Json& stmt, Builder& b) {
   if (kind == "CreateSeqStmt") return b.use(ObjectKind::kSequence, range_var_name(field(stmt, "sequence")), Access::kCreate);
   if (kind == "CreateFunctionStmt") return b.use(ObjectKind::kFunction, dotted_name(field(stmt, "funcname")), Access::kCreate);
   if (kind == "CreateSchemaStmt") return b.use(ObjectKind::kSchema, str(stmt, "schemaname"), Access::kCreate);
-  if (kind == "CreateExtensionStmt") return b.use(ObjectKind::kExtension, str(stmt, "extname"), Access::kCreate);
+  if (kind == "CreateExtensionStmt") return create_extension(stmt, b);
+  if (kind == "RefreshMatViewStmt") return refresh_matview(stmt, b);
   if (kind == "CreateTrigStmt") {
     std::string table = range_var_name(field(stmt, "relation"));
     b.use(ObjectKind::kTrigger, table + "." + str(stmt, "trigname"), Access::kCreate);

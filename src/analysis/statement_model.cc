@@ -109,9 +109,53 @@ StatementInfo analyse_statement(const std::string& sql, const ParsedStatement& p
 
 }  // namespace
 
+// PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) without an error: two
+// long names that share them collide, and the parse tree holds only the truncated name,
+// so the identifiers are found by the scanner in the text.
+// Whether `statement` creates something, or renames something to, a name one of whose
+// dotted parts is `part`.
+bool names_created(const StatementInfo& statement, const std::string& part) {
+  for (const auto& u : statement.objects) {
+    if (u.access != Access::kCreate && u.access != Access::kRename) continue;
+    const std::string& name = u.access == Access::kRename ? u.new_name : u.name;
+    size_t at = name.find(part);
+    while (at != std::string::npos) {
+      bool starts = at == 0 || name[at - 1] == '.';
+      bool ends = at + part.size() == name.size() || name[at + part.size()] == '.';
+      if (starts && ends) return true;
+      at = name.find(part, at + 1);
+    }
+  }
+  return false;
+}
+
+void flag_long_identifiers(const std::string& sql, const LineMap& lines,
+                           const std::vector<std::pair<int, int>>& offsets, std::vector<StatementInfo>& statements) {
+  constexpr std::size_t kMaxBytes = 63;
+  for (const auto& id : pg::find_long_identifiers(sql, kMaxBytes)) {
+    auto at = static_cast<int>(id.offset);
+    for (size_t i = 0; i < offsets.size(); ++i) {
+      if (at < offsets[i].first || at >= offsets[i].second) continue;
+      if (!names_created(statements[i], id.name.substr(0, kMaxBytes))) break;  // only a use of it
+      Hazard h;
+      h.rule = "identifier-too-long";
+      h.message = "name " + id.name + " is " + std::to_string(id.name.size()) +
+                  " bytes: PostgreSQL silently truncates it to its first 63 (" + id.name.substr(0, kMaxBytes) +
+                  "), so names that share those bytes collide and the catalog shows another name than the file";
+      h.help = "use a name of at most 63 bytes";
+      h.line = lines.line(at);
+      h.col = lines.col(at);
+      statements[i].hazards.push_back(std::move(h));
+      break;
+    }
+  }
+}
+
 // Full-table UPDATE/DELETE in the same transaction as DDL: decided once the whole
 // migration is known.
 void flag_unbatched_dml(std::vector<StatementInfo>& statements, const MigrationState& state);
+// rename-table dropped where the same migration then creates a view of the old name.
+void forgive_renames_behind_views(std::vector<StatementInfo>& statements);
 
 }  // namespace trellis::analysis
 
@@ -127,10 +171,14 @@ MigrationAnalysis analyse_migration(const Migration& migration) {
   const std::string sql = migration.batch ? pg::mask_named_params(migration.up.sql) : migration.up.sql;
   sql::LineMap lines(sql, migration.up.first_line > 0 ? migration.up.first_line : 1);
   analysis::MigrationState state;
+  std::vector<std::pair<int, int>> offsets;  // each statement's [start, end) in `sql`
   sql::parse_statements(sql, [&](const sql::ParsedStatement& p) {
     out.statements.push_back(analysis::analyse_statement(sql, p, lines, state));
+    offsets.emplace_back(p.offset, p.offset + std::max(0, p.length));
   });
   analysis::flag_unbatched_dml(out.statements, state);
+  analysis::forgive_renames_behind_views(out.statements);
+  analysis::flag_long_identifiers(sql, lines, offsets, out.statements);
   return out;
 }
 

@@ -60,16 +60,35 @@ std::unique_ptr<Workspace> try_workspace(const Globals& g) {
   }
 }
 
-// Applied migrations of the environment; nullopt when the database cannot be read, with a
-// note on stderr.
-std::optional<StateIndex> read_state(const Workspace& ws) {
+// What lint read of the environment's database.
+struct DatabaseRead {
+  std::optional<StateIndex> state;  // applied migrations; nullopt when it cannot be read
+  std::optional<int> server_version;  // PostgreSQL's major version
+};
+
+// The applied migrations of the environment and its server's version; nothing when the
+// database cannot be read, with a note on stderr.
+DatabaseRead read_database(const Workspace& ws) {
+  DatabaseRead read;
   try {
     auto driver = ws.connect(OpenMode::kReadOnly);
-    return StateIndex(driver->state().load_rows());
+    read.server_version = driver->catalog().server_major_version();
+    read.state.emplace(driver->state().load_rows());
   } catch (const Error& e) {
     Output::get().err("trellis: note: cannot read " + mask_url(ws.env().database) + " (" + e.what() + ")");
-    return std::nullopt;
   }
+  return read;
+}
+
+// The note that says what lint checked for, unless [lint] dialect chose it.
+void tell_target(const LintTarget& target, int version, const std::string& version_why) {
+  if (target.dialect_configured) return;
+  std::string what = target.dialect == Dialect::kSqlite
+                         ? std::string("SQLite (PostgreSQL-only rules skipped)")
+                         : "PostgreSQL" + (version > 0 ? " " + std::to_string(version) : std::string()) + " (" +
+                               version_why + ")";
+  Output::get().err("trellis: note: linting for " + what + ": " + target.why +
+                    "; [lint] dialect = \"postgres\" or \"sqlite\" chooses");
 }
 
 struct LintArgs {
@@ -178,10 +197,15 @@ Runner setup_lint(CLI::App& sub, const Globals& g) {
     const Project& project = ws ? ws->project() : *own_project;
     const Graph& graph = ws ? ws->graph() : *own_graph;
     Selection sel = select_migrations(project, graph, g.dir, *a);
-    std::optional<StateIndex> state;
-    if (ws && !a->offline) state = read_state(*ws);
-    Dialect dialect = ws ? dialect_of_url(ws->env().database) : Dialect::kPostgres;
-    LintSession session(project, graph, dialect, state ? &*state : nullptr);
+    DatabaseRead read;
+    if (ws && !a->offline) read = read_database(*ws);
+    const std::optional<StateIndex>& state = read.state;
+    LintTarget target = lint_target(project.config, ws ? ws->env().database : std::string());
+    std::string version_why;
+    int version = lint_postgres_version(project.config, read.server_version, version_why);
+    tell_target(target, version, version_why);
+    LintSession session(project, graph, target.dialect, state ? &*state : nullptr);
+    session.set_postgres_version(version);
     std::string assumption;
     if (!state) {
       std::string why = a->offline ? "--offline" : ws ? "database not read" : "no environment";

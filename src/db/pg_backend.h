@@ -122,6 +122,7 @@ class PgDialect final : public SqlDialect, public Catalog {
   std::string render_session_reset(const Timeouts& timeouts) const override;
   std::optional<std::int64_t> estimated_rows(const std::string& table) override;
   SchemaModel read_schema() override;  // pg_schema.h
+  std::optional<int> server_major_version() override;
   std::string wal_position() override;                                   // pg_replicas.cc
   std::vector<ReplicaPosition> replicas(const std::string& position) override;  // pg_replicas.cc
 

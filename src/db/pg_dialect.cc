@@ -69,6 +69,13 @@ std::optional<std::int64_t> PgDialect::estimated_rows(const std::string& table) 
   return n;
 }
 
+// PQserverVersion: 150004 for 15.4, 90624 for 9.6.24.
+std::optional<int> PgDialect::server_major_version() {
+  int v = s_.connection.server_version();
+  if (v <= 0) return std::nullopt;
+  return v / 10000;
+}
+
 SchemaModel PgDialect::read_schema() {
   Session session(s_);
   return read_pg_schema(session, s_.schema, s_.connection.in_transaction());

@@ -35,6 +35,7 @@ LintSession::LintSession(const Project& project, const Graph& graph, Dialect dia
   LintOptions& o = impl_->options;
   o.severity = project.config.lint.severity;
   o.dialect = dialect;
+  o.postgres_version = project.config.lint.postgres_version;
   Impl* impl = impl_.get();
   o.depends_on = [impl](const std::string& a, const std::string& b) { return impl->depends_on(a, b); };
   if (state) o.is_applied = [state](const std::string& id) { return state->applied(id); };
@@ -45,6 +46,8 @@ LintSession::~LintSession() = default;
 void LintSession::assume_applied(std::function<bool(const std::string& id)> is_applied) {
   impl_->options.is_applied = std::move(is_applied);
 }
+
+void LintSession::set_postgres_version(int major) { impl_->options.postgres_version = major; }
 
 LintReport LintSession::run(const std::vector<std::string>& only) {
   Impl* impl = impl_.get();

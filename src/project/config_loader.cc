@@ -183,12 +183,33 @@ class ConfigReader {
   void read_lint(const toml::table& t) {
     for (auto&& [key, node] : t) {
       std::string rule(key.str());
+      if (rule == "dialect") {
+        c_.lint.dialect = string_of(node, rule);
+        if (c_.lint.dialect != "postgres" && c_.lint.dialect != "sqlite") {
+          fail(node, "[lint] dialect must be \"postgres\" or \"sqlite\", not \"" + c_.lint.dialect + "\"");
+        }
+        continue;
+      }
+      if (rule == "postgres_version") {
+        read_postgres_version(node);
+        continue;
+      }
       std::string level = string_of(node, rule);
       if (level != "error" && level != "warning" && level != "off") {
         fail(node, "lint level of '" + rule + "' must be \"error\", \"warning\" or \"off\"");
       }
       c_.lint.severity[rule] = level;
     }
+  }
+
+  // [lint] postgres_version = 15: a major version, as PostgreSQL numbers them since 10
+  // (9 stands for any 9.x).
+  void read_postgres_version(const toml::node& node) {
+    auto value = node.is_integer() ? node.as_integer()->get() : 0;
+    if (!node.is_integer() || value < 9 || value > 99) {
+      fail(node, "[lint] postgres_version must be a PostgreSQL major version, a whole number from 9 to 99 (e.g. 15)");
+    }
+    c_.lint.postgres_version = static_cast<int>(value);
   }
 
   // [drift] ignore = ["table:audit_*", ...]: each pattern checked here, with its line.

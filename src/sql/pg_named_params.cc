@@ -16,6 +16,7 @@ struct Token {
   std::int64_t start = 0, end = 0, kind = 0;
 };
 constexpr std::int64_t kColon = 58;  // Token ASCII_58
+constexpr std::int64_t kIdent = 258;  // Token IDENT: a plain or double-quoted identifier
 
 class Wire {
  public:
@@ -127,6 +128,26 @@ PositionalSql to_positional(std::string_view sql) {
     copied = p.offset + p.length;
   }
   out.sql.append(sql.substr(copied));
+  return out;
+}
+
+std::vector<LongIdentifier> find_long_identifiers(std::string_view sql, std::size_t max_bytes) {
+  std::vector<LongIdentifier> out;
+  for (const Token& t : scan_tokens(std::string(sql))) {
+    auto start = static_cast<std::size_t>(t.start), end = static_cast<std::size_t>(t.end);
+    if (t.kind != kIdent || end > sql.size() || start >= end || end - start <= max_bytes) continue;
+    std::string_view text = sql.substr(start, end - start);
+    std::string name;
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+      for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+        name += text[i];
+        if (text[i] == '"') ++i;  // "" stands for one "
+      }
+    } else {
+      name = std::string(text);
+    }
+    if (name.size() > max_bytes) out.push_back({start, std::move(name)});
+  }
   return out;
 }
 

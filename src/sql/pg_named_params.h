@@ -35,4 +35,12 @@ struct PositionalSql {
 };
 PositionalSql to_positional(std::string_view sql);
 
+// Identifiers (plain or double-quoted) longer than `max_bytes` as written, which the
+// scanner truncates without an error (PostgreSQL keeps NAMEDATALEN - 1 = 63 bytes).
+struct LongIdentifier {
+  std::size_t offset = 0;  // of its first byte in `sql`
+  std::string name;        // as PostgreSQL reads it: unquoted, "" unescaped
+};
+std::vector<LongIdentifier> find_long_identifiers(std::string_view sql, std::size_t max_bytes);
+
 }  // namespace trellis::pg

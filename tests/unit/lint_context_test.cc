@@ -22,7 +22,7 @@ TEST(LintContext, DestructiveIsErrorInExpandAndAllowedInContract) {
 }
 
 TEST(LintContext, SeverityConfigChangesOrSilencesRules) {
-  auto m = migration("a/0002_x", "CREATE INDEX ix ON orders (a); CREATE TABLE t (at timestamp);");
+  auto m = migration("a/0002_x", "CREATE INDEX ix ON orders (a); CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);");
   LintOptions options;
   options.severity["require-concurrent-index"] = "warning";
   options.severity["prefer-timestamptz"] = "off";
@@ -138,7 +138,7 @@ TEST(LintContext, GithubAndJsonAndSarifFormats) {
 
 TEST(LintContext, PlanSummaryHasStrongestLockAndFindings) {
   std::vector<Migration> ms = {migration("a/0001_x", "CREATE INDEX ix ON orders (a); ALTER TABLE users DROP COLUMN b;"),
-                               migration("a/0002_y", "CREATE TABLE t (id bigint);")};
+                               migration("a/0002_y", "CREATE TABLE t (id bigint PRIMARY KEY);")};
   auto r = lint(ms, {});
   auto s = summarise_for_plan(ms, r, {}, {"a/0002_y", "a/0001_x"});
   ASSERT_EQ(s.size(), 2u);
