@@ -1,5 +1,6 @@
 // fleet_test.cc — `trellis fleet plan|apply|status --targets FILE`: one project over many
 // databases, each its own environment; one failing or unreachable never stops the others.
+#include <csignal>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -205,6 +206,30 @@ TEST_F(PgFleetTest, FailFastStartsNoTargetAfterAFailure) {
   EXPECT_FALSE(dbs_[2]->state_exists());
 }
 
+TEST_F(PgFleetTest, AKilledRunIsResumedByARerun) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  make_targets(*server, 4, -1);
+  project_.write_migration("core", "0003_slow.sql", migration("", slow_statement("postgres", 0.6) +
+                                                                      "\nCREATE TABLE slow_done (id integer);"));
+  project_.write("targets.toml", targets_toml(pairs()));
+  RunOptions o = project_.options({"fleet", "apply", "--targets", "targets.toml", "--parallel", "1"});
+  auto child = start_process(o);
+  ASSERT_TRUE(child->wait_for_output("ok          t00 (", std::chrono::seconds(30)));
+  child->kill_now(SIGKILL);  // t01 is in its migrations (or about to be)
+  child->finish();
+  EXPECT_EQ(dbs_[0]->applied_ids().size(), 5u);
+  EXPECT_FALSE(dbs_[3]->state_exists()) << "t03 not started yet";
+
+  json doc = fleet_json({"apply", "--targets", "targets.toml", "--parallel", "2"}, 0);
+  EXPECT_EQ(target_of(doc, "t00")["applied"], 0);
+  EXPECT_EQ(target_of(doc, "t03")["applied"], 5);
+  for (const auto& db : dbs_) {
+    EXPECT_EQ(db->applied_ids().size(), 5u);
+    for (const std::string& id : kAll) EXPECT_EQ(db->history_count(id, "apply"), 1) << id;
+    EXPECT_EQ(db->history_count("core/0003_slow", "apply"), 1);
+  }
+}
+
 TEST_F(PgFleetTest, VariablesExpandAndPasswordsAreNeverPrinted) {
   TRELLIS_REQUIRE_PG_OR_SKIP(server);
   make_targets(*server, 1, -1);
@@ -236,7 +261,8 @@ TEST_F(FleetTest, SqliteFleetOfFilesWithEnvironmentsPlanApplyStatus) {
   json plan = fleet_json({"plan", "--targets", "targets.toml"}, 0);
   EXPECT_EQ(target_of(plan, "a")["pending"], 4);
   EXPECT_EQ(target_of(plan, "a")["migrations"],
-            json::array({"core/0001_accounts", "billing/0001_invoices", "core/0002_ledger", "search/0001_docs"}));
+            json::array({"core/0001_accounts", "billing/0001_invoices", "search/0001_docs", "core/0002_ledger"}))
+      << "the planner's order";
   EXPECT_EQ(target_of(plan, "b")["environment"], "production");
   EXPECT_EQ(target_of(plan, "b")["pending"], 3) << "search is not released in production";
   EXPECT_EQ(target_of(plan, "b")["held"], 1);
