@@ -70,6 +70,15 @@ struct FleetReport {
 // the project directory. Throws Error(kConfig) naming the targets file's line.
 Environment target_environment(const Config& config, const FleetTarget& target, const std::string& default_env);
 
+// The targets a query on a catalog database returns, one per row in the query's order:
+// columns `name` and `database`, optionally `env` (NULL or "": the default); ${VAR} in a
+// database is interpolated. The catalog (a relative SQLite path anchored at `root`) is
+// opened read-only. Throws Error(kUsage) for a query that fails or lacks those columns,
+// a row without name or database, two rows with one name, or no rows; Error(kConnection)
+// when the catalog is unreachable. A target's `file` is "--targets-query", its `line` the row.
+std::vector<FleetTarget> query_targets(const std::string& catalog_url, const std::string& sql,
+                                       const std::string& root);
+
 // Called as each target finishes, one call at a time, in the order they finish.
 using TargetDone = std::function<void(const TargetReport&)>;
 

@@ -16,7 +16,7 @@ struct FleetFlags {
   CLI::App* plan = nullptr;
   CLI::App* apply = nullptr;
   CLI::App* status = nullptr;
-  std::string targets, lock_wait;
+  std::string targets, targets_query, catalog, lock_wait;
   unsigned parallel = 4;
   std::size_t canary = 0;
   bool fail_fast = false, json = false;
@@ -24,9 +24,13 @@ struct FleetFlags {
 };
 
 void add_common(CLI::App& sub, FleetFlags& f) {
-  sub.add_option("--targets", f.targets, "TOML file with one [target.NAME] table per database (README: fleet)")
-      ->type_name("FILE")
-      ->required();
+  auto* file = sub.add_option("--targets", f.targets, "TOML file with one [target.NAME] table per database (README: fleet)")
+                   ->type_name("FILE");
+  auto* query = sub.add_option("--targets-query", f.targets_query,
+                               "Instead of --targets: a query on --catalog returning name, database [, env]")
+                    ->type_name("SQL");
+  file->excludes(query);
+  sub.add_option("--catalog", f.catalog, "The database --targets-query runs on")->type_name("URL")->needs(query);
   sub.add_option("--parallel", f.parallel, "Targets run at once, one connection each (default 4)")
       ->type_name("N")
       ->check(CLI::Range(1u, 256u));
@@ -188,7 +192,7 @@ nlohmann::json fleet_json(const FleetReport& r, const FleetFlags& f) {
 int run(const Globals& g, const FleetFlags& f) {
   if (!g.database.empty()) {
     throw Error(ErrorKind::kUsage, "--database does not apply to fleet: its databases are the targets file's",
-                "list each database as [target.NAME] database = \"...\" in " + f.targets);
+                "list each database as [target.NAME] database = \"...\" in the targets file");
   }
   FleetOptions options;
   options.action = action_of(f);
@@ -202,7 +206,12 @@ int run(const Globals& g, const FleetFlags& f) {
     if (!wait) throw Error(ErrorKind::kUsage, "--lock-wait: bad duration '" + f.lock_wait + "'");
     options.migrate.lock_wait = wait;
   }
-  std::vector<FleetTarget> targets = load_targets(f.targets);
+  if (f.targets.empty() && f.targets_query.empty()) {
+    throw Error(ErrorKind::kUsage, "fleet needs --targets FILE or --targets-query SQL --catalog URL");
+  }
+  if (!f.targets_query.empty() && f.catalog.empty()) throw Error(ErrorKind::kUsage, "--targets-query needs --catalog URL");
+  std::vector<FleetTarget> targets =
+      f.targets.empty() ? query_targets(f.catalog, f.targets_query, g.dir) : load_targets(f.targets);
   // The project and its graph, loaded once for every target; this environment's own
   // database (an in-memory SQLite URL) is never opened: each target brings its own.
   Workspace base(g.dir, EnvSelection{g.env, "sqlite::memory:"});

@@ -302,6 +302,36 @@ TEST_F(FleetTest, SqliteBrokenTargetFailsAloneAndPlanShowsItsWork) {
   EXPECT_EQ(target_of(plan, "a")["pending"], 0);
 }
 
+// --- --targets-query SQL --catalog URL ------------------------------------------------
+
+TEST_F(FleetTest, TargetsFromAQueryOnACatalogDatabase) {
+  auto catalog = make_db("sqlite", project_.root(), "catalog");
+  catalog->exec("CREATE TABLE tenants (slug text, url text, env text, active integer);"
+                "INSERT INTO tenants VALUES ('acme', 'sqlite:acme.db', 'production', 1),"
+                " ('globex', 'sqlite:${FLEET_DIR}/globex.db', NULL, 1), ('gone', 'sqlite:gone.db', NULL, 0);");
+  std::string query = "SELECT slug AS name, url AS database, env FROM tenants WHERE active = 1 ORDER BY slug";
+  std::map<std::string, std::string> env = {{"FLEET_DIR", project_.root()}};
+  json doc = fleet_json({"apply", "--targets-query", query, "--catalog", "sqlite:catalog.db"}, 0, env);
+  ASSERT_EQ(doc["targets"].size(), 2u);
+  EXPECT_EQ(doc["targets"][0]["name"], "acme");
+  EXPECT_EQ(doc["targets"][0]["environment"], "production");
+  EXPECT_EQ(doc["targets"][0]["applied"], 3);
+  EXPECT_EQ(doc["targets"][1]["applied"], 4);
+  EXPECT_EQ(make_db("sqlite", project_.root(), "globex")->applied_ids(), kAll);
+  EXPECT_FALSE(file_exists(project_.path("gone.db")));
+
+  RunResult bad = fleet({"status", "--targets-query", "SELECT nope FROM tenants", "--catalog", "sqlite:catalog.db"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.describe();
+  EXPECT_NE(bad.err.find("--targets-query"), std::string::npos) << bad.err;
+  RunResult columns = fleet({"status", "--targets-query", "SELECT slug FROM tenants", "--catalog", "sqlite:catalog.db"});
+  EXPECT_EQ(columns.exit_code, 2) << columns.describe();
+  EXPECT_NE(columns.err.find("no 'name' or no 'database' column"), std::string::npos) << columns.err;
+  RunResult no_catalog = fleet({"status", "--targets-query", query});
+  EXPECT_EQ(no_catalog.exit_code, 2) << no_catalog.describe();
+  RunResult unreachable = fleet({"status", "--targets-query", query, "--catalog", kUnreachablePg});
+  EXPECT_EQ(unreachable.exit_code, 3) << unreachable.describe();
+}
+
 // --- bad input: exit 2 naming file:line, nothing created ---------------------------------
 
 TEST_F(FleetTest, BadTargetsFilesExitTwoNamingFileAndLine) {
