@@ -42,7 +42,7 @@ for i in $(seq 1 "$DBS"); do printf '[target.db%03d]\ndatabase = "%s/db%03d"\n' 
 
 fresh_fleet() {
     for i in $(seq 1 "$DBS"); do
-        psql -X -q -d "$URL/postgres" -c "DROP DATABASE IF EXISTS db$(printf '%03d' "$i")" -c "CREATE DATABASE db$(printf '%03d' "$i")"
+        PGOPTIONS="-c client_min_messages=warning" psql -X -q -d "$URL/postgres" -c "DROP DATABASE IF EXISTS db$(printf '%03d' "$i")" -c "CREATE DATABASE db$(printf '%03d' "$i")"
     done
 }
 
