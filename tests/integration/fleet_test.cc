@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "db/drivers.h"
 #include "harness.h"
 #include "json_schema.h"
 
@@ -228,6 +229,23 @@ TEST_F(PgFleetTest, AKilledRunIsResumedByARerun) {
     for (const std::string& id : kAll) EXPECT_EQ(db->history_count(id, "apply"), 1) << id;
     EXPECT_EQ(db->history_count("core/0003_slow", "apply"), 1);
   }
+}
+
+TEST_F(PgFleetTest, ATargetWhoseRunnerLockIsHeldIsUnavailableAndTheOthersApply) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  make_targets(*server, 3, -1);
+  project_.write("targets.toml", targets_toml(pairs()));
+  auto holder = trellis::make_postgres_driver(dbs_[1]->url(), trellis::OpenMode::kReadWrite, "trellis");
+  holder->lock().acquire(trellis::Millis{0});  // another runner, on t01 only
+  json doc = fleet_json({"apply", "--targets", "targets.toml", "--lock-wait", "0"}, 3);
+  EXPECT_EQ(target_of(doc, "t01")["result"], "unreachable");
+  EXPECT_NE(target_of(doc, "t01")["error"].get<std::string>().find("lock"), std::string::npos) << doc.dump(2);
+  EXPECT_EQ(dbs_[0]->applied_ids(), kAll);
+  EXPECT_EQ(dbs_[2]->applied_ids(), kAll);
+  holder.reset();
+  json again = fleet_json({"apply", "--targets", "targets.toml"}, 0);
+  EXPECT_EQ(target_of(again, "t01")["applied"], 4);
+  EXPECT_EQ(target_of(again, "t00")["applied"], 0);
 }
 
 TEST_F(PgFleetTest, VariablesExpandAndPasswordsAreNeverPrinted) {
