@@ -45,6 +45,8 @@ Environment target_environment(const Config& config, const FleetTarget& target, 
   } catch (const Error& e) {
     throw Error(ErrorKind::kConfig, {error_at("config", target.file, target.line, where + ": " + e.what())}, e.hint());
   }
+  // No environment of trellis.toml chosen: its [defaults], every feature released.
+  if (config.environments.count(env.name) == 0) env.name = "(defaults)";
   env.database_origin = target.file + ":" + std::to_string(target.line) + ": " + where;
   check_database_url(env.database, env.database_origin);
   env.database = anchor_database_url(env.database, config.root);
@@ -57,7 +59,8 @@ bool stops_the_rest(TargetResult r) {
   return r == TargetResult::kFailed || r == TargetResult::kIncomplete || r == TargetResult::kRefused;
 }
 
-// Runs targets [begin, end) on the pool; false once `stop` was set by a failure.
+// Runs targets on a pool of --parallel workers; under --fail-fast, once one has failed no
+// other starts (those not started stay kSkipped).
 class FleetRun {
  public:
   FleetRun(const Workspace& base, const std::vector<FleetTarget>& targets, const FleetOptions& options,

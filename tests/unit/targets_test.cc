@@ -101,6 +101,12 @@ TEST_F(TargetsTest, ATargetTakesItsEnvironmentWithItsOwnDatabase) {
   EXPECT_FALSE(env.releases("billing"));
   EXPECT_EQ(env.database, "sqlite:" + dir_ + "/eu1.db") << "anchored at the project directory";
   EXPECT_EQ(env.database_origin, "targets.toml:3: target 'eu1'");
+  Environment none = target_environment(config, FleetTarget{"eu2", "sqlite:eu2.db", "", "targets.toml", 5}, "");
+  EXPECT_EQ(none.name, "production") << "the only environment is the default one";
+  config.environments["dev"] = Environment{};
+  none = target_environment(config, FleetTarget{"eu2", "sqlite:eu2.db", "", "targets.toml", 5}, "");
+  EXPECT_EQ(none.name, "(defaults)") << "no default environment: [defaults], every feature";
+  EXPECT_TRUE(none.releases("billing"));
   t.env = "prod";
   try {
     target_environment(config, t, "");
