@@ -1,6 +1,6 @@
 // trellis fleet plan|apply|status --targets FILE: the project over many databases.
 #include <algorithm>
-#include <map>
+#include <utility>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -132,13 +132,15 @@ void print_table(FleetAction a, const FleetReport& r) {
   out.table(header, rows);
 }
 
-std::map<std::string, int> tally(const FleetReport& r) {
-  std::map<std::string, int> by_result;
+// Targets per result, in the order of TargetResult (ok first).
+std::vector<std::pair<std::string, int>> tally(const FleetReport& r) {
+  std::vector<std::pair<std::string, int>> by_result;
   for (TargetResult k : {TargetResult::kOk, TargetResult::kFailed, TargetResult::kIncomplete, TargetResult::kRefused,
                          TargetResult::kUnreachable, TargetResult::kSkipped}) {
-    by_result[target_result_name(k)] = 0;
+    int n = static_cast<int>(std::count_if(r.targets.begin(), r.targets.end(),
+                                           [k](const TargetReport& t) { return t.result == k; }));
+    by_result.emplace_back(target_result_name(k), n);
   }
-  for (const TargetReport& t : r.targets) ++by_result[target_result_name(t.result)];
   return by_result;
 }
 
