@@ -51,12 +51,40 @@ class SqlDialect {
   // Offline SQL: the text that Connection::begin() / commit() send.
   virtual std::string render_begin(const Timeouts& timeouts) const = 0;
   virtual std::string render_commit() const = 0;
+  // Offline SQL of a `transaction: false` section: its timeouts for the session before its
+  // statements, and their reset after them ("" where the database has none).
+  virtual std::string render_session_timeouts(const Timeouts& timeouts) const {
+    (void)timeouts;
+    return "";
+  }
+  virtual std::string render_session_reset(const Timeouts& timeouts) const {
+    (void)timeouts;
+    return "";
+  }
+};
+
+// A streaming replica as the primary reports it (Catalog::replicas).
+struct ReplicaPosition {
+  std::string name;                         // application_name, and its address
+  std::optional<std::int64_t> bytes_behind; // WAL not yet replayed; nullopt: not reported
+  std::string replay_lag;                   // the server's replay_lag ("" when unknown)
+  std::optional<double> lag_seconds;        // the same in seconds (nullopt when unknown)
+  std::optional<std::uint64_t> replay_lsn;  // where its replay is, as a byte position
 };
 
 // The Catalog seam: what the database says about its own objects.
 class Catalog {
  public:
   virtual ~Catalog() = default;
+  // The primary's current WAL position (everything committed so far is before it); ""
+  // where the database has no replication (SQLite).
+  virtual std::string wal_position() { return ""; }
+  // Each replica connected to this server, with how far behind `position` its replay is
+  // (<= 0: it has replayed up to it).
+  virtual std::vector<ReplicaPosition> replicas(const std::string& position) {
+    (void)position;
+    return {};
+  }
   // The planner's estimate of a table's rows; nullopt when the database keeps none
   // (SQLite) or the table was never analysed.
   virtual std::optional<std::int64_t> estimated_rows(const std::string& table) = 0;

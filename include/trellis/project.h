@@ -22,6 +22,11 @@ struct Settings {
   // pooler or proxy is in between), "advisory" or "lease".
   std::string runner_lock = "auto";
   Millis lease_ttl{20000};  // a lease not renewed for this long may be taken over
+  // After `apply`, wait this long at most for every streaming replica to replay the run
+  // (0: do not wait; `apply --wait-replicas` overrides it).
+  Millis wait_replicas{0};
+  // A backfill pauses between batches while a replica's replay lag exceeds this (0: off).
+  Millis max_replica_lag{10000};
   // Where `check` replays the applied migrations to see the schema they make (a database
   // URL of the environment's backend; README "Drift"). Empty: a scratch database made
   // on the live database's own server (SQLite: in memory). ${VAR} is interpolated as in

@@ -20,6 +20,10 @@ enum class RecordStatus {
 const char* record_status_name(RecordStatus s);  // "applied", "failed", "running"
 bool parse_record_status(const std::string& text, RecordStatus* out);
 
+// A timestamp of offline SQL (`apply --sql`): the database's clock when the script runs,
+// not when it was written (rendered as now() / strftime(…, 'now')).
+inline constexpr const char* kServerNow = "<server now>";
+
 struct StateRow {
   std::string id;
   std::string feature;

@@ -10,18 +10,12 @@
 #include "cli/plan_view.h"
 #include "trellis/error.h"
 #include "trellis/migrate.h"
+#include "trellis/replicas.h"
 #include "util/text.h"
 
 namespace trellis::cli {
-namespace {
 
-struct ApplyFlags {
-  PlanOptions plan;
-  bool fail_fast = false, dry_run = false, sql = false, json = false;
-  std::string lock_wait;
-};
-
-// Validated before the workspace loads: a bad value is refused before anything connects.
+// commands.h. Validated before the workspace loads: a bad value is refused before anything connects.
 std::optional<Millis> parse_lock_wait(const std::string& text) {
   if (text.empty()) return std::nullopt;
   auto d = parse_duration(text);
@@ -31,6 +25,16 @@ std::optional<Millis> parse_lock_wait(const std::string& text) {
   }
   return d;
 }
+
+namespace {
+
+struct ApplyFlags {
+  PlanOptions plan;
+  bool fail_fast = false, dry_run = false, sql = false, json = false;
+  std::string lock_wait;
+  bool wait_replicas_given = false;     // --wait-replicas [D]
+  std::optional<Millis> wait_replicas;  // its D, when one was given
+};
 
 int preview(const Workspace& ws, MigrateEarlyWork& early, const ApplyFlags& f) {
   MigratePreview p = preview_migrate(ws, f.plan, f.sql, &early);
@@ -125,6 +129,45 @@ void print_run_start(const Workspace& ws, const MigrateReport& r) {
   if (r.lock.rfind("lease", 0) == 0) out.line("Runner lock: " + r.lock);
 }
 
+// --wait-replicas: once the run is over, until every replica has replayed what it
+// committed. Its timeout is exit 3 (unless the run already failed), naming who lags.
+// The flag wins over the environment's wait_replicas setting; 0 is "do not wait".
+int wait_replicas(const Workspace& ws, const ApplyFlags& f, int status) {
+  Millis setting = ws.env().settings.wait_replicas;
+  Millis timeout = f.wait_replicas ? *f.wait_replicas
+                   : f.wait_replicas_given ? (setting > Millis{0} ? setting : Millis{60000})
+                                           : setting;
+  if (timeout <= Millis{0}) return status;
+  const Output& out = Output::get();
+  auto say = [&](const std::string& line) { f.json ? out.err("trellis: " + line) : out.line(line); };
+  auto driver = ws.connect(OpenMode::kReadOnly);
+  ReplicaWaitReport w = wait_for_replicas(*driver, timeout);
+  if (!w.supported) {
+    say("note: " + ws.env().name + " has no replicas (" + driver->display_target() + "): nothing to wait for");
+    return status;
+  }
+  if (w.replicas.empty()) {
+    say("Replicas: none connected to " + driver->display_target() + " (pg_stat_replication is empty)");
+    return status;
+  }
+  if (w.caught_up) {
+    say("Replicas: all " + std::to_string(w.replicas.size()) + " have replayed up to " + w.position + " (waited " +
+        format_duration(w.waited) + ")");
+    return status;
+  }
+  out.err("trellis: error: replicas still behind " + w.position + " after " + format_duration(w.waited) + ":");
+  for (const auto& r : w.replicas) {
+    if (r.bytes_behind && *r.bytes_behind <= 0) continue;
+    out.err("  " + r.name + ": " +
+            (r.bytes_behind ? std::to_string(*r.bytes_behind) + " bytes of WAL not replayed" +
+                                  (r.replay_lag.empty() ? "" : ", replay lag " + r.replay_lag)
+                            : "reports no replay position (the role needs pg_monitor to see it)"));
+  }
+  out.err("  hint: the migrations are committed on the primary; wait longer (--wait-replicas 5min) or look at the "
+          "replica (recovery_min_apply_delay, max_standby_streaming_delay, a long query holding replay back)");
+  return status != 0 ? status : static_cast<int>(ExitCode::kUnavailable);
+}
+
 int apply(const Workspace& ws, MigrateEarlyWork& early, const ApplyFlags& f, Millis lock_wait) {
   MigrateOptions options;
   options.plan = f.plan;
@@ -166,11 +209,11 @@ int apply(const Workspace& ws, MigrateEarlyWork& early, const ApplyFlags& f, Mil
     out.line("Nothing to apply in " + ws.env().name + " (" + r.target + "): " + std::to_string(r.recorded) +
              " migration(s) recorded, " + std::to_string(r.plan.held.size()) + " held back" + held_reasons(r.plan));
     if (!extras.held.empty()) print_summary(ws.graph(), {}, "applied", extras);
-    exit_now(r.exit_status());  // the rest need not be freed
+    exit_now(wait_replicas(ws, f, r.exit_status()));  // the rest need not be freed
   }
   if (f.json) out.json(results_json(ws.graph(), r.outcomes, extras));
   else if (!r.outcomes.empty()) print_summary(ws.graph(), r.outcomes, "applied", extras);
-  return r.exit_status();
+  return wait_replicas(ws, f, r.exit_status());
 }
 
 }  // namespace
@@ -184,8 +227,22 @@ Runner setup_apply(CLI::App& sub, const Globals& g) {
   sub.add_option("--lock-wait", f->lock_wait,
                  "How long to wait for another runner's lock (default: lock_wait setting, 60s)")
       ->type_name("DURATION");
+  auto wait_replicas_text = std::make_shared<std::string>();
+  auto* wait_replicas = sub.add_option("--wait-replicas", *wait_replicas_text,
+                                       "Then wait until every streaming replica has replayed the run (PostgreSQL; "
+                                       "default 60s, or the wait_replicas setting; 0: do not wait; exit 3 at "
+                                       "the timeout, naming who lags)")
+                            ->expected(0, 1)
+                            ->type_name("[DURATION]");
   sub.add_flag("--json", f->json, "Machine-readable results (see docs/json.md)");
-  return [&g, f]() {
+  return [&g, f, wait_replicas, wait_replicas_text]() {
+    if (wait_replicas->count() > 0) {
+      const std::string& text = *wait_replicas_text;
+      f->wait_replicas_given = true;
+      if (!text.empty()) f->wait_replicas = text == "0" ? Millis{0} : parse_duration(text);
+      if (!text.empty() && !f->wait_replicas)
+        throw Error(ErrorKind::kUsage, "--wait-replicas: bad duration '" + text + "'", "e.g. \"30s\", \"5min\"");
+    }
     std::optional<Millis> lock_wait = parse_lock_wait(f->lock_wait);
     bool read_only = f->dry_run || f->sql;
     MigrateEarlyWork early;

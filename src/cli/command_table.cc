@@ -15,6 +15,8 @@ const std::vector<Command>& command_table() {
       {"graph", "The migration graph as text, Graphviz dot or Mermaid", setup_graph},
       {"stamp", "Record migrations as applied without running them", setup_stamp},
       {"accept", "Accept the new checksum of an edited, applied migration", setup_accept},
+      {"repair", "Fix the bookkeeping after a failure: clear failed rows, drop rows of vanished files", setup_repair},
+      {"forget", "Remove a migration's row after undoing it by hand, so apply runs it again", setup_forget},
       {"check", "CI gate: file integrity and agreement between files and database", setup_check},
       {"lint", "Zero-downtime lint rules and cross-feature conflict analysis", setup_lint},
       {"import", "Convert another tool's migrations (golang-migrate, dbmate, goose, flyway, sqitch, diesel, dag)",

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct Globals {
 
 using Runner = std::function<int()>;
 
+// A --lock-wait value ("30s", "500ms", "0"); nullopt when empty (the environment's
+// lock_wait then). Throws Error(kUsage) on a bad duration. (cmd_apply.cc)
+std::optional<Millis> parse_lock_wait(const std::string& text);
+
 struct Command {
   const char* name;
   const char* summary;
@@ -53,6 +58,8 @@ Runner setup_history(CLI::App&, const Globals&);
 Runner setup_graph(CLI::App&, const Globals&);
 Runner setup_stamp(CLI::App&, const Globals&);
 Runner setup_accept(CLI::App&, const Globals&);
+Runner setup_repair(CLI::App&, const Globals&);
+Runner setup_forget(CLI::App&, const Globals&);
 Runner setup_check(CLI::App&, const Globals&);
 Runner setup_lint(CLI::App&, const Globals&);
 Runner setup_import(CLI::App&, const Globals&);

@@ -118,8 +118,12 @@ class PgDialect final : public SqlDialect, public Catalog {
   std::vector<std::string> find_leftovers() override;
   std::string render_begin(const Timeouts& timeouts) const override;
   std::string render_commit() const override { return "COMMIT;"; }
+  std::string render_session_timeouts(const Timeouts& timeouts) const override;
+  std::string render_session_reset(const Timeouts& timeouts) const override;
   std::optional<std::int64_t> estimated_rows(const std::string& table) override;
   SchemaModel read_schema() override;  // pg_schema.h
+  std::string wal_position() override;                                   // pg_replicas.cc
+  std::vector<ReplicaPosition> replicas(const std::string& position) override;  // pg_replicas.cc
 
  private:
   Shared& s_;

@@ -49,6 +49,16 @@ std::string PgDialect::render_begin(const Timeouts& timeouts) const {
   return begin_sql(s_.lease.held(), timeouts);
 }
 
+std::string PgDialect::render_session_timeouts(const Timeouts& timeouts) const {
+  return timeout_settings(timeouts, "SET");
+}
+
+std::string PgDialect::render_session_reset(const Timeouts& timeouts) const {
+  std::string sql = timeouts.lock_timeout ? "RESET lock_timeout;" : "";
+  if (timeouts.statement_timeout) sql += std::string(sql.empty() ? "" : " ") + "RESET statement_timeout;";
+  return sql;
+}
+
 // pg_class.reltuples: -1 for a table never vacuumed or analysed (PostgreSQL 14 on).
 std::optional<std::int64_t> PgDialect::estimated_rows(const std::string& table) {
   Result r = s_.connection.exec_params(

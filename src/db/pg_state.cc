@@ -111,6 +111,7 @@ std::string StateTables::text_or_null(const std::string& text) const {
 
 std::string StateTables::timestamp_or(const std::string& text,
                                       const std::string& fallback) const {
+  if (text == kServerNow) return "now()";
   return text.empty() ? fallback : connection_.literal(text) + "::timestamptz";
 }
 

@@ -71,9 +71,16 @@ std::string history_table(StateSqlDialect d, const std::string& schema) {
   return d == StateSqlDialect::kPostgres ? schema + ".history" : "trellis_history";
 }
 
-std::string history_insert(const std::string& table, const HistoryEvent& e) {
+// A timestamp of a rendered script: kServerNow is the database's clock when the script
+// runs (in trellis' own format on SQLite), anything else the literal.
+std::string time_lit(const std::string& v, StateSqlDialect d) {
+  if (v != kServerNow) return lit_or_null(v);
+  return d == StateSqlDialect::kPostgres ? "now()" : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+}
+
+std::string history_insert(const std::string& table, const HistoryEvent& e, StateSqlDialect d) {
   return fmt::format("INSERT INTO {} ({})\nVALUES ({}, {}, {}, {}, {}, {}, {}, {});\n", table, history_columns(),
-                     sql_literal(e.id), sql_literal(e.action), lit_or_null(e.checksum), sql_literal(e.at),
+                     sql_literal(e.id), sql_literal(e.action), lit_or_null(e.checksum), time_lit(e.at, d),
                      e.duration_ms, lit_or_null(e.error), sql_literal(e.by), sql_literal(e.tool_version));
 }
 
@@ -146,16 +153,16 @@ std::string render_state_sql(const StateRow& r, const HistoryEvent& e, StateSqlD
       "ON CONFLICT (id) DO UPDATE SET {};\n",
       migrations_table(dialect, schema), migration_columns(), sql_literal(r.id), sql_literal(r.feature),
       sql_literal(r.checksum), sql_literal(r.phase), sql_literal(record_status_name(r.status)),
-      sql_literal(r.started_at), lit_or_null(r.finished_at), r.duration_ms, lit_or_null(r.error),
+      time_lit(r.started_at, dialect), time_lit(r.finished_at, dialect), r.duration_ms, lit_or_null(r.error),
       sql_literal(r.applied_by), sql_literal(r.tool_version), r.statements_done,
       migration_update_set(dialect == StateSqlDialect::kPostgres ? "EXCLUDED" : "excluded"));
-  return row + history_insert(history_table(dialect, schema), e);
+  return row + history_insert(history_table(dialect, schema), e, dialect);
 }
 
 std::string render_forget_sql(const std::string& id, const HistoryEvent& e, StateSqlDialect dialect,
                               const std::string& schema) {
   return fmt::format("DELETE FROM {} WHERE id = {};\n", migrations_table(dialect, schema), sql_literal(id)) +
-         history_insert(history_table(dialect, schema), e);
+         history_insert(history_table(dialect, schema), e, dialect);
 }
 
 }  // namespace trellis

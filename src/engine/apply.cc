@@ -115,8 +115,18 @@ std::string render_plan_sql(Driver& driver, const Workspace& ws, const Plan& pla
     sql += "-- " + m.id + " (" + m.path + ")\n";
     Timeouts t = timeouts_for(m, ws.env());
     bool tx = m.tx == TxMode::kTransactional;
+    if (m.batch) {
+      throw Error(ErrorKind::kUsage,
+                  m.path + ": " + m.id + " is a batched backfill: its batches (:lo/:hi, a checkpoint per batch) "
+                  "cannot be written as one script",
+                  "run it with 'trellis apply', or stop the script before it: apply --sql --to <the migration before "
+                  "it>");
+    }
     if (tx) add_line(sql, driver.dialect().render_begin(t));
-    else add_line(sql, "-- transaction: false (each statement runs on its own)");
+    else {
+      add_line(sql, "-- transaction: false (each statement runs on its own)");
+      add_line(sql, driver.dialect().render_session_timeouts(t));
+    }
     auto statements = driver.dialect().split(m.up.sql, m.up.first_line);
     for (const auto& st : statements) {
       std::string text = st.sql;
@@ -124,10 +134,13 @@ std::string render_plan_sql(Driver& driver, const Workspace& ws, const Plan& pla
       if (text.empty() || text.back() != ';') text += ";";
       add_line(sql, text);
     }
-    StateRow row = state_row(m, RecordStatus::kApplied, now_iso8601());
+    StateRow row = state_row(m, RecordStatus::kApplied, kServerNow);  // when the script runs
     row.finished_at = row.started_at;
     row.statements_done = static_cast<int>(statements.size());
-    add_line(sql, driver.state().render_record(row, history_event(m, "apply")));
+    HistoryEvent event = history_event(m, "apply");
+    event.at = kServerNow;
+    if (!tx) add_line(sql, driver.dialect().render_session_reset(t));
+    add_line(sql, driver.state().render_record(row, event));
     if (tx) add_line(sql, driver.dialect().render_commit());
     sql += "\n";
   }

@@ -84,6 +84,7 @@ StepOutcome BackfillRunner::run(const Migration& m, const StateRow* previous, St
       return out;
     }
     if (m.batch->pause.count() > 0) clock_.sleep(m.batch->pause);
+    throttle(m);
   }
 }
 

@@ -38,6 +38,10 @@ class BackfillRunner {
   std::int64_t run_body(const Migration& m, const std::vector<BoundParam>& params);
   BatchResult finish(const Migration& m);
   StepOutcome failed(const Migration& m, StepOutcome out, const std::string& error);
+  // Between batches: waits while a replica lags more than the max_replica_lag setting
+  // behind this backfill's writes (backfill_throttle.cc).
+  void throttle(const Migration& m);
+  double replica_lag(const ReplicaPosition& replica, std::chrono::steady_clock::time_point now) const;
   void report(const Migration& m, bool finished);
 
   Driver& driver_;
@@ -54,6 +58,9 @@ class BackfillRunner {
   std::optional<KeyValue> end_;  // range mode: the walk of this run stops at this key
   bool end_read_ = false;
   int attempts_ = 1;
+  // The WAL position after each batch and when it was read, oldest first, until every
+  // replica has replayed it (for the throttle's measure of lag).
+  std::vector<std::pair<std::uint64_t, std::chrono::steady_clock::time_point>> written_;
 };
 
 }  // namespace trellis

@@ -191,7 +191,9 @@ std::string render_rollback_sql(Driver& driver, const Workspace& ws, const Rollb
       std::string text(trim(st.sql));
       sql += text + (text.empty() || text.back() != ';' ? ";\n" : "\n");
     }
-    sql += driver.state().render_forget(m.id, history_event(m, "rollback"));
+    HistoryEvent event = history_event(m, "rollback");
+    event.at = kServerNow;  // when the script runs
+    sql += driver.state().render_forget(m.id, event);
     if (sql.back() != '\n') sql += '\n';
     if (tx) sql += driver.dialect().render_commit() + std::string("\n");
     sql += "\n";

@@ -2,8 +2,11 @@
 // reads the small TOML files of other tools).
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <sstream>
+#include <string_view>
 
 #include "trellis/error.h"
 #include "trellis/project.h"
@@ -88,6 +91,8 @@ class ConfigReader {
     if (k == "lock_timeout") s.lock_timeout = duration_of(node, k);
     else if (k == "statement_timeout") s.statement_timeout = duration_of(node, k);
     else if (k == "lock_wait") s.runner_lock_wait = duration_of(node, k);
+    else if (k == "wait_replicas") s.wait_replicas = duration_of(node, k);
+    else if (k == "max_replica_lag") s.max_replica_lag = duration_of(node, k);
     else if (k == "lease_ttl") {
       s.lease_ttl = duration_of(node, k);
       if (s.lease_ttl < Millis{1000}) fail(node, "'lease_ttl' must be at least 1s");
@@ -116,8 +121,7 @@ class ConfigReader {
       std::string k(key.str());
       if (!read_setting(k, node, s)) {
         fail(node, "unknown key '" + k + "' in [" + where +
-                       "] (known: lock_timeout, statement_timeout, lock_retries, lock_wait, runner_lock, "
-                       "lease_ttl, scratch_database)");
+                       "] (known: " + setting_keys() + ")");
       }
     }
   }
@@ -145,17 +149,22 @@ class ConfigReader {
         env.allow_contract = node.as_boolean()->get();
       } else if (!is_setting_key(k)) {
         fail(node, "unknown key '" + k + "' in [env." + name +
-                       "] (known: database, features, allow_contract, lock_timeout, "
-                       "statement_timeout, lock_retries, lock_wait, runner_lock, lease_ttl, "
-                       "scratch_database)");
+                       "] (known: database, features, allow_contract, " + setting_keys() + ")");
       }
     }
     c_.environments[name] = std::move(env);
   }
 
+  static constexpr std::array<std::string_view, 9> kSettings{
+      "lock_timeout", "statement_timeout", "lock_retries", "lock_wait", "runner_lock",
+      "lease_ttl",    "scratch_database",  "wait_replicas", "max_replica_lag"};
   static bool is_setting_key(const std::string& k) {
-    return k == "lock_timeout" || k == "statement_timeout" || k == "lock_retries" || k == "lock_wait" ||
-           k == "runner_lock" || k == "lease_ttl" || k == "scratch_database";
+    return std::find(kSettings.begin(), kSettings.end(), k) != kSettings.end();
+  }
+  static std::string setting_keys() {
+    std::string out;
+    for (std::string_view k : kSettings) out += (out.empty() ? "" : ", ") + std::string(k);
+    return out;
   }
 
   void read_features(const toml::node& node, Environment& env) {

@@ -2,6 +2,7 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include <unistd.h>
 
@@ -278,6 +279,40 @@ TEST_P(CommandsTest, DryRunAndSqlApplyNothing) {
   EXPECT_NE(sql.out.find("CREATE TABLE core_users"), std::string::npos) << sql.out;
 }
 
+// apply --sql is a script for later: run by hand, it records the database's time when it
+// ran (not when it was written), keeps a transaction:false section's lock timeout, and
+// a batched backfill is refused (exit 2) rather than written as a script that cannot run.
+TEST_P(CommandsTest, SqlScriptRunsLaterWithTheServersTime) {
+  project_.write_migration("core", "0003_index.sql",
+                           migration("-- transaction: false\n-- lock-timeout: 1500ms",
+                                     "CREATE INDEX core_users_id ON core_users (id);"));
+  RunResult sql = project_.run({"apply", "--sql"});
+  ASSERT_EQ(sql.exit_code, 0) << sql.describe();
+  EXPECT_FALSE(std::regex_search(sql.out, std::regex("'\\d{4}-\\d\\d-\\d\\dT"))) << "no time of writing:\n" << sql.out;
+  if (GetParam() == std::string("postgres")) {
+    EXPECT_NE(sql.out.find("SET lock_timeout = '1500ms';"), std::string::npos) << sql.out;
+    EXPECT_NE(sql.out.find("RESET lock_timeout;"), std::string::npos) << sql.out;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  db_->exec(sql.out);
+  EXPECT_EQ(db_->applied_ids().size(), 4u);
+  const std::string recent = GetParam() == std::string("postgres")
+                                 ? "now() - interval '1 second'"
+                                 : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 second')";
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM " + db_->migrations_table() + " WHERE started_at > " + recent), "4");
+  EXPECT_EQ(db_->scalar("SELECT count(*) FROM " + db_->history_table() + " WHERE at > " + recent), "4");
+  RunResult after = project_.run({"apply"});
+  EXPECT_NE(after.out.find("Nothing to apply"), std::string::npos) << after.describe();
+
+  project_.write_migration("core", "0004_fill.sql",
+                           "-- phase: backfill\n-- batch: table=core_users key=id size=10\n-- +up\n"
+                           "UPDATE core_users SET id = id WHERE id > :lo AND id <= :hi;\n");
+  RunResult backfill = project_.run({"apply", "--sql"});
+  EXPECT_EQ(backfill.exit_code, 2) << backfill.describe();
+  EXPECT_NE(backfill.err.find("core/0004_fill is a batched backfill"), std::string::npos) << backfill.err;
+  EXPECT_EQ(backfill.out.find("INSERT"), std::string::npos) << "no half script:\n" << backfill.out;
+}
+
 TEST_P(CommandsTest, FindsTheProjectInAParentDirectory) {
   project_.write("migrations/core/notes.txt", "");  // migrations/core exists already
   RunOptions options;
@@ -328,7 +363,7 @@ TEST(HelpTest, EveryCommandHasHelp) {
   RunResult overview = run_process(top);
   EXPECT_EQ(overview.exit_code, 0) << overview.describe();
   for (const char* command : {"init", "new", "plan", "apply", "rollback", "status", "history",
-                              "graph", "stamp", "accept", "check", "lint"}) {
+                              "graph", "stamp", "accept", "repair", "forget", "check", "lint"}) {
     EXPECT_NE(overview.out.find(command), std::string::npos) << command << " not listed";
     RunOptions options;
     options.args = {command, "--help"};

@@ -78,10 +78,33 @@ TEST_P(JsonContractTest, EveryReadingCommandsDocumentConformsToItsSchema) {
   document({"history", "--json"}, 0, "history.json");
   document({"graph", "--json"}, 0, "graph.json");
   document({"stamp", "--dry-run", "--json", "tags/0001_tags"}, 0, "stamp.json");
+  json repair = document({"repair", "--dry-run", "--json"}, 0, "repair.json");
+  ASSERT_EQ(repair["changes"].size(), 1u) << repair.dump(2);
+  EXPECT_EQ(repair["changes"][0]["id"], "core/0002_bad");
+  EXPECT_EQ(repair["changes"][0]["action"], "clear-failure");
+  EXPECT_EQ(repair["done"], false);
   document({"lint", "--format", "json"}, 0, "lint.json");
   document({"check", "--json"}, 1, "check.json");
   document({"check", "--json", "--no-drift"}, 1, "check.json");
   document({"schema", "--json"}, 0, "schema.json");
+}
+
+TEST_P(JsonContractTest, RepairPrintsItsDocumentWhenItChangesAndAnErrorDocumentWhenRefused) {
+  write_two_features();
+  ASSERT_EQ(project_.run({"apply"}).exit_code, 1);
+  json refused = document({"repair", "--json"}, 2, "error.json");  // no terminal, no --yes
+  EXPECT_EQ(refused["command"], "repair");
+  EXPECT_TRUE(refused["errors"][0]["hint"].is_string()) << refused.dump(2);
+  project_.remove("migrations/core/0002_bad.sql");
+  project_.remove("migrations/shop/0001_orders.sql");  // it requires core/0002_bad
+  json done = document({"repair", "--yes", "--json"}, 0, "repair.json");
+  EXPECT_EQ(done["done"], true);
+  ASSERT_EQ(done["changes"].size(), 1u) << done.dump(2);
+  EXPECT_EQ(done["changes"][0]["action"], "remove");
+  EXPECT_EQ(done["changes"][0]["file"], nullptr);
+  json nothing = document({"repair", "--json"}, 0, "repair.json");
+  EXPECT_EQ(nothing["done"], false);
+  EXPECT_TRUE(nothing["changes"].empty()) << nothing.dump(2);
 }
 
 TEST_P(JsonContractTest, ApplyWithABadFilePrintsAnErrorDocumentWithFileAndLine) {

@@ -70,6 +70,17 @@ TEST_P(UntouchedTest, UnknownIdOfStampAndAccept) {
   expect_refused({"accept", "core/0099"}, "core/0099");
 }
 
+TEST_P(UntouchedTest, RefusedForgetAndRepairCreateNothing) {
+  expect_refused({"forget", "core/0099", "--yes"}, "core/0099");
+  expect_refused({"forget", "core/0001", "--yes"}, "core/0001_init has no row to forget");
+  expect_refused({"forget", "core/0001"}, "core/0001_init has no row to forget");  // before asking
+  expect_refused({"repair", "--lock-wait", "banana"}, "--lock-wait");
+  expect_refused({"forget", "core/0001", "--lock-wait", "banana"}, "--lock-wait");
+  RunResult nothing = project_.run({"repair"});  // nothing to repair: no --yes needed, nothing made
+  EXPECT_EQ(nothing.exit_code, 0) << nothing.describe();
+  expect_untouched(nothing);
+}
+
 TEST_P(UntouchedTest, SyntaxErrorCaughtInPreflight) {
   if (is_sqlite()) GTEST_SKIP() << "SQLite's splitter finds no syntax errors; they fail when run";
   project_.write_migration("core", "0002_bad.sql", migration("", "CREATE TABLE (;"));

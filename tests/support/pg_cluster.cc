@@ -103,7 +103,8 @@ bool init_and_start(const PgCluster& cluster, std::string* why) {
              "\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
              "shared_buffers = 32MB\nmax_connections = 100\n");
   std::ofstream(cluster.data() + "/pg_hba.conf", std::ios::trunc)
-      << "local all " << kPgPasswordRole << " scram-sha-256\nlocal all all trust\n";
+      << "local all " << kPgPasswordRole << " scram-sha-256\nlocal all all trust\n"
+      << "local replication all trust\n";  // for start_replica's pg_basebackup
   if (cluster.run({cluster.bindir + "/pg_ctl", "-D", cluster.data(), "-l", server_log, "-w",
                    "-t", "60", "start"},
                   log) != 0) {
@@ -133,6 +134,30 @@ std::optional<PgCluster> start_cluster(std::string* why) {
   PgCluster cluster;
   if (prepare(cluster, why) && init_and_start(cluster, why)) return cluster;
   if (!cluster.dir.empty()) stop_cluster(cluster);
+  return std::nullopt;
+}
+
+std::optional<PgCluster> start_replica(const PgCluster& primary, const std::string& settings, std::string* why) {
+  PgCluster replica;
+  if (!prepare(replica, why)) {
+    if (!replica.dir.empty()) stop_cluster(replica);
+    return std::nullopt;
+  }
+  const std::string log = replica.dir + "/setup.log";
+  const std::string server_log = replica.dir + "/server.log";
+  bool ok = replica.run({primary.bindir + "/pg_basebackup", "-D", replica.data(), "-R", "-X", "stream", "-d",
+                         "host=" + primary.dir + " port=" + std::to_string(primary.port) + " user=" + primary.user},
+                        log) == 0;
+  if (!ok) *why = "pg_basebackup failed:\n" + tail_of(log);
+  if (ok) {
+    append(replica.data() + "/postgresql.conf",
+           "\nunix_socket_directories = '" + replica.dir + "'\nhot_standby = on\n" + settings + "\n");
+    ok = replica.run({replica.bindir + "/pg_ctl", "-D", replica.data(), "-l", server_log, "-w", "-t", "60", "start"},
+                     log) == 0;
+    if (!ok) *why = "pg_ctl start of the replica failed:\n" + tail_of(log) + tail_of(server_log);
+  }
+  if (ok) return replica;
+  stop_cluster(replica);
   return std::nullopt;
 }
 

@@ -33,6 +33,9 @@ struct PgCluster {
 // Creates and starts a new cluster under $TMPDIR; nullopt with the reason in *why (and
 // nothing left behind) when it cannot.
 std::optional<PgCluster> start_cluster(std::string* why);
+// A hot standby of `primary` (pg_basebackup -R, streaming), in a directory of its own
+// with `settings` appended to its postgresql.conf; nullopt with the reason in *why.
+std::optional<PgCluster> start_replica(const PgCluster& primary, const std::string& settings, std::string* why);
 // Immediate (crash-like) restart: every session is cut off.
 bool restart_cluster(const PgCluster& cluster, std::string* why);
 // Immediate stop; the directory is removed.

@@ -258,6 +258,13 @@ RunResult run_in_pty(const RunOptions& options) {
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
+  if (!options.terminal_input.empty() &&
+      write(master, options.terminal_input.data(), options.terminal_input.size()) < 0) {
+    ::kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    close(master);
+    throw std::runtime_error("writing to the pseudo-terminal failed");
+  }
   RunResult result;
   auto deadline = std::chrono::steady_clock::now() + options.timeout;
   char buffer[4096];

@@ -35,6 +35,9 @@ struct RunOptions {
   // Not empty: stdout and stderr are appended to this file instead of being captured
   // (for programs that leave a daemon holding them).
   std::string output_file;
+  // run_in_pty only: typed on the terminal as the child starts (its line discipline keeps
+  // it until the child reads), e.g. the answer to a question.
+  std::string terminal_input;
 };
 
 struct RunResult {
