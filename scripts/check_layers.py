@@ -35,7 +35,7 @@ OWNER = {
     "state.h": "db", "backfill.h": "db", "connection.h": "db", "state_store.h": "db",
     "runner_lock.h": "db", "dialect.h": "db", "driver.h": "db", "scratch.h": "db",
     "schema.h": "schema",
-    "migration.h": "project", "project.h": "project", "scaffold.h": "project",
+    "migration.h": "project", "project.h": "project", "targets.h": "project", "scaffold.h": "project",
     "graph.h": "graph",
     "analysis.h": "analysis", "lint.h": "analysis",
     "patterns.h": "patterns", "import.h": "import",
@@ -44,7 +44,7 @@ OWNER = {
     "status.h": "engine", "integrity.h": "engine", "workspace.h": "engine",
     "schema_check.h": "engine", "compatibility.h": "engine", "migrate.h": "engine",
     "check.h": "engine", "adopt.h": "engine", "schema_diff.h": "engine", "lint_session.h": "engine", "trellis.h": "engine",
-    "verify.h": "engine", "readiness.h": "engine",
+    "verify.h": "engine", "readiness.h": "engine", "fleet.h": "engine",
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')

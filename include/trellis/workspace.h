@@ -45,11 +45,15 @@ class Workspace {
   // configuration, migration files and graph, environment, then those of `alongside`.
   Workspace(const std::string& root, const EnvSelection& selection, const Alongside& alongside);
 
+  // The project and graph of `base` (shared, not copied: cheap) with another environment,
+  // already resolved: one database of a fleet (trellis/fleet.h).
+  Workspace(const Workspace& base, Environment env);
+
   // Neither copied nor moved: the graph refers to the project's migrations in place.
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
 
-  const Project& project() const { return project_; }
+  const Project& project() const { return *project_; }
   const Environment& env() const { return env_; }
   const Graph& graph() const { return *graph_; }
 
@@ -64,9 +68,9 @@ class Workspace {
   std::unique_ptr<Driver> connect_to_write(Millis lock_wait) const;
 
  private:
-  Project project_;
+  std::shared_ptr<Project> project_ = std::make_shared<Project>();
   Environment env_;
-  std::unique_ptr<Graph> graph_;
+  std::shared_ptr<const Graph> graph_;
 };
 
 }  // namespace trellis

@@ -27,6 +27,8 @@ const std::vector<Command>& command_table() {
       {"verify", "Prove the plan is safe to reorder, and that every down undoes its up, on scratch databases",
        setup_verify},
       {"wait", "Wait until the database has given migrations (init containers, readiness probes)", setup_wait},
+      {"fleet", "The project over many databases, in parallel, each isolated (plan|apply|status --targets FILE)",
+       setup_fleet},
       // Zero-downtime workflow.
       {"backfill", "Progress, pause and resume of batched backfills (status|pause|resume)", setup_backfill},
       // Around the tool.

@@ -68,6 +68,8 @@ Runner setup_schema(CLI::App&, const Globals&);
 Runner setup_diff(CLI::App&, const Globals&);
 Runner setup_verify(CLI::App&, const Globals&);
 Runner setup_wait(CLI::App&, const Globals&);
+// The project over many databases (cmd_fleet.cc).
+Runner setup_fleet(CLI::App&, const Globals&);
 // Zero-downtime workflow (cmd_backfill.cc).
 Runner setup_backfill(CLI::App&, const Globals&);
 // Completion scripts and the man page (cmd_completions.cc).

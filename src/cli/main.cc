@@ -76,7 +76,7 @@ std::string command_words(int argc, char** argv) {
   const char* word = first_word(argc, argv);
   if (word == nullptr) return "";
   std::string out = word;
-  if (out == "backfill" || out == "completions") {
+  if (out == "backfill" || out == "completions" || out == "fleet") {
     for (int i = 1; i + 1 < argc; ++i) {
       if (argv[i] == word && argv[i + 1][0] != '-') return out + " " + argv[i + 1];
     }

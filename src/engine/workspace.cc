@@ -24,18 +24,22 @@ Environment resolve_environment(const Config& config, const EnvSelection& select
 }
 
 Workspace::Workspace(const std::string& root, const EnvSelection& selection, FileCacheUse files)
-    : project_(load_project(root, files)), env_(resolve_environment(project_.config, selection)),
-      graph_(std::make_unique<Graph>(project_.migrations)) {}
+    : project_(std::make_shared<Project>(load_project(root, files))),
+      env_(resolve_environment(project_->config, selection)),
+      graph_(std::make_shared<const Graph>(project_->migrations)) {}
+
+Workspace::Workspace(const Workspace& base, Environment env)
+    : project_(base.project_), env_(std::move(env)), graph_(base.graph_) {}
 
 Workspace::Workspace(const std::string& root, const EnvSelection& selection, const Alongside& alongside) {
-  project_.config = load_config(root);
+  project_->config = load_config(root);
   auto load_files = [this] {
-    project_.migrations = load_migrations(project_.config);
-    graph_ = std::make_unique<Graph>(project_.migrations);
+    project_->migrations = load_migrations(project_->config);
+    graph_ = std::make_shared<const Graph>(project_->migrations);
   };
   std::exception_ptr env_error;
   try {
-    env_ = resolve_environment(project_.config, selection);
+    env_ = resolve_environment(project_->config, selection);
   } catch (...) {
     env_error = std::current_exception();
   }
@@ -52,7 +56,7 @@ Workspace::Workspace(const std::string& root, const EnvSelection& selection, con
     }
   });
   try {
-    alongside(project_.config, env_);
+    alongside(project_->config, env_);
   } catch (...) {
     alongside_error = std::current_exception();
   }
@@ -70,7 +74,7 @@ DriverOptions driver_options(const Config& config, const Environment& env) {
 }
 
 std::unique_ptr<Driver> Workspace::connect(OpenMode mode) const {
-  return open_driver(env_.database, mode, driver_options(project_.config, env_));
+  return open_driver(env_.database, mode, driver_options(project_->config, env_));
 }
 
 std::unique_ptr<Driver> Workspace::connect_to_write(Millis lock_wait) const {

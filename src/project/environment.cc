@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "project/interpolate.h"
 #include "trellis/error.h"
 #include "trellis/project.h"
 #include "util/text.h"
@@ -17,27 +18,8 @@ std::string env_list(const Config& c) {
 
 // `text` (the value of `key` at `line` of trellis.toml) with every ${VAR} replaced.
 std::string interpolate(const std::string& text, const char* key, int line, const Environment& env, const Config& c) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (text.compare(i, 2, "${") != 0) {
-      out += text[i++];
-      continue;
-    }
-    auto close = text.find('}', i + 2);
-    std::string where = c.config_path + ":" + std::to_string(line) + ": environment '" + env.name + "': ";
-    if (close == std::string::npos) throw Error(ErrorKind::kConfig, where + "unterminated '${' in " + key);
-    std::string var = text.substr(i + 2, close - i - 2);
-    const char* value = std::getenv(var.c_str());
-    if (value == nullptr) {
-      throw Error(ErrorKind::kConfig, where + "${" + var + "} is not set",
-                  "export " + var + " before running trellis; an unset variable is never replaced by a default");
-    }
-    if (*value == '\0') throw Error(ErrorKind::kConfig, where + "${" + var + "} is empty");
-    out += value;
-    i = close + 1;
-  }
-  return out;
+  std::string where = c.config_path + ":" + std::to_string(line) + ": environment '" + env.name + "': ";
+  return interpolate_variables(text, where, key);
 }
 
 std::string chosen_name(const Config& c, const EnvSelection& sel) {
