@@ -1,7 +1,9 @@
 #include "cli/backfill_progress.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -16,6 +18,13 @@ std::chrono::milliseconds interval_from_env() {
     if (auto d = parse_duration(v)) return *d;
   }
   return std::chrono::seconds(10);
+}
+
+// Read at every redraw, so a resized terminal (SIGWINCH) is fitted from the next batch on.
+std::size_t terminal_columns() {
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) return 0;
+  return ws.ws_col;
 }
 
 std::string bar(const BackfillProgress& p) {
@@ -52,16 +61,54 @@ std::string format_eta(std::optional<double> seconds) {
   return buf;
 }
 
-std::string progress_text(const std::string& id, const BackfillProgress& p) {
-  std::string t = "  " + id + "  " + bar(p) + with_commas(p.rows_done) + " rows  " + with_commas(p.batches) +
-                  " batches  " + with_commas(static_cast<std::int64_t>(p.rows_per_second)) + " rows/s";
-  if (p.finished) return t + "  done";
-  if (p.rows_remaining) {
+namespace {
+
+// A field of the progress line; `drop` orders which go first when the terminal is too
+// narrow (0: kept).
+struct Field {
+  std::string text;
+  int drop = 0;
+};
+
+std::vector<Field> progress_fields(const std::string& id, const BackfillProgress& p) {
+  std::vector<Field> f{{id, 0}};
+  if (std::string b = bar(p); !b.empty()) f.push_back({b.substr(0, b.size() - 1), 1});  // without its trailing space
+  f.push_back({with_commas(p.rows_done) + " rows", 0});
+  f.push_back({with_commas(p.batches) + (p.batches == 1 ? " batch" : " batches"), 2});
+  f.push_back({with_commas(static_cast<std::int64_t>(p.rows_per_second)) + " rows/s", 3});
+  if (p.finished) {
+    f.push_back({"done", 0});
+  } else if (p.rows_remaining) {
     std::optional<double> eta;
     if (p.rows_per_second > 0) eta = static_cast<double>(*p.rows_remaining) / p.rows_per_second;
-    t += "  ~" + with_commas(*p.rows_remaining) + " left  ETA " + format_eta(eta);
+    f.push_back({"~" + with_commas(*p.rows_remaining) + " left", 4});
+    f.push_back({"ETA " + format_eta(eta), 0});
   }
+  return f;
+}
+
+std::string joined(const std::vector<Field>& fields) {
+  std::string t = " ";
+  for (const auto& f : fields) t += " " + (&f == &fields.front() ? f.text : " " + f.text);
   return t;
+}
+
+}  // namespace
+
+std::string progress_text(const std::string& id, const BackfillProgress& p, std::size_t width) {
+  std::vector<Field> fields = progress_fields(id, p);
+  if (width == 0) return joined(fields);
+  const std::size_t fit = width - 1;  // the cursor's column stays free: no wrap
+  for (int drop = 1; drop <= 4 && joined(fields).size() > fit; ++drop) {
+    std::erase_if(fields, [drop](const Field& f) { return f.drop == drop; });
+  }
+  std::string line = joined(fields);
+  if (line.size() <= fit) return line;
+  std::size_t over = line.size() - fit;
+  std::string& name = fields.front().text;
+  if (name.size() > over + 3) name = name.substr(0, name.size() - over - 3) + "...";
+  line = joined(fields);
+  return line.size() <= fit ? line : line.substr(0, fit);
 }
 
 BackfillProgressView::BackfillProgressView()
@@ -69,7 +116,7 @@ BackfillProgressView::BackfillProgressView()
 
 void BackfillProgressView::update(const std::string& id, const BackfillProgress& p) {
   if (live_) {
-    std::printf("\r%s\033[K", progress_text(id, p).c_str());
+    std::printf("\r%s\033[K", progress_text(id, p, terminal_columns()).c_str());
     open_ = true;
     if (p.finished) close();
     std::fflush(stdout);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -29,7 +30,9 @@ class BackfillProgressView {
 std::string with_commas(std::int64_t n);
 // "1:05:03", "4:12", "0:07"; "?" when unknown.
 std::string format_eta(std::optional<double> seconds);
-// "  core/0002_fill  12,000 rows  40 batches  3,100 rows/s  ~88,000 left  ETA 0:28"
-std::string progress_text(const std::string& id, const BackfillProgress& p);
+// "  core/0002_fill  12,000 rows  40 batches  3,100 rows/s  ~88,000 left  ETA 0:28",
+// fitted to `width` columns when it is not 0: the bar goes first, then the batches, the
+// rate and the rows left; then the id is shortened ("...").
+std::string progress_text(const std::string& id, const BackfillProgress& p, std::size_t width = 0);
 
 }  // namespace trellis::cli

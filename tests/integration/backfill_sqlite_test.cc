@@ -47,6 +47,38 @@ void expect_each_row_once(const BackfillProject& p, int rows) {
   EXPECT_EQ(p.sql1("SELECT count(*) FROM items WHERE n <> 1"), "0");
 }
 
+// On an 80-column terminal the progress line is redrawn in place (carriage returns, one
+// line), every redraw fitting in 79 columns, and the last says "done" (issue 15).
+TEST(BackfillSqlite, ProgressFitsAnEightyColumnTerminal) {
+  BackfillProject p;
+  p.write("migrations/data/0001_items_for_a_backfill_with_a_long_name.sql",
+          "-- +up\nCREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0);\n"
+          "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500) "
+          "INSERT INTO items (id) SELECT x FROM c;\n");
+  p.write("migrations/data/0002_backfill_every_item_counter_with_a_long_name.sql",
+          "-- phase: backfill\n-- batch: table=items key=id size=100 pause=30ms\n-- +up\n" + std::string(kRangeBody) + "\n");
+  RunOptions options = p.options({"apply"});
+  options.terminal_columns = 80;
+  RunResult r = run_in_pty(options);
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  std::size_t redraws = 0;
+  std::string done_line;
+  std::size_t at = 0;
+  while ((at = r.out.find('\r', at)) != std::string::npos) {
+    std::size_t end = r.out.find_first_of("\r\n", at + 1);
+    std::string drawn = r.out.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+    if (auto k = drawn.find("\033[K"); k != std::string::npos) drawn.erase(k, 3);
+    if (drawn.find("rows") != std::string::npos) {
+      ++redraws;
+      EXPECT_LE(drawn.size(), 79u) << "fits 80 columns: [" << drawn << "]";
+      if (drawn.find("done") != std::string::npos) done_line = drawn;
+    }
+    at += 1;
+  }
+  EXPECT_GE(redraws, 3u) << "redrawn in place, batch by batch:\n" << r.out;
+  EXPECT_NE(done_line.find("500 rows"), std::string::npos) << r.out;
+}
+
 TEST(BackfillSqlite, RangeWalkCoversEveryRowOnceThenRunsDependents) {
   BackfillProject p;
   write_feature(p, 1000, "table=items key=id size=64", kRangeBody);

@@ -92,7 +92,7 @@ class PgFleetTest : public FleetTest {
   void make_targets(PgServer& server, int count, int broken) {
     for (int i = 0; i < count; ++i) {
       dbs_.push_back(make_pg_db(server));
-      char name[8];
+      char name[16];
       std::snprintf(name, sizeof name, "t%02d", i);
       names_.push_back(name);
       if (i == broken) dbs_.back()->exec("CREATE TABLE ledger (id integer primary key);");

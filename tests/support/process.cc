@@ -251,7 +251,10 @@ RunResult run_in_pty(const RunOptions& options) {
   std::vector<char*> argv = c_strings(argv_strings);
   std::vector<char*> envp = c_strings(env_strings);
   int master = -1;
-  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  winsize size{};
+  size.ws_row = 24;
+  size.ws_col = options.terminal_columns;
+  pid_t pid = forkpty(&master, nullptr, nullptr, options.terminal_columns > 0 ? &size : nullptr);
   if (pid < 0) throw std::runtime_error("forkpty failed");
   if (pid == 0) {
     enter_child(options);

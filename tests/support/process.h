@@ -38,6 +38,8 @@ struct RunOptions {
   // run_in_pty only: typed on the terminal as the child starts (its line discipline keeps
   // it until the child reads), e.g. the answer to a question.
   std::string terminal_input;
+  // run_in_pty only: the terminal's width in columns (0: the pty's default, unknown).
+  unsigned short terminal_columns = 0;
 };
 
 struct RunResult {
