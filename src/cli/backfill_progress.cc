@@ -87,9 +87,10 @@ std::vector<Field> progress_fields(const std::string& id, const BackfillProgress
   return f;
 }
 
+// Two spaces between fields, one after the bar's percentage ("40% 200 rows").
 std::string joined(const std::vector<Field>& fields) {
   std::string t = " ";
-  for (const auto& f : fields) t += " " + (&f == &fields.front() ? f.text : " " + f.text);
+  for (std::size_t i = 0; i < fields.size(); ++i) t += (i > 0 && fields[i - 1].drop == 1 ? " " : "  ") + fields[i].text;
   return t;
 }
 
