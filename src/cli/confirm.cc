@@ -21,7 +21,7 @@ bool on_terminal() { return ::isatty(STDIN_FILENO) != 0 && ::isatty(STDERR_FILEN
 void Consent::require_answerable(const std::string& command) const {
   if (yes || dry_run || on_terminal()) return;
   throw Error(ErrorKind::kUsage,
-              command + " changes trellis' bookkeeping and asks first, but there is no terminal to ask on; "
+              command + " asks before it changes anything, but there is no terminal to ask on; "
                         "nothing was changed",
               "pass --yes to change it without asking, or --dry-run to see what would change");
 }

@@ -1,5 +1,5 @@
-// confirm.h — consent for commands that change trellis' bookkeeping by hand (repair,
-// forget): --dry-run shows and changes nothing; --yes goes ahead (scripts); otherwise the
+// confirm.h — consent for commands that change the database by hand (repair, forget,
+// rollback, stamp --all): --dry-run shows and changes nothing; --yes goes ahead (scripts); otherwise the
 // question is asked on the terminal, and without one the command is refused (exit 2).
 #pragma once
 
