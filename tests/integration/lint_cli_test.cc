@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness.h"
+#include "lint_project.h"
 
 namespace trellis_test {
 namespace {
@@ -14,27 +14,6 @@ using Json = nlohmann::json;
 
 const char* kNoEnv = "[project]\nmigrations = \"migrations\"\n";
 const char* kSqliteEnv = "[project]\nmigrations = \"migrations\"\n[env.dev]\ndatabase = \"sqlite:dev.db\"\nfeatures = \"all\"\n";
-
-// A scratch project with trellis.toml `toml`, run as `trellis -C DIR ARGS...` without
-// colour (NO_COLOR=1).
-class LintProject : public TestProject {
- public:
-  explicit LintProject(const std::string& toml) {
-    write("trellis.toml", toml);
-    set_leading_args({"-C", root()});
-    set_env("NO_COLOR", "1");
-  }
-};
-
-std::vector<std::string> rules(const Json& findings) {
-  std::vector<std::string> out;
-  for (const auto& f : findings) out.push_back(f.value("rule", ""));
-  return out;
-}
-
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
 
 const Json& pending_entry(const Json& plan, const std::string& id) {
   static const Json kNone = Json::object();

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness.h"
+#include "lint_project.h"
 
 namespace trellis_test {
 namespace {
@@ -20,34 +20,15 @@ const char* kMixed =
 const char* kUsers = "-- +up\nCREATE TABLE users (id bigint PRIMARY KEY, name text);\n";
 const char* kIndex = "-- +up\nCREATE INDEX ix_users_name ON users (name);\n";
 
-class DialectProject : public TestProject {
- public:
-  explicit DialectProject(const std::string& toml) {
-    write("trellis.toml", toml);
-    set_leading_args({"-C", root()});
-    set_env("NO_COLOR", "1");
-  }
-};
-
-std::vector<std::string> rules(const Json& findings) {
-  std::vector<std::string> out;
-  for (const auto& f : findings) out.push_back(f.value("rule", ""));
-  return out;
-}
-
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 // The dev database has core/0001 applied: users exists, with rows as far as lint knows.
-void apply_users_on_dev(DialectProject& p) {
+void apply_users_on_dev(LintProject& p) {
   p.write("migrations/core/0001_users.sql", kUsers);
   RunResult applied = p.run({"apply"});
   ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
 }
 
 TEST(LintDialect, SqliteDefaultWithPostgresStagingLintsForPostgresAndSaysSo) {
-  DialectProject p(kMixed);
+  LintProject p(kMixed);
   apply_users_on_dev(p);
   p.write("migrations/core/0002_ix.sql", kIndex);
   RunResult text = p.run({"lint"});
@@ -64,7 +45,7 @@ TEST(LintDialect, SqliteDefaultWithPostgresStagingLintsForPostgresAndSaysSo) {
 }
 
 TEST(LintDialect, ConfiguredSqliteSkipsPostgresRulesWithoutANote) {
-  DialectProject p(std::string(kMixed) + "[lint]\ndialect = \"sqlite\"\n");
+  LintProject p(std::string(kMixed) + "[lint]\ndialect = \"sqlite\"\n");
   apply_users_on_dev(p);
   p.write("migrations/core/0002_ix.sql", kIndex);
   RunResult r = p.run({"lint", "--format", "json"});
@@ -76,7 +57,7 @@ TEST(LintDialect, ConfiguredSqliteSkipsPostgresRulesWithoutANote) {
 }
 
 TEST(LintDialect, OnlySqliteEnvironmentsLintForSqlite) {
-  DialectProject p("[env.dev]\ndatabase = \"sqlite:dev.db\"\nfeatures = \"all\"\n");
+  LintProject p("[env.dev]\ndatabase = \"sqlite:dev.db\"\nfeatures = \"all\"\n");
   p.write("migrations/core/0001_users.sql", kUsers);
   p.write("migrations/core/0002_ix.sql", kIndex);
   RunResult r = p.run({"lint", "--format", "json"});
@@ -88,7 +69,7 @@ TEST(LintDialect, OnlySqliteEnvironmentsLintForSqlite) {
 TEST(LintDialect, ConfiguredVersionDecidesTheVersionRules) {
   const char* add = "-- +up\nALTER TABLE users ADD COLUMN score int NOT NULL DEFAULT 0;\n";
   for (int version : {10, 15}) {
-    DialectProject p(std::string(kMixed) + "[lint]\npostgres_version = " + std::to_string(version) + "\n");
+    LintProject p(std::string(kMixed) + "[lint]\npostgres_version = " + std::to_string(version) + "\n");
     apply_users_on_dev(p);
     p.write("migrations/core/0002_add.sql", add);
     RunResult r = p.run({"lint", "--format", "json"});
@@ -113,7 +94,7 @@ TEST(LintDialect, BadDialectOrVersionIsBadInputNamingTheLine) {
       {"postgres_version = \"15\"", "trellis.toml:4: [lint] postgres_version must be"},
   };
   for (const auto& c : cases) {
-    DialectProject p(std::string("[project]\nmigrations = \"migrations\"\n[lint]\n") + c.lint + "\n");
+    LintProject p(std::string("[project]\nmigrations = \"migrations\"\n[lint]\n") + c.lint + "\n");
     p.write("migrations/core/0001_users.sql", kUsers);
     RunResult r = p.run({"lint"});
     EXPECT_EQ(r.exit_code, 2) << c.lint << "\n" << r.out << r.err;
@@ -127,7 +108,7 @@ TEST(LintDialect, ReachableServerGivesItsVersion) {
   std::vector<std::string> num = PgServer::query(url, "SHOW server_version_num");
   ASSERT_EQ(num.size(), 1u);
   int major = std::stoi(num[0]) / 10000;
-  DialectProject p("[env.staging]\ndatabase = \"" + url + "\"\nfeatures = \"all\"\n");
+  LintProject p("[env.staging]\ndatabase = \"" + url + "\"\nfeatures = \"all\"\n");
   // legacy is no migration's: it exists, with rows, wherever this runs.
   p.write("migrations/core/0001_add.sql", "-- +up\nALTER TABLE legacy ADD COLUMN score int NOT NULL DEFAULT 0;\n");
   RunResult r = p.run({"-e", "staging", "lint", "--format", "json"});
