@@ -369,6 +369,38 @@ TEST_F(FleetTest, LogFormatJsonTellsEachTargetAndItsMigrationsTaggedWithTheTarge
   EXPECT_NE(logged.out.find("bad2"), std::string::npos) << "stdout keeps its text: " << logged.out;
 }
 
+// On a terminal a live line names the targets running and how many are done, redrawn in
+// place under the lines of the finished ones, and gone before the table.
+TEST_F(FleetTest, OnATerminalALiveLineNamesTheRunningTargets) {
+  std::vector<std::pair<std::string, std::string>> targets;
+  for (int i = 1; i <= 8; ++i) targets.emplace_back("tenant" + std::to_string(i), "sqlite:tenant" + std::to_string(i) + ".db");
+  // Each target's first migration takes a moment, so the line is drawn (after 250 ms).
+  project_.write_migration("core", "0001_accounts.sql",
+                           migration("", "CREATE TABLE accounts (id integer primary key);\n"
+                                         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400000) "
+                                         "SELECT count(*) FROM c;"));
+  project_.write("targets.toml", targets_toml(targets));
+  RunOptions o = project_.options({"fleet", "apply", "--targets", "targets.toml", "--parallel", "2"});
+  o.terminal_columns = 80;
+  o.timeout = std::chrono::seconds(120);
+  RunResult r = run_in_pty(o);
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  std::size_t drawn = 0, at = 0;
+  while ((at = r.out.find("\r  running  ", at)) != std::string::npos) {
+    std::size_t end = r.out.find_first_of("\r\n", at + 1);
+    std::string line = r.out.substr(at + 1, end - at - 1);
+    EXPECT_NE(line.find(" of 8 done; tenant"), std::string::npos) << line;
+    EXPECT_LE(line.size(), 79u) << line;
+    ++drawn;
+    at = end;
+  }
+  EXPECT_GE(drawn, 1u) << r.out;
+  std::size_t table = r.out.find("target");
+  ASSERT_NE(table, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("running", table), std::string::npos) << "the live line is gone before the table:\n" << r.out;
+  EXPECT_NE(r.out.find("Fleet apply: 8 target(s), 8 ok"), std::string::npos) << r.out;
+}
+
 // --- --targets-query SQL --catalog URL ------------------------------------------------
 
 TEST_F(FleetTest, TargetsFromAQueryOnACatalogDatabase) {
