@@ -75,7 +75,7 @@ void convert_revision(const std::string& dir, const AlembicGraph& g, std::size_t
   describe(g, n, m);
   std::string why;
   if (!alembic_section(rendered.up, table, file, r.upgrade_line, m.up, why)) {
-    problems.add(file, r.upgrade_line, "PostgreSQL's parser does not read Alembic's SQL for this upgrade: " + why);
+    problems.add(file, r.upgrade_line, "PostgreSQL's parser does not read Alembic's offline SQL of this upgrade, at its " + why);
   }
   if (!m.up.transactional) m.notes.push_back("upgrade runs outside a transaction, as Alembic ran part of it");
   if (!rendered.down) {
@@ -83,7 +83,7 @@ void convert_revision(const std::string& dir, const AlembicGraph& g, std::size_t
     return;
   }
   if (!alembic_section(*rendered.down, table, file, r.downgrade_line, m.down, why)) {
-    problems.add(file, r.downgrade_line, "PostgreSQL's parser does not read Alembic's SQL for this downgrade: " + why);
+    problems.add(file, r.downgrade_line, "PostgreSQL's parser does not read Alembic's offline SQL of this downgrade, at its " + why);
   }
   if (!m.down.transactional) m.notes.push_back("downgrade runs outside a transaction, as Alembic ran part of it");
 }

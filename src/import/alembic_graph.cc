@@ -123,7 +123,9 @@ AlembicGraph order_alembic_revisions(const std::vector<AlembicRevision>& revisio
     waiting[i] = static_cast<int>(parents[i].size());
     for (std::size_t p : parents[i]) children[p].push_back(i);
   }
-  auto by_file = [&](std::size_t a, std::size_t b) { return revisions[a].file < revisions[b].file || (revisions[a].file == revisions[b].file && a < b); };
+  auto by_file = [&](std::size_t a, std::size_t b) {
+    return revisions[a].file != revisions[b].file ? revisions[a].file < revisions[b].file : a < b;
+  };
   std::set<std::size_t, decltype(by_file)> ready(by_file);
   for (std::size_t i = 0; i < revisions.size(); ++i) {
     if (waiting[i] == 0) ready.insert(i);

@@ -4,6 +4,8 @@
 
 #include "import/source_files.h"
 #include "sql/pg_parse.h"
+#include "sql/pg_split.h"
+#include "trellis/error.h"
 
 namespace trellis::imports {
 namespace {
@@ -83,6 +85,12 @@ std::string tidy(const std::string& text) {
 bool alembic_section(const std::string& rendered, const VersionTable& table, const std::string& file, int line,
                      SourceSection& section, std::string& why) {
   why.clear();
+  try {
+    pg::split_statements(rendered, 1);  // refuses what does not parse (parse_statements may skip it)
+  } catch (const Error& e) {
+    why = e.what();
+    return false;
+  }
   std::vector<Piece> pieces;
   sql::parse_statements(rendered, [&](const sql::ParsedStatement& p) {
     if (!p.ok) {
