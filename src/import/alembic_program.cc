@@ -116,6 +116,11 @@ def render_all(config, script, plan):
             up = render(config, script, True, tuple(item["start"]) or None, revision, seen)
         except Exception as e:
             fail(e, "alembic upgrade %s --sql" % revision)
+        if not up.strip():  # Alembic prints at least the version table's update
+            env = os.path.relpath(os.path.join(script.dir, "env.py"))
+            message = "offline mode printed nothing for revision %s: env.py sends its SQL elsewhere" % revision
+            answer({"error": {"file": env, "line": 0, "message": message + " (an output_buffer of its own?)"}})
+            sys.exit(0)
         entry = {"revision": revision, "up": up}
         try:
             entry["down"] = render(config, script, False, revision, item["down_to"], seen)

@@ -88,6 +88,9 @@ TEST_F(AlembicPgTest, AdoptedDatabaseRunsOnlyNewWork) {
   EXPECT_EQ(alembic_db_->history_count("core/0001_users", "apply"), 0);
   RunResult status = on_alembic_db({"status"});
   EXPECT_EQ(status.exit_code, 0) << status.describe();
+  // The live schema Alembic built is the one a replay of the adopted migrations builds.
+  RunResult check = on_alembic_db({"check"});
+  EXPECT_EQ(check.exit_code, 0) << check.describe();
 
   project_.write_migration("core", "0005_phone.sql", migration("", "ALTER TABLE users ADD COLUMN phone text;"));
   RunResult more = on_alembic_db({"apply"});
