@@ -68,7 +68,9 @@ def listed(value):
 
 def list_revisions(script):
     revisions = []
-    for sc in script._load_revisions():
+    # Every file, before Alembic's map refuses a dangling down_revision with a bare KeyError.
+    load = getattr(script, "_load_revisions", None) or script.walk_revisions
+    for sc in load():
         lines = lines_of(sc.path)
         revisions.append({
             "revision": sc.revision,
