@@ -84,8 +84,9 @@ void LintSession::save_cache() {
 }
 
 PlanLint lint_plan(const Workspace& ws, const Plan& plan, const StateIndex& state) {
+  // The findings are lint's (every environment's dialect); the lock column is this database's.
   Dialect dialect = dialect_of_url(ws.env().database);
-  LintSession session(ws.project(), ws.graph(), dialect, &state);
+  LintSession session(ws.project(), ws.graph(), lint_target(ws.project().config, ws.env().database).dialect, &state);
   PlanLint out;
   out.report = session.run();
   std::vector<std::string> ids;
