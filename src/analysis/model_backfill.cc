@@ -229,6 +229,7 @@ void check_backfill_window(const std::string& kind, const Json& stmt, const Back
     judge(bounds, names, window.key, v);
   }
   if (v.problems.empty()) return;
+  if (v.location < 0 && !bounds.empty()) v.location = bounds.front().location;  // at the WHERE
   std::string message = "range backfill on " + window.table + ": batch i covers " + window.key + " > :lo AND " +
                         window.key + " <= :hi, but this statement's WHERE does not: ";
   for (size_t i = 0; i < v.problems.size(); ++i) message += (i ? "; " : "") + v.problems[i];

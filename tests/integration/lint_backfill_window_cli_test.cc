@@ -47,12 +47,16 @@ TEST(LintBackfillWindowCli, FlaggedWindowsMissOrRepeatRowsOnARealTable) {
       flagged = true;
       EXPECT_EQ(f.value("file", ""), "migrations/core/0002_fill.sql");
       EXPECT_EQ(f.value("line", 0), 5) << f.dump();
-      if (c.says) EXPECT_NE(f.value("message", "").find(c.says), std::string::npos) << f.dump();
+      if (c.says) {
+        EXPECT_NE(f.value("message", "").find(c.says), std::string::npos) << f.dump();
+      }
     }
     EXPECT_EQ(flagged, c.says != nullptr) << c.where << "\n" << lint.out;
     EXPECT_EQ(lint.exit_code, c.says ? 1 : 0) << c.where << "\n" << lint.out << lint.err;
     RunResult text = p.run({"lint"});
-    if (c.says) EXPECT_NE(text.out.find("migrations/core/0002_fill.sql:5:"), std::string::npos) << text.out;
+    if (c.says) {
+      EXPECT_NE(text.out.find("migrations/core/0002_fill.sql:5:"), std::string::npos) << text.out;
+    }
 
     RunResult apply = p.run({"apply"});
     ASSERT_EQ(apply.exit_code, 0) << apply.describe();
