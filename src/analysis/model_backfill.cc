@@ -18,6 +18,7 @@ struct Bound {
   std::string op;         // ">", ">=", "<", "<=", "=", …
   std::string param;      // "lo" or "hi"
   int location = -1;
+  bool between = false;   // one side of `K BETWEEN :lo AND :hi`
 };
 
 const Json& unwrap_casts(const Json& node) {
@@ -85,6 +86,7 @@ void bounds_of(const Json& cond, const BackfillWindow& w, const Builder& b, std:
     for (size_t i = 0; i < 2; ++i) {
       Bound bound = column;
       bound.op = ops[i];
+      bound.between = true;
       bound.param = window_param(items[i], w, b);
       if (!bound.param.empty()) out.push_back(bound);
     }
@@ -141,8 +143,10 @@ struct Verdict {
 
 // What a wrong side of the window does, given the other side (`lo_op`, `hi_op`: the
 // operators found on the key, "" when none).
-std::string side_problem(const std::string& key, bool lo, const std::string& op, const std::string& other_op) {
+std::string side_problem(const std::string& key, bool lo, const std::string& op, const std::string& other_op,
+                         bool between) {
   std::string written = "`" + key + " " + op + (lo ? " :lo`" : " :hi`");
+  if (between) written = "`" + key + " BETWEEN :lo AND :hi` (" + written + ")";
   if (lo && op == ">=") {
     return other_op == "<" ? written + " with `" + key + " < :hi` makes every batch [lo, hi) instead of (lo, hi]: the row at the walk's last :hi is never changed"
                            : written + " includes the row at :lo, which the previous batch (whose :hi it is) already changed: boundary rows are changed twice";
@@ -157,6 +161,7 @@ void judge(const std::vector<Bound>& bounds, const std::vector<std::string>& nam
            Verdict& v) {
   std::string lo_op, hi_op;
   int lo_at = -1, hi_at = -1;
+  bool lo_between = false;
   bool lo_elsewhere = false, hi_elsewhere = false;
   for (const Bound& b : bounds) {
     bool lo = b.param == "lo";
@@ -173,11 +178,12 @@ void judge(const std::vector<Bound>& bounds, const std::vector<std::string>& nam
     if (op.empty() || op == (lo ? ">" : "<=")) {
       op = b.op;
       (lo ? lo_at : hi_at) = b.location;
+      if (lo) lo_between = b.between;
     }
   }
-  if (!lo_op.empty() && lo_op != ">") v.add(side_problem(key, true, lo_op, hi_op), lo_at);
+  if (!lo_op.empty() && lo_op != ">") v.add(side_problem(key, true, lo_op, hi_op, lo_between), lo_at);
   if (!hi_op.empty() && hi_op != "<=") {
-    std::string problem = side_problem(key, false, hi_op, lo_op);
+    std::string problem = side_problem(key, false, hi_op, lo_op, false);
     if (!problem.empty()) v.add(problem, hi_at);
   }
   if (lo_op.empty() && !lo_elsewhere) v.add("no lower bound `" + key + " > :lo`: every batch changes again the rows of all earlier batches", -1);
