@@ -29,6 +29,13 @@ TEST(LintHeldLock, ValidateAfterAnAccessExclusiveStatementOfTheSameTransaction) 
   EXPECT_NE(f->hint.find("later migration"), std::string::npos);
   // The same subcommand list: ALTER TABLE takes its strongest lock for all of them.
   EXPECT_TRUE(has_rule(lint_one("ALTER TABLE orders VALIDATE CONSTRAINT pos, ADD COLUMN n int;"), "validate-under-held-lock"));
+  // An explicit LOCK TABLE (ACCESS EXCLUSIVE unless a mode is given), and a CREATE INDEX's
+  // SHARE lock: both block writes.
+  EXPECT_TRUE(has_rule(lint_one("LOCK TABLE orders;\nALTER TABLE orders VALIDATE CONSTRAINT pos;"), "validate-under-held-lock"));
+  EXPECT_TRUE(has_rule(lint_one("LOCK TABLE orders IN SHARE MODE;\nALTER TABLE orders VALIDATE CONSTRAINT pos;"),
+                       "validate-under-held-lock"));
+  EXPECT_FALSE(has_rule(lint_one("LOCK TABLE orders IN ROW EXCLUSIVE MODE;\nALTER TABLE orders VALIDATE CONSTRAINT pos;"),
+                        "validate-under-held-lock"));
   // A CREATE INDEX's SHARE lock blocks writes too.
   EXPECT_TRUE(has_rule(lint_one("CREATE INDEX ix ON orders (a);\nALTER TABLE orders VALIDATE CONSTRAINT pos;"),
                        "validate-under-held-lock"));
