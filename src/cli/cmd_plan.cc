@@ -41,7 +41,7 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
     StateIndex state(driver->state().load_rows());
     Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
     auto warnings = integrity_findings(ws.graph(), state);
-    PlanLint lint = lint_plan(ws, plan, state);
+    PlanLint lint = lint_plan(ws, plan, state, driver->catalog().server_major_version());
     if (!lock_file->empty()) write_lock(ws, *lock_file, !*json);
     if (*json) {
       nlohmann::json doc = plan_json(ws, plan, warnings, &lint);
