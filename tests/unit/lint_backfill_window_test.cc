@@ -43,7 +43,10 @@ TEST(LintBackfillWindow, TheRunnersWindowPassesWrittenAnyWay) {
                           "UPDATE orders SET n = c.n FROM customers c WHERE orders.id > :lo AND orders.id <= :hi AND c.id = orders.customer_id;",
                           "DELETE FROM orders WHERE id > :lo AND id <= :hi AND deleted;",
                           "INSERT INTO archive SELECT * FROM orders WHERE id > :lo AND id <= :hi;",
-                          "UPDATE orders SET n = 0 WHERE ID > :lo AND ID <= :hi;"}) {
+                          "UPDATE orders SET n = 0 WHERE ID > :lo AND ID <= :hi;",
+                          // The window in a CTE or a subquery that picks the rows.
+                          "WITH b AS (SELECT id FROM orders WHERE id > :lo AND id <= :hi FOR UPDATE) UPDATE orders SET n = 0 FROM b WHERE orders.id = b.id;",
+                          "DELETE FROM orders WHERE id IN (SELECT id FROM orders WHERE id > :lo AND id <= :hi AND old);"}) {
     LintReport r = lint_body(sql);
     EXPECT_FALSE(has_rule(r, "backfill-window")) << sql << "\n" << format_report(r, LintFormat::kText);
   }
@@ -80,6 +83,9 @@ TEST(LintBackfillWindow, AMissingBoundOrNoWindowAtAll) {
             std::string::npos);
   EXPECT_NE(message("UPDATE orders SET n = 0 WHERE n IS NULL;").find("uses neither :lo nor :hi"), std::string::npos);
   EXPECT_NE(message("UPDATE orders SET n = 0;").find("uses neither :lo nor :hi"), std::string::npos);
+  EXPECT_NE(message("WITH b AS (SELECT id FROM orders WHERE id >= :lo AND id <= :hi) UPDATE orders SET n = 0 FROM b WHERE orders.id = b.id;")
+                .find("changed twice"),
+            std::string::npos);
   // Under OR the window does not bound the rows.
   EXPECT_NE(message("UPDATE orders SET n = 0 WHERE (id > :lo AND id <= :hi) OR n IS NULL;").find("under OR"),
             std::string::npos);
