@@ -42,7 +42,7 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
     StateIndex state(driver->state().load_rows());
     Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
     auto warnings = integrity_findings(ws.graph(), state);
-    PlanLint lint = lint_plan(ws, plan, state);
+    PlanLint lint = lint_plan(ws, plan, state, driver->catalog().server_major_version());
     std::vector<Node> pending;
     for (const Step& s : plan.steps) pending.push_back(s.node);
     for (Finding& f : replica_lock_findings(ws.graph(), pending, streaming_replicas(*driver))) {
