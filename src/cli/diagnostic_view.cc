@@ -1,6 +1,8 @@
 // diagnostic_view.cc — Diagnostics on the terminal (diagnostic_view.h).
 #include "cli/diagnostic_view.h"
 
+#include <algorithm>
+
 #include "cli/event_log.h"
 #include "cli/output.h"
 
@@ -16,6 +18,18 @@ void print_error(const std::vector<Diagnostic>& diagnostics, const std::string& 
     }
   } else {
     out.err("trellis: error: " + format_text(diagnostics));
+    // Each diagnostic's own way forward (once each), then the one for all of them.
+    std::vector<std::string> shown;
+    for (const Diagnostic& d : diagnostics) {
+      if (d.hint.empty() || d.hint == hint || std::find(shown.begin(), shown.end(), d.hint) != shown.end()) continue;
+      shown.push_back(d.hint);
+      // A hint of one among several names whose it is; one they share is said once, plainly.
+      auto sharing = std::count_if(diagnostics.begin(), diagnostics.end(),
+                                   [&](const Diagnostic& other) { return other.hint == d.hint; });
+      bool name_it = sharing == 1 && diagnostics.size() > 1 && !d.file.empty();
+      std::string where = name_it ? d.file + (d.line > 0 ? ":" + std::to_string(d.line) : "") + ": " : "";
+      out.err("  hint: " + where + d.hint);
+    }
     if (!hint.empty()) out.err("  hint: " + hint);
   }
   for (std::size_t i = 0; i < diagnostics.size(); ++i) {

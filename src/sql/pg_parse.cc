@@ -92,6 +92,8 @@ void parse_statements(const std::string& sql, const Sink& each) {
   PgQuerySplitResult split = pg_query_split_with_scanner(sql.c_str());
   if (split.error != nullptr) {
     emit_failure(sql, 0, size, split.error->message, each);
+  } else if (split.n_stmts == 0) {
+    parse_piece(sql, 0, size, each, OnFailure::kReport);  // nothing split off: the whole is the bad one
   } else {
     for (int i = 0; i < split.n_stmts; ++i) {
       int begin = split.stmts[i]->stmt_location;

@@ -65,6 +65,7 @@ TEST_P(DiagnosticOutputTest, PreflightNamesEveryFileAndLine) {
             "trellis: error: migrations/core/0002_bad.sql:3: syntax error at or near \"SELEKT\" "
             "(statement 2)\n"
             "migrations/core/0003_worse.sql:3: syntax error at or near \"TABLEX\" (statement 2)\n"
+            "  hint: fix the SQL at that line; it must parse as PostgreSQL 15 SQL\n"
             "  hint: nothing was applied; fix the SQL and run apply again\n")
       << r.describe();
   EXPECT_TRUE(db_->tables().empty()) << r.describe();
@@ -83,6 +84,7 @@ TEST_P(DiagnosticOutputTest, DownThatDoesNotParseInRollbackAndCheck) {
             "trellis: error: migrations/core/0002_t2.sql:6: syntax error at or near \"TABLEX\" "
             "(statement 2) "
             "(down section)\n"
+            "  hint: fix the SQL at that line; it must parse as PostgreSQL 15 SQL\n"
             "  hint: nothing was rolled back; fix the down section(s) and run rollback again\n")
       << rollback.describe();
   RunResult check = project_.run({"check"});

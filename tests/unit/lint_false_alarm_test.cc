@@ -124,3 +124,21 @@ TEST(LintFalseAlarm, RobustStatementAdviceIsOffByDefaultBecauseTrellisRetries) {
 
 }  // namespace
 }  // namespace trellis
+
+namespace trellis {
+namespace {
+
+// A migration whose only statement does not parse is reported, not silently taken for
+// an empty one (the scanner's split finds no statement in it).
+TEST(LintNotAnalysed, ALoneStatementThatDoesNotParseIsReported) {
+  for (const char* sql : {"SELEC 1;", "SELEC 1", "CREATE TABLE t (id int;"}) {
+    SCOPED_TRACE(sql);
+    LintReport r = lint({testing::migration("core/0002_m", sql)}, LintOptions{});
+    const LintFinding* f = testing::finding(r, "not-analysed");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->line, 2);
+  }
+}
+
+}  // namespace
+}  // namespace trellis
