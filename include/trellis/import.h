@@ -45,6 +45,7 @@ struct ImportReport {
   std::vector<std::string> warnings;          // things a user must know (repeatables, verify scripts)
   std::vector<std::string> written;           // paths relative to the project root
   std::string manifest;                       // ".trellis-import.toml"
+  std::string source_project;                 // Sqitch: the plan's %project, else ""
 };
 
 // Reads the source, converts it, checks every written file with Trellis' own parser and
@@ -58,6 +59,7 @@ struct ManifestEntry {
   std::string tool;            // the [[import]] table's tool
   std::string id;              // the Trellis id
   std::string source_version;  // the source tool's version, change name or "R__description"
+  std::string project;         // the [[import]] table's project (Sqitch's %project), or ""
 };
 // Every entry of `project_dir`'s manifest, in the order written; empty without one. Throws
 // Error(kConfig) for a manifest that does not parse.

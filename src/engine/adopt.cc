@@ -22,17 +22,31 @@ struct Decision {
   std::vector<std::string> already;
 };
 
+// Whether a history row of `project` (Sqitch; "" for other tools) belongs to what was
+// imported: a Sqitch registry holds the changes of every project deployed to it.
+bool of_imported_project(const std::vector<ManifestEntry>& entries, const std::string& project) {
+  if (project.empty()) return true;
+  for (const auto& e : entries) {
+    if (e.project.empty() || e.project == project) return true;
+  }
+  return false;
+}
+
 // The manifest entries of `tool` that the history says are applied.
 std::vector<const ManifestEntry*> applied_entries(const std::vector<ManifestEntry>& entries, const std::string& tool,
                                                   const ForeignHistory& h) {
   std::vector<const ManifestEntry*> out;
   std::vector<std::string> missing;
   std::map<std::string, int> seen;  // Sqitch: a reworked change is deployed once per instance
-  for (const std::string& v : h.applied) {
-    int wanted = seen[v]++;
+  for (std::size_t i = 0; i < h.applied.size(); ++i) {
+    const std::string& v = h.applied[i];
+    std::string project = i < h.projects.size() ? h.projects[i] : "";
+    if (!of_imported_project(entries, project)) continue;  // another Sqitch project's change
+    int wanted = seen[project + ":" + v]++;
     const ManifestEntry* found = nullptr;
     for (const auto& e : entries) {
-      if (same_source_version(tool, e.source_version, v) && wanted-- == 0) {
+      bool same_project = e.project.empty() || project.empty() || e.project == project;
+      if (same_project && same_source_version(tool, e.source_version, v) && wanted-- == 0) {
         found = &e;
         break;
       }

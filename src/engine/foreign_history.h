@@ -15,9 +15,12 @@ struct ForeignHistory {
   std::vector<std::string> applied;     // versions (or change names) applied, in the tool's order
   std::optional<std::string> up_to;     // golang-migrate: every version up to this one
   std::optional<std::string> baseline;  // Flyway: versions up to its baseline count as applied
+  std::vector<std::string> projects;    // Sqitch: each applied change's project (parallel)
 };
 
-// Tools: golang-migrate, dbmate, goose, flyway, sqitch, diesel. Throws Error(kPlan) for a
+// Tools: golang-migrate, dbmate, goose, flyway, sqitch, diesel. Sqitch: sqitch.changes
+// holds one row per deployed change instance of every project in the registry (a revert
+// deletes the row; `events` only logs), in deploy order (committed_at). Throws Error(kPlan) for a
 // dirty or failed state (with the tool's own way out), Error(kState) when the table
 // cannot be read, Error(kUsage) for a tool without a history reader.
 ForeignHistory read_foreign_history(Connection& connection, const std::string& tool);

@@ -44,6 +44,7 @@ std::string manifest_text(const Conversion& c, const ImportOptions& options, con
   if (t.back() != '\n') t += '\n';
   t += "\n[[import]]\ntool = " + quoted(options.tool) + "\nsource = " + quoted(options.source_dir) +
        "\nfeatures = " + array(c.report.features) + "\n";
+  if (!c.report.source_project.empty()) t += "project = " + quoted(c.report.source_project) + "\n";
   for (const ImportedMigration& m : c.report.migrations) {
     t += "\n[[import.migration]]\nid = " + quoted(m.id) + "\nsource_version = " + quoted(m.source_version) +
          "\nsource_files = " + array(m.source_files) + "\n";

@@ -44,6 +44,7 @@ struct Source {
   std::vector<std::pair<std::string, std::size_t>> tags;  // tag -> index of the migration it follows
   std::vector<std::string> warnings;
   bool keep_numbers = true;  // false when the tool's order is not by integer version
+  std::string project;       // Sqitch: the plan's %project (its registry rows carry it)
 };
 
 // Every problem of a source, collected; the importer throws them at once.

@@ -113,6 +113,7 @@ Conversion convert(const Source& source, const ImportOptions& options, const std
   Conversion c;
   c.report.tool = options.tool;
   c.report.warnings = source.warnings;
+  c.report.source_project = source.project;
   std::vector<std::string> features = features_of(source, options.feature);
   std::vector<std::string> numbers = numbers_of(source, features);
   std::vector<std::string> ids(source.migrations.size());

@@ -23,11 +23,12 @@ inline void write_fixture(const TestProject& project, const Fixture& f) {
   for (const auto& [path, content] : f.files) project.write("source/" + path, content);
 }
 
-// pg_dump --schema-only of the database at `url`, without trellis' own schema.
+// pg_dump --schema-only of the database at `url`, without trellis' own schema and Sqitch's registry.
 inline std::string schema_dump(const std::string& url) {
   RunOptions o;
   o.program = find_program("pg_dump");
-  o.args = {"--schema-only", "--no-owner", "--no-privileges", "--exclude-schema=trellis", "-d", url};
+  o.args = {"--schema-only", "--no-owner", "--no-privileges", "--exclude-schema=trellis",
+            "--exclude-schema=sqitch", "-d", url};
   RunResult r = run_process(o);
   if (r.exit_code != 0) throw std::runtime_error("pg_dump failed: " + r.describe());
   // Without the \restrict line pair, whose key is random per dump (pg_dump 15.14 and later).
