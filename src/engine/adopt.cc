@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/adopt_schema.h"
 #include "engine/bookkeeping.h"
 #include "engine/foreign_history.h"
 #include "import/source_files.h"
@@ -20,6 +21,7 @@ struct Decision {
   std::string table;
   std::vector<std::pair<Node, std::string>> adopt;  // node, source version
   std::vector<std::string> already;
+  std::vector<Node> recorded;  // every migration Trellis records as applied already
 };
 
 // Whether a history row of `project` (Sqitch; "" for other tools) belongs to what was
@@ -82,6 +84,9 @@ Decision decide(const Workspace& ws, Driver& driver, const std::string& tool, co
   Decision d;
   d.table = h.table;
   StateIndex state(driver.state().load_rows());
+  for (Node n = 0; n < ws.graph().size(); ++n) {
+    if (state.applied(ws.graph(), n)) d.recorded.push_back(n);
+  }
   for (const ManifestEntry* e : applied_entries(entries, tool, h)) {
     auto node = ws.graph().find(e->id);
     if (!node) {
@@ -127,9 +132,16 @@ void record(Driver& driver, const Workspace& ws, const Decision& d) {
   }
 }
 
+// What the database will have applied once `d` is recorded: the adopted and the applied.
+std::vector<Node> applied_after(const Decision& d) {
+  std::vector<Node> out = d.recorded;
+  for (const auto& [n, v] : d.adopt) out.push_back(n);
+  return out;
+}
+
 }  // namespace
 
-AdoptReport adopt_database(const Workspace& ws, const std::string& tool, bool dry_run) {
+AdoptReport adopt_database(const Workspace& ws, const std::string& tool, const AdoptOptions& options) {
   std::vector<ManifestEntry> entries;
   for (auto& e : read_import_manifest(ws.project().config.root)) {
     if (e.tool == tool) entries.push_back(std::move(e));
@@ -138,14 +150,19 @@ AdoptReport adopt_database(const Workspace& ws, const std::string& tool, bool dr
     throw Error(ErrorKind::kPlan, "no migrations imported from " + tool + " in .trellis-import.toml",
                 "run 'trellis import --from " + tool + " DIR' first: adopt maps the database's history through it");
   }
+  AdoptReport r;
   auto driver = ws.connect(OpenMode::kReadOnly);
   Decision d = decide(ws, *driver, tool, entries);
-  if (!dry_run && !d.adopt.empty()) {
+  if (options.schema_check && !d.adopt.empty()) check_adopted_schema(ws, *driver, applied_after(d), options, r);
+  if (!options.dry_run && !d.adopt.empty()) {
     driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
-    d = decide(ws, *driver, tool, entries);
+    Decision locked = decide(ws, *driver, tool, entries);
+    if (options.schema_check && applied_after(locked) != applied_after(d)) {
+      check_adopted_schema(ws, *driver, applied_after(locked), options, r);
+    }
+    d = std::move(locked);
     record(*driver, ws, d);
   }
-  AdoptReport r;
   r.tool = tool;
   r.history_table = d.table;
   for (const auto& [n, v] : d.adopt) {
