@@ -22,6 +22,9 @@ struct ImportOptions {
   std::string project_dir;  // the Trellis project; trellis.toml is written when it has none
   std::string feature;      // the feature a linear history becomes (default "core")
   bool dry_run = false;     // decide and check everything, write nothing
+  // "requires" (Sqitch only): one feature per group of changes connected through their
+  // requires, named after the group's first change; "" one feature for everything.
+  std::string split_by;
 };
 
 // One migration written, with where it came from.
