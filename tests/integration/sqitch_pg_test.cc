@@ -3,9 +3,10 @@
 // deploy, revert and verify scripts) is deployed by `sqitch deploy`, imported by trellis
 // and applied to another database: both schemas are equal. `trellis adopt --from sqitch`
 // on the Sqitch-deployed database then records exactly what Sqitch's registry says is
-// deployed: this project's changes only (a registry holds every project's), a reworked
-// change once per deployed instance, nothing of a change reverted later. Skipped only
-// when sqitch is not installed.
+// deployed: this project's changes only (a registry holds every project's; the other
+// project's table is drift until [drift] ignore names it), a reworked change once per
+// deployed instance, nothing of a change reverted later. Skipped only when sqitch is not
+// installed.
 #include <gtest/gtest.h>
 
 #include "import_support.h"
@@ -139,6 +140,14 @@ TEST_F(SqitchPgTest, AdoptReadsOnlyThisProjectAndWhatIsStillDeployed) {
             (std::vector<std::string>{"3"}));
   ASSERT_NO_FATAL_FAILURE(import());
 
+  // The other project's table is not made by this project's migrations: the schema check
+  // says so, and [drift] ignore leaves it out.
+  RunResult refused = project_.run({"adopt", "--from", "sqitch", "--dry-run"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.describe();
+  EXPECT_NE(refused.err.find("table widgets: not made by the migrations adopted"), std::string::npos)
+      << refused.describe();
+  configure_scripted(project_, deployed_->url());
+  project_.write("trellis.toml", read_file(project_.path("trellis.toml")) + "\n[drift]\nignore = [\"table:widgets\"]\n");
   RunResult adopt = project_.run({"adopt", "--from", "sqitch"});
   ASSERT_EQ(adopt.exit_code, 0) << adopt.describe();
   EXPECT_EQ(deployed_->applied_ids(),
@@ -148,7 +157,8 @@ TEST_F(SqitchPgTest, AdoptReadsOnlyThisProjectAndWhatIsStillDeployed) {
   EXPECT_EQ(deployed_->history_count("core/0003_order_count", "apply"), 0);
   EXPECT_EQ(deployed_->history_count("core/0005_order_count", "apply"), 1);
   EXPECT_EQ(deployed_->history_count("core/0006_notes", "apply"), 1);
-  EXPECT_EQ(deployed_->query("SELECT count(*) FROM information_schema.columns WHERE column_name = 'note'"),
+  EXPECT_EQ(deployed_->query("SELECT count(*) FROM information_schema.columns "
+                             "WHERE table_name = 'users' AND column_name = 'note'"),
             (std::vector<std::string>{"1"}));
 }
 
