@@ -162,5 +162,27 @@ TEST_F(SqitchPgTest, AdoptReadsOnlyThisProjectAndWhatIsStillDeployed) {
             (std::vector<std::string>{"1"}));
 }
 
+// --split-by requires: the plan's requires graph gives two features (users, with the
+// changes that require it and the reworked instance; audit, which requires nothing); the
+// schema is Sqitch's all the same, and adopt maps the registry to the split ids.
+TEST_F(SqitchPgTest, SplitByRequiresAppliesToTheSameSchemaAndAdopts) {
+  ASSERT_NO_FATAL_FAILURE(sqitch("shop", {"deploy"}));
+  RunResult imported = project_.run({"import", "--from", "sqitch", project_.path("shop"), "--split-by", "requires"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.describe();
+  EXPECT_NE(imported.out.find("into feature(s) users, audit"), std::string::npos) << imported.out;
+  std::unique_ptr<TestDb> fresh = make_db("postgres", project_.root(), "fresh");
+  configure_scripted(project_, fresh->url());
+  RunResult applied = project_.run({"apply"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.describe();
+  EXPECT_EQ(schema_dump(fresh->url()), schema_dump(deployed_->url()));
+
+  configure_scripted(project_, deployed_->url());
+  RunResult adopt = project_.run({"adopt", "--from", "sqitch"});
+  ASSERT_EQ(adopt.exit_code, 0) << adopt.describe();
+  EXPECT_EQ(deployed_->applied_ids(),
+            (std::vector<std::string>{"audit/0001_audit", "users/0001_users", "users/0002_orders",
+                                      "users/0003_order_count", "users/0004_order_count", "users/0005_notes"}));
+}
+
 }  // namespace
 }  // namespace trellis_test
