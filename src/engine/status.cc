@@ -3,6 +3,8 @@
 #include <map>
 #include <string_view>
 
+#include "trellis/replica_locks.h"
+
 namespace trellis {
 
 const char* migration_state_name(MigrationState s) {
@@ -103,6 +105,7 @@ StatusInputs read_status_inputs(const Config& config, const Environment& env) {
   in.state = StateIndex(driver->state().load_rows());
   in.leftovers = driver->dialect().find_leftovers();
   in.connection_note = driver->connection().note();
+  in.replicas = streaming_replicas(*driver);
   return in;
 }
 
