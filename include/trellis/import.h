@@ -22,6 +22,9 @@ struct ImportOptions {
   std::string project_dir;  // the Trellis project; trellis.toml is written when it has none
   std::string feature;      // the feature a linear history becomes (default "core")
   bool dry_run = false;     // decide and check everything, write nothing
+  // "requires" (Sqitch only): one feature per group of changes connected through their
+  // requires, named after the group's first change; "" one feature for everything.
+  std::string split_by;
 };
 
 // One migration written, with where it came from.
@@ -50,6 +53,7 @@ struct ImportReport {
   // Where the tool records what is applied, when the source says so (Alembic: its
   // version_table and version_table_schema, as env.py configures them); "" otherwise.
   std::string history_table, history_schema;
+  std::string source_project;                 // Sqitch: the plan's %project, else ""
 };
 
 // Reads the source, converts it, checks every written file with Trellis' own parser and
@@ -65,6 +69,7 @@ struct ManifestEntry {
   std::string source_version;  // the source tool's version, change name or "R__description"
   std::vector<std::string> source_parents;  // source versions it follows ([] when not recorded)
   std::string history_table, history_schema;  // the [[import]] table's, "" when it names none
+  std::string project;         // the [[import]] table's project (Sqitch's %project), or ""
 };
 // Every entry of `project_dir`'s manifest, in the order written; empty without one. Throws
 // Error(kConfig) for a manifest that does not parse.

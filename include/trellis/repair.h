@@ -9,9 +9,11 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "trellis/backfill.h"
 #include "trellis/plan.h"
 #include "trellis/state.h"
 #include "trellis/workspace.h"
@@ -28,12 +30,16 @@ struct RepairChange {
   StateRow row;               // as recorded
   std::string file;           // the migration's file (kClearFailure), else empty
   bool file_changed = false;  // kClearFailure: the file is not the one that failed
+  // The migration's backfill checkpoint is removed with the row: its file is gone, or it
+  // changed since the batches so far ran (apply then starts the backfill over). A failed
+  // backfill whose file is the one that failed keeps its checkpoint: apply resumes it.
+  std::optional<BackfillCheckpoint> checkpoint;
 };
 
 // A row repair leaves as it is, and what to do about it instead.
 struct RepairNote {
   std::string id;
-  std::string kind;     // "edited", "missing-file", "partial", "interrupted", "rollback-failed"
+  std::string kind;     // "edited", "missing-file", "partial", "interrupted", "rollback-failed", "paused"
   std::string message;  // what is wrong and the command that fixes it
 };
 
@@ -47,9 +53,12 @@ struct RepairPlan {
 // Rows it leaves (notes): applied rows of edited files (that is `accept`'s), applied rows
 // of vanished files and rows whose rollback failed (`forget` after a manual revert),
 // failed rows with committed progress (apply resumes after it) and interrupted rows (apply
-// resumes them, judging the statement that was running).
-RepairPlan plan_repair(const Graph& graph, const StateIndex& state);
-// Removes the rows of `plan.changes`, each with a "repair" history event, in one transaction.
+// resumes them, judging the statement that was running). A paused backfill (its checkpoint
+// says paused) is not a failure: it is left, with its file or without, noted "paused"
+// ('trellis backfill resume ID', or 'trellis forget ID').
+RepairPlan plan_repair(const Graph& graph, const StateIndex& state, const std::vector<BackfillCheckpoint>& checkpoints);
+// Removes the rows of `plan.changes` (and the checkpoints they name), each with a "repair"
+// history event, in one transaction.
 void run_repair(Driver& driver, const RepairPlan& plan);
 
 // The rows `forget` removes for `ids` (full or short ids of migration files, or ids
@@ -57,7 +66,8 @@ void run_repair(Driver& driver, const RepairPlan& plan);
 // naming an id that is neither, or a migration with no row (already pending); Error(kPlan)
 // when a migration still applied depends on a forgotten one and is not forgotten too.
 std::vector<StateRow> plan_forget(const Graph& graph, const StateIndex& state, const std::vector<std::string>& ids);
-// Removes the rows, each with a "forget" history event, in one transaction.
+// Removes the rows and their backfill checkpoints, each row with a "forget" history
+// event, in one transaction.
 void run_forget(Driver& driver, const std::vector<StateRow>& rows);
 
 // ---- the use cases (repair.cc) -----------------------------------------------------------
@@ -77,6 +87,7 @@ RepairReport repair_state(const Workspace& ws, Millis lock_wait, const std::func
 
 struct ForgetReport {
   std::vector<StateRow> rows;  // the rows removed (or to remove)
+  std::vector<BackfillCheckpoint> checkpoints;  // their backfill checkpoints, removed with them
   std::string target;
   bool done = false;
 };

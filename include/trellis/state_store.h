@@ -59,6 +59,9 @@ class StateStore {
   // Sets (kPause) or clears (kResume) pause_requested of `id`, in its own transaction;
   // on kResume a 'paused' status becomes 'running'. False if `id` has no checkpoint.
   virtual bool request_pause(const std::string& id, PauseRequest request) = 0;
+  // Deletes the checkpoint of `id`, in the caller's transaction (forget and repair remove
+  // it with the migration's row). False if `id` has none (or the table does not exist).
+  virtual bool remove_checkpoint(const std::string& id) = 0;
 
   // --- offline SQL (apply --sql) ----------------------------------------------------------
   // The statements, as text an operator could run by hand, that ensure() / record() /

@@ -7,34 +7,52 @@ namespace trellis::cli {
 
 Runner setup_adopt(CLI::App& sub, const Globals& g) {
   auto tool = std::make_shared<std::string>();
-  auto dry = std::make_shared<bool>(false);
+  auto options = std::make_shared<AdoptOptions>();
+  auto no_schema_check = std::make_shared<bool>(false);
   auto json = std::make_shared<bool>(false);
   sub.add_option("--from", *tool, "The tool that migrated this database")
       ->required()
       ->check(CLI::IsMember({"golang-migrate", "dbmate", "goose", "flyway", "sqitch", "diesel", "alembic"}));
-  sub.add_flag("--dry-run", *dry, "Show exactly what would be recorded; record nothing");
+  sub.add_flag("--dry-run", options->dry_run, "Show exactly what would be recorded, after the same checks; record nothing");
+  sub.add_flag("--no-schema-check", *no_schema_check,
+               "Record without comparing the live schema with a replay of the migrations (see 'trellis check')");
+  sub.add_option("--scratch", options->scratch_url,
+                 "Database URL to replay the migrations on for the schema comparison (default: scratch_database, "
+                 "else a scratch database made on the live database's server)");
   sub.add_flag("--json", *json, "Machine-readable output");
   sub.footer("Reads the tool's history table (never writes it), maps each applied version through "
              ".trellis-import.toml (written by trellis import) and records those migrations as applied, "
-             "without running them, in one transaction, logged as 'adopt'.");
-  return [&g, tool, dry, json]() {
+             "without running them, in one transaction, logged as 'adopt'. First the migrations the database "
+             "would then have applied are replayed on a scratch database and the schema they make is compared "
+             "with the live one (after [drift] ignore; other tools' history tables are left out): a difference "
+             "is refused, exit 2, nothing recorded, unless --no-schema-check.");
+  return [&g, tool, options, no_schema_check, json]() {
     Workspace ws = g.workspace();
-    AdoptReport r = adopt_database(ws, *tool, *dry);
+    options->schema_check = !*no_schema_check;
+    options->scratch_origin = "--scratch";
+    AdoptReport r = adopt_database(ws, *tool, *options);
+    bool dry = options->dry_run;
     const Output& out = Output::get();
     if (*json) {
       nlohmann::json arr = nlohmann::json::array();
       for (std::size_t i = 0; i < r.nodes.size(); ++i) {
         arr.push_back({{"id", ws.graph().at(r.nodes[i]).id}, {"source_version", r.source_versions[i]}});
       }
-      out.json({{"adopted", arr}, {"already_applied", r.already}, {"dry_run", *dry}, {"history_table", r.history_table}});
+      out.json({{"adopted", arr}, {"already_applied", r.already}, {"dry_run", dry}, {"history_table", r.history_table},
+                {"schema_checked", r.schema_checked}});
       return 0;
     }
-    out.line(std::string(*dry ? "Would record " : "Recorded ") + std::to_string(r.nodes.size()) +
+    out.line(std::string(dry ? "Would record " : "Recorded ") + std::to_string(r.nodes.size()) +
              " migration(s) as applied, from " + r.tool + "'s " + r.history_table + ", without running them, in " +
              r.target + ":");
     for (std::size_t i = 0; i < r.nodes.size(); ++i) {
       const Migration& m = ws.graph().at(r.nodes[i]);
       out.line("  " + m.id + "  <- " + r.source_versions[i] + "  checksum " + m.checksum.substr(0, 12));
+    }
+    if (r.schema_checked) {
+      out.line("The live schema matches what these migrations make (" +
+               (r.schema_from_cache ? std::string("expected schema from .trellis/") : "replayed on " + r.schema_scratch) +
+               ").");
     }
     if (!r.already.empty()) out.line(std::to_string(r.already.size()) + " already recorded by Trellis: left as they are");
     return 0;

@@ -14,6 +14,10 @@ Runner setup_import(CLI::App& sub, const Globals& g) {
   sub.add_option("DIR", o->source_dir, "The other tool's migrations directory (Sqitch: the one with sqitch.plan)")
       ->required();
   sub.add_option("--feature", o->feature, "The feature a linear history becomes (default core)");
+  sub.add_option("--split-by", o->split_by,
+                 "Sqitch: 'requires' makes one feature of each group of changes connected through their "
+                 "requires (named after its first change) instead of one feature")
+      ->check(CLI::IsMember({"requires"}));
   sub.add_flag("--dry-run", o->dry_run, "Check and show what would be written; write nothing");
   sub.add_flag("--json", *json, "Machine-readable output");
   sub.footer("The SQL is kept byte for byte; docs/import.md has each tool's rules (order, transactions, what "

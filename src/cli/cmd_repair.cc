@@ -13,8 +13,15 @@ namespace {
   throw Error(ErrorKind::kUsage, "not confirmed: nothing was changed", "pass --yes to change it without asking");
 }
 
+std::string checkpoint_text(const BackfillCheckpoint& c) {
+  return "its backfill checkpoint (" + std::to_string(c.batches) + " batch(es), " + std::to_string(c.rows_done) +
+         " row(s), " + std::string(backfill_status_name(c.status)) + ")";
+}
+
 std::string change_text(const RepairChange& c) {
-  if (c.why == RepairChange::Why::kFileGone) return "remove the row: its migration file is gone";
+  std::string also = c.checkpoint ? ", with " + checkpoint_text(*c.checkpoint) : "";
+  if (c.why == RepairChange::Why::kFileGone) return "remove the row" + also + ": its migration file is gone";
+  if (c.checkpoint) return "clear the failure" + also + ": the file changed since, apply starts the backfill over";
   return std::string("clear the failure: apply runs it again") +
          (c.file_changed ? " (file changed since)" : " (the file that failed)");
 }
@@ -47,6 +54,7 @@ nlohmann::json repair_json(const RepairReport& r, bool dry_run) {
                        {"action", gone ? "remove" : "clear-failure"},
                        {"file", string_or_null(c.file)},
                        {"file_changed", gone ? nlohmann::json(nullptr) : nlohmann::json(c.file_changed)},
+                       {"checkpoint_removed", c.checkpoint.has_value()},
                        {"error", string_or_null(c.row.error)}});
   }
   nlohmann::json notes = nlohmann::json::array();
@@ -105,6 +113,7 @@ void print_forget_plan(const Workspace& ws, const ForgetReport& r, const std::st
                     n ? ws.graph().at(*n).path : "(no file)"});
   }
   out.table({"migration", "recorded", "checksum", "file"}, rows);
+  for (const auto& c : r.checkpoints) out.line("  and " + c.id + "'s " + checkpoint_text(c).substr(4));
 }
 
 int forget(const Workspace& ws, const Consent& consent, const std::vector<std::string>& ids, Millis lock_wait) {

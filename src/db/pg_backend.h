@@ -79,6 +79,7 @@ class Store final : public StateStore {
   bool request_pause(const std::string& id, PauseRequest request) override {
     return s_.checkpoints.request_pause(id, request);
   }
+  bool remove_checkpoint(const std::string& id) override;
   std::string render_ddl() const override { return s_.state.ddl() + "\n" + s_.checkpoints.ddl(); }
   std::string render_record(const StateRow& row, const HistoryEvent& event) const override {
     return s_.state.record_sql(row, event);

@@ -88,6 +88,13 @@ std::vector<BackfillCheckpoint> Checkpoints::load() {
   return out;
 }
 
+bool Checkpoints::remove(const std::string& id) {
+  if (!exists()) return false;
+  Result r = connection_.exec_params("DELETE FROM " + table_ + " WHERE id = $1", {id});
+  const char* n = libpq().PQcmdTuples(r.get());
+  return n != nullptr && to_int(n) > 0;
+}
+
 bool Checkpoints::request_pause(const std::string& id, PauseRequest request) {
   if (!exists()) return false;
   std::string set = request == PauseRequest::kPause

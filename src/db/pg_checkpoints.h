@@ -20,6 +20,7 @@ class Checkpoints {
   void save(const BackfillCheckpoint& c);
   std::vector<BackfillCheckpoint> load();  // by id; empty when the table is absent
   bool request_pause(const std::string& id, PauseRequest request);
+  bool remove(const std::string& id);  // false: no such row (or no table)
 
  private:
   bool exists();

@@ -44,4 +44,11 @@ void Store::save_checkpoint(const BackfillCheckpoint& c) {
   s_.checkpoints.save(c);
 }
 
+// Fenced too: forget and repair remove it in their transaction.
+bool Store::remove_checkpoint(const std::string& id) {
+  std::string fence = s_.lease.fence_sql();
+  if (!fence.empty()) s_.write(id, fence);
+  return s_.checkpoints.remove(id);
+}
+
 }  // namespace trellis::pg

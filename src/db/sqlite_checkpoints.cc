@@ -126,6 +126,14 @@ std::vector<BackfillCheckpoint> load(sqlite3* db, const std::string& where) {
   return out;
 }
 
+bool remove(sqlite3* db, const std::string& where, const std::string& id) {
+  if (!table_exists(db, where)) return false;
+  Prepared p(db, where, "DELETE FROM trellis_backfills WHERE id = ?1");
+  p.text(1, id);
+  p.step();
+  return sqlite3_changes64(db) > 0;
+}
+
 bool request_pause(sqlite3* db, const std::string& where, const std::string& id, PauseRequest request) {
   if (!table_exists(db, where)) return false;
   const char* sql = request == PauseRequest::kPause

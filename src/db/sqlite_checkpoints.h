@@ -19,5 +19,6 @@ void save(sqlite3* db, const std::string& where, const BackfillCheckpoint& c);
 std::vector<BackfillCheckpoint> load(sqlite3* db, const std::string& where);
 // Runs in its own IMMEDIATE transaction. False if `id` has no row.
 bool request_pause(sqlite3* db, const std::string& where, const std::string& id, PauseRequest request);
+bool remove(sqlite3* db, const std::string& where, const std::string& id);
 
 }  // namespace trellis::sqlite_checkpoints

@@ -119,6 +119,11 @@ std::vector<BackfillCheckpoint> SqliteState::load_checkpoints() {
   return sqlite_checkpoints::load(c_.handle(), c_.display_target());
 }
 
+bool SqliteState::remove_checkpoint(const std::string& id) {
+  if (c_.absent()) return false;
+  return sqlite_checkpoints::remove(c_.handle(), c_.display_target(), id);
+}
+
 bool SqliteState::request_pause(const std::string& id, PauseRequest request) {
   return sqlite_checkpoints::request_pause(c_.handle(), c_.display_target(), id, request);
 }

@@ -27,6 +27,7 @@ class SqliteState final : public StateStore {
   void save_checkpoint(const BackfillCheckpoint& c) override;
   std::vector<BackfillCheckpoint> load_checkpoints() override;
   bool request_pause(const std::string& id, PauseRequest request) override;
+  bool remove_checkpoint(const std::string& id) override;
 
   std::string render_ddl() const override;
   std::string render_record(const StateRow& row, const HistoryEvent& event) const override;

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "engine/adopt_schema.h"
 #include "engine/bookkeeping.h"
 #include "engine/foreign_history.h"
 #include "import/source_files.h"
@@ -21,7 +22,18 @@ struct Decision {
   std::string table;
   std::vector<std::pair<Node, std::string>> adopt;  // node, source version
   std::vector<std::string> already;
+  std::vector<Node> recorded;  // every migration Trellis records as applied already
 };
+
+// Whether a history row of `project` (Sqitch; "" for other tools) belongs to what was
+// imported: a Sqitch registry holds the changes of every project deployed to it.
+bool of_imported_project(const std::vector<ManifestEntry>& entries, const std::string& project) {
+  if (project.empty()) return true;
+  for (const auto& e : entries) {
+    if (e.project.empty() || e.project == project) return true;
+  }
+  return false;
+}
 
 // Alembic: each head's entry and, through the recorded source_parents, every revision it
 // descends from (alembic_version holds heads only).
@@ -53,11 +65,15 @@ std::vector<const ManifestEntry*> listed_entries(const std::vector<ManifestEntry
                                                  const ForeignHistory& h, std::vector<std::string>& missing) {
   std::vector<const ManifestEntry*> out;
   std::map<std::string, int> seen;  // Sqitch: a reworked change is deployed once per instance
-  for (const std::string& v : h.applied) {
-    int wanted = seen[v]++;
+  for (std::size_t i = 0; i < h.applied.size(); ++i) {
+    const std::string& v = h.applied[i];
+    std::string project = i < h.projects.size() ? h.projects[i] : "";
+    if (!of_imported_project(entries, project)) continue;  // another Sqitch project's change
+    int wanted = seen[project + ":" + v]++;
     const ManifestEntry* found = nullptr;
     for (const auto& e : entries) {
-      if (same_source_version(tool, e.source_version, v) && wanted-- == 0) {
+      bool same_project = e.project.empty() || project.empty() || e.project == project;
+      if (same_project && same_source_version(tool, e.source_version, v) && wanted-- == 0) {
         found = &e;
         break;
       }
@@ -106,6 +122,9 @@ Decision decide(const Workspace& ws, Driver& driver, const std::string& tool, co
   Decision d;
   d.table = h.table;
   StateIndex state(driver.state().load_rows());
+  for (Node n = 0; n < ws.graph().size(); ++n) {
+    if (state.applied(ws.graph(), n)) d.recorded.push_back(n);
+  }
   for (const ManifestEntry* e : applied_entries(entries, tool, h)) {
     auto node = ws.graph().find(e->id);
     if (!node) {
@@ -151,9 +170,16 @@ void record(Driver& driver, const Workspace& ws, const Decision& d) {
   }
 }
 
+// What the database will have applied once `d` is recorded: the adopted and the applied.
+std::vector<Node> applied_after(const Decision& d) {
+  std::vector<Node> out = d.recorded;
+  for (const auto& [n, v] : d.adopt) out.push_back(n);
+  return out;
+}
+
 }  // namespace
 
-AdoptReport adopt_database(const Workspace& ws, const std::string& tool, bool dry_run) {
+AdoptReport adopt_database(const Workspace& ws, const std::string& tool, const AdoptOptions& options) {
   std::vector<ManifestEntry> entries;
   for (auto& e : read_import_manifest(ws.project().config.root)) {
     if (e.tool == tool) entries.push_back(std::move(e));
@@ -162,14 +188,19 @@ AdoptReport adopt_database(const Workspace& ws, const std::string& tool, bool dr
     throw Error(ErrorKind::kPlan, "no migrations imported from " + tool + " in .trellis-import.toml",
                 "run 'trellis import --from " + tool + " DIR' first: adopt maps the database's history through it");
   }
+  AdoptReport r;
   auto driver = ws.connect(OpenMode::kReadOnly);
   Decision d = decide(ws, *driver, tool, entries);
-  if (!dry_run && !d.adopt.empty()) {
+  if (options.schema_check && !d.adopt.empty()) check_adopted_schema(ws, *driver, applied_after(d), options, r);
+  if (!options.dry_run && !d.adopt.empty()) {
     driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
-    d = decide(ws, *driver, tool, entries);
+    Decision locked = decide(ws, *driver, tool, entries);
+    if (options.schema_check && applied_after(locked) != applied_after(d)) {
+      check_adopted_schema(ws, *driver, applied_after(locked), options, r);
+    }
+    d = std::move(locked);
     record(*driver, ws, d);
   }
-  AdoptReport r;
   r.tool = tool;
   r.history_table = d.table;
   for (const auto& [n, v] : d.adopt) {

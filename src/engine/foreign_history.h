@@ -16,6 +16,7 @@ struct ForeignHistory {
   std::optional<std::string> up_to;     // golang-migrate: every version up to this one
   std::optional<std::string> baseline;  // Flyway: versions up to its baseline count as applied
   bool heads_only = false;              // Alembic: `applied` are heads; their ancestors are applied too
+  std::vector<std::string> projects;    // Sqitch: each applied change's project (parallel)
 };
 
 // Where a tool keeps its history when the import recorded it (Alembic's version_table,
@@ -24,9 +25,12 @@ struct HistoryTable {
   std::string name, schema;
 };
 
-// Tools: golang-migrate, dbmate, goose, flyway, sqitch, diesel, alembic. Throws
-// Error(kPlan) for a dirty or failed state (with the tool's own way out), Error(kState)
-// when the table cannot be read, Error(kUsage) for a tool without a history reader.
+// Tools: golang-migrate, dbmate, goose, flyway, sqitch, diesel, alembic. Sqitch:
+// sqitch.changes holds one row per deployed change instance of every project in the
+// registry (a revert deletes the row; `events` only logs), in deploy order (committed_at).
+// Throws Error(kPlan) for a dirty or failed state (with the tool's own way out),
+// Error(kState) when the table cannot be read, Error(kUsage) for a tool without a history
+// reader.
 ForeignHistory read_foreign_history(Connection& connection, const std::string& tool, const HistoryTable& table = {});
 
 }  // namespace trellis

@@ -14,6 +14,23 @@ namespace {
 
 std::string forget_hint(const std::string& id) { return "'trellis forget " + id + "'"; }
 
+const BackfillCheckpoint* checkpoint_of(const std::vector<BackfillCheckpoint>& checkpoints, const std::string& id) {
+  for (const auto& c : checkpoints) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+// A paused backfill is where its operator left it, not a failure: repair leaves it.
+RepairNote paused_note(const std::string& id, const BackfillCheckpoint& c, bool has_file) {
+  std::string done = std::to_string(c.batches) + " batch(es), " + std::to_string(c.rows_done) + " row(s)";
+  return {id, "paused",
+          id + " is a backfill paused after " + done + ", not a failure: " +
+              (has_file ? "'trellis backfill resume " + id + "' continues it"
+                        : "its file is gone; restore it and 'trellis backfill resume " + id + "'") +
+              ", or " + forget_hint(id) + " to drop its row and checkpoint"};
+}
+
 // A note for a row of a file that is present and that repair leaves, if any.
 void note_present(const Migration& m, const StateRow& row, RepairPlan& plan) {
   if (row.status == RecordStatus::kApplied) {
@@ -48,24 +65,38 @@ void note_present(const Migration& m, const StateRow& row, RepairPlan& plan) {
 
 }  // namespace
 
-RepairPlan plan_repair(const Graph& graph, const StateIndex& state) {
+RepairPlan plan_repair(const Graph& graph, const StateIndex& state, const std::vector<BackfillCheckpoint>& checkpoints) {
   RepairPlan plan;
   const StateIndex::ByNode& rows = state.by_node(graph);
+  auto checkpoint = [&](const StateRow& row) -> std::optional<BackfillCheckpoint> {
+    const BackfillCheckpoint* c = checkpoint_of(checkpoints, row.id);
+    return c != nullptr ? std::optional<BackfillCheckpoint>(*c) : std::nullopt;
+  };
   for (const StateRow* row : rows.orphans) {
+    const BackfillCheckpoint* c = checkpoint_of(checkpoints, row->id);
+    if (row->status != RecordStatus::kApplied && c != nullptr && c->status == BackfillStatus::kPaused) {
+      plan.notes.push_back(paused_note(row->id, *c, false));
+      continue;
+    }
     if (row->status == RecordStatus::kApplied) {
       plan.notes.push_back({row->id, "missing-file",
                             row->id + " is recorded as applied but has no migration file: restore the file, or " +
                                 forget_hint(row->id) + " if you undid it by hand"});
       continue;
     }
-    plan.changes.push_back({RepairChange::Why::kFileGone, *row, "", false});
+    plan.changes.push_back({RepairChange::Why::kFileGone, *row, "", false, checkpoint(*row)});
   }
   for (Node n = 0; n < graph.size(); ++n) {
     const StateRow* row = rows.by_node[n];
     if (row == nullptr) continue;
     const Migration& m = graph.at(n);
-    if (row->status == RecordStatus::kFailed && row->statements_done == 0) {
-      plan.changes.push_back({RepairChange::Why::kClearFailure, *row, m.path, row->checksum != m.checksum});
+    const BackfillCheckpoint* c = checkpoint_of(checkpoints, row->id);
+    if (row->status != RecordStatus::kApplied && c != nullptr && c->status == BackfillStatus::kPaused) {
+      plan.notes.push_back(paused_note(m.id, *c, true));
+    } else if (row->status == RecordStatus::kFailed && row->statements_done == 0) {
+      RepairChange change{RepairChange::Why::kClearFailure, *row, m.path, row->checksum != m.checksum, std::nullopt};
+      if (c != nullptr && c->checksum != m.checksum) change.checkpoint = *c;  // the batches ran another file
+      plan.changes.push_back(std::move(change));
     } else {
       note_present(m, *row, plan);
     }
@@ -76,7 +107,10 @@ RepairPlan plan_repair(const Graph& graph, const StateIndex& state) {
 void run_repair(Driver& driver, const RepairPlan& plan) {
   driver.connection().begin(Timeouts{});
   try {
-    for (const auto& c : plan.changes) driver.state().forget(c.row.id, history_event(c.row.id, c.row.checksum, "repair"));
+    for (const auto& c : plan.changes) {
+      driver.state().forget(c.row.id, history_event(c.row.id, c.row.checksum, "repair"));
+      if (c.checkpoint) driver.state().remove_checkpoint(c.row.id);
+    }
     driver.connection().commit();
   } catch (...) {
     driver.connection().rollback();
@@ -140,7 +174,10 @@ std::vector<StateRow> plan_forget(const Graph& graph, const StateIndex& state, c
 void run_forget(Driver& driver, const std::vector<StateRow>& rows) {
   driver.connection().begin(Timeouts{});
   try {
-    for (const auto& r : rows) driver.state().forget(r.id, history_event(r.id, r.checksum, "forget"));
+    for (const auto& r : rows) {
+      driver.state().forget(r.id, history_event(r.id, r.checksum, "forget"));
+      driver.state().remove_checkpoint(r.id);
+    }
     driver.connection().commit();
   } catch (...) {
     driver.connection().rollback();
@@ -148,10 +185,22 @@ void run_forget(Driver& driver, const std::vector<StateRow>& rows) {
   }
 }
 
+namespace {
+
+std::vector<BackfillCheckpoint> checkpoints_of(const std::vector<StateRow>& rows, const std::vector<BackfillCheckpoint>& all) {
+  std::vector<BackfillCheckpoint> out;
+  for (const auto& r : rows) {
+    if (const BackfillCheckpoint* c = checkpoint_of(all, r.id)) out.push_back(*c);
+  }
+  return out;
+}
+
+}  // namespace
+
 RepairReport preview_repair(const Workspace& ws) {
   auto driver = ws.connect(OpenMode::kReadOnly);
   RepairReport report;
-  report.plan = plan_repair(ws.graph(), StateIndex(driver->state().load_rows()));
+  report.plan = plan_repair(ws.graph(), StateIndex(driver->state().load_rows()), driver->state().load_checkpoints());
   report.target = driver->display_target();
   return report;
 }
@@ -159,7 +208,7 @@ RepairReport preview_repair(const Workspace& ws) {
 RepairReport repair_state(const Workspace& ws, Millis lock_wait, const std::function<bool(const RepairReport&)>& confirm) {
   auto driver = ws.connect_to_write(lock_wait);
   RepairReport report;
-  report.plan = plan_repair(ws.graph(), StateIndex(driver->state().load_rows()));
+  report.plan = plan_repair(ws.graph(), StateIndex(driver->state().load_rows()), driver->state().load_checkpoints());
   report.target = driver->display_target();
   if (report.plan.changes.empty() || !confirm(report)) return report;
   run_repair(*driver, report.plan);
@@ -171,6 +220,7 @@ ForgetReport preview_forget(const Workspace& ws, const std::vector<std::string>&
   auto driver = ws.connect(OpenMode::kReadOnly);
   ForgetReport report;
   report.rows = plan_forget(ws.graph(), StateIndex(driver->state().load_rows()), ids);
+  report.checkpoints = checkpoints_of(report.rows, driver->state().load_checkpoints());
   report.target = driver->display_target();
   return report;
 }
@@ -180,6 +230,7 @@ ForgetReport forget_rows(const Workspace& ws, const std::vector<std::string>& id
   auto driver = ws.connect_to_write(lock_wait);
   ForgetReport report;
   report.rows = plan_forget(ws.graph(), StateIndex(driver->state().load_rows()), ids);
+  report.checkpoints = checkpoints_of(report.rows, driver->state().load_checkpoints());
   report.target = driver->display_target();
   if (report.rows.empty() || !confirm(report)) return report;
   run_forget(*driver, report.rows);

@@ -50,6 +50,11 @@ const std::vector<std::string>& import_tool_names() {
 ImportReport import_migrations(const ImportOptions& given) {
   ImportOptions options = given;
   if (options.feature.empty()) options.feature = "core";
+  if (!options.split_by.empty() && (options.split_by != "requires" || options.tool != "sqitch")) {
+    throw Error(ErrorKind::kUsage, "--split-by " + options.split_by + " is not a split of " + options.tool,
+                "--split-by requires splits a Sqitch plan along its changes' requires; other tools' histories are "
+                "one feature");
+  }
   auto reader = readers().find(options.tool);
   if (reader == readers().end()) {
     throw Error(ErrorKind::kUsage, "unknown tool '" + options.tool + "' (known: " + join(import_tool_names(), ", ") + ")");

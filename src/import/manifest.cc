@@ -46,6 +46,7 @@ std::string manifest_text(const Conversion& c, const ImportOptions& options, con
        "\nfeatures = " + array(c.report.features) + "\n";
   if (!c.report.history_table.empty()) t += "history_table = " + quoted(c.report.history_table) + "\n";
   if (!c.report.history_schema.empty()) t += "history_schema = " + quoted(c.report.history_schema) + "\n";
+  if (!c.report.source_project.empty()) t += "project = " + quoted(c.report.source_project) + "\n";
   for (const ImportedMigration& m : c.report.migrations) {
     t += "\n[[import.migration]]\nid = " + quoted(m.id) + "\nsource_version = " + quoted(m.source_version) +
          "\nsource_files = " + array(m.source_files) + "\n";

@@ -48,6 +48,7 @@ struct Source {
   bool keep_numbers = true;  // false when the tool's order is not by integer version
   // Where the tool records what is applied, when the source says (Alembic's version_table).
   std::string history_table, history_schema;
+  std::string project;       // Sqitch: the plan's %project (its registry rows carry it)
 };
 
 // Every problem of a source, collected; the importer throws them at once.

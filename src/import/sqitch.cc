@@ -175,6 +175,7 @@ Source read_sqitch(const std::string& dir, Problems& problems) {
                                 " Sqitch verify script(s) are not run by Trellis (listed in the manifest)");
   }
   r.source.keep_numbers = false;
+  r.source.project = r.project;
   return r.source;
 }
 

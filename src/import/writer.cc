@@ -11,6 +11,26 @@
 namespace trellis::imports {
 namespace {
 
+// --split-by requires: the migrations connected through their parents (requires), in
+// either direction, form one feature, named after the group's first migration.
+std::vector<std::string> groups_of(const Source& source) {
+  std::vector<std::size_t> first(source.migrations.size());
+  for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
+  auto find = [&](std::size_t i) {
+    while (first[i] != i) i = first[i] = first[first[i]];
+    return i;
+  };
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    for (std::size_t p : source.migrations[i].parents) {
+      std::size_t a = find(i), b = find(p);
+      first[std::max(a, b)] = std::min(a, b);  // the earlier one names the group
+    }
+  }
+  std::vector<std::string> features;
+  for (std::size_t i = 0; i < first.size(); ++i) features.push_back(source.migrations[find(i)].name);
+  return features;
+}
+
 // The feature of each migration: the one the source names, else (DAG form) its first
 // parent's, else the default.
 std::vector<std::string> features_of(const Source& source, const std::string& fallback) {
@@ -117,7 +137,9 @@ Conversion convert(const Source& source, const ImportOptions& options, const std
   c.report.warnings = source.warnings;
   c.report.history_table = source.history_table;
   c.report.history_schema = source.history_schema;
-  std::vector<std::string> features = features_of(source, options.feature);
+  c.report.source_project = source.project;
+  std::vector<std::string> features =
+      options.split_by == "requires" ? groups_of(source) : features_of(source, options.feature);
   std::vector<std::string> numbers = numbers_of(source, features);
   std::vector<std::string> ids(source.migrations.size());
   for (std::size_t i = 0; i < source.migrations.size(); ++i) {

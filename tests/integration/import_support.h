@@ -23,12 +23,12 @@ inline void write_fixture(const TestProject& project, const Fixture& f) {
   for (const auto& [path, content] : f.files) project.write("source/" + path, content);
 }
 
-// pg_dump --schema-only of the database at `url`, without trellis' own schema (nor the
-// tables of `excluded`, e.g. another tool's history table).
+// pg_dump --schema-only of the database at `url`, without trellis' own schema, Sqitch's
+// registry (nor the tables of `excluded`, e.g. another tool's history table).
 inline std::string schema_dump(const std::string& url, const std::vector<std::string>& excluded = {}) {
   RunOptions o;
   o.program = find_program("pg_dump");
-  o.args = {"--schema-only", "--no-owner", "--no-privileges", "--exclude-schema=trellis"};
+  o.args = {"--schema-only", "--no-owner", "--no-privileges", "--exclude-schema=trellis", "--exclude-schema=sqitch"};
   for (const auto& table : excluded) o.args.push_back("--exclude-table=" + table);
   o.args.insert(o.args.end(), {"-d", url});
   RunResult r = run_process(o);

@@ -106,6 +106,36 @@ TEST_F(ImportTest, SqitchKeepsThePlanOrder) {
             (std::vector<std::string>{"core/0001_zeta<-zeta", "core/0002_alpha<-alpha"}));
 }
 
+// --split-by requires: the changes connected through requires form a feature each, named
+// after its first change, in plan order; the numbers restart per feature.
+TEST_F(ImportTest, SqitchSplitByRequiresFollowsTheRequiresGraph) {
+  const std::string who = " 2026-01-01T00:00:00Z Ann <ann@example.com>\n";
+  Fixture f{"sqitch",
+            {{"sqitch.plan", "%project=p\nusers" + who + "audit" + who + "orders [users]" + who + "@v1" + who +
+                                 "audit_view [audit]" + who + "orders [orders@v1]" + who + "lonely" + who},
+             {"deploy/orders@v1.sql", "SELECT 1;\n"}, {"revert/orders@v1.sql", "SELECT 1;\n"}},
+            {}};
+  for (const char* c : {"users", "audit", "orders", "audit_view", "lonely"}) {
+    f.files.push_back({std::string("deploy/") + c + ".sql", "SELECT 1;\n"});
+    f.files.push_back({std::string("revert/") + c + ".sql", "SELECT 1;\n"});
+  }
+  write_fixture(project_, f);
+  RunResult r = project_.run(
+      {"-C", project_.root(), "import", "--from", "sqitch", "source", "--split-by", "requires", "--dry-run", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  nlohmann::json doc = parse_json(r);
+  std::vector<std::string> ids;
+  for (const auto& m : doc["migrations"]) ids.push_back(m["id"].get<std::string>());
+  EXPECT_EQ(ids, (std::vector<std::string>{"users/0001_users", "audit/0001_audit", "users/0002_orders",
+                                           "audit/0002_audit_view", "users/0003_orders", "lonely/0001_lonely"}));
+  EXPECT_EQ(doc["features"], nlohmann::json({"users", "audit", "lonely"}));
+
+  RunResult other = project_.run({"-C", project_.root(), "import", "--from", "golang-migrate", "source",
+                                  "--split-by", "requires"});
+  EXPECT_EQ(other.exit_code, 2) << other.describe();
+  EXPECT_NE(other.err.find("--split-by requires is not a split of golang-migrate"), std::string::npos) << other.err;
+}
+
 TEST_F(ImportTest, DagOrdersTopologicallyTiesByName) {
   EXPECT_EQ(order_of({"dag",
                       {{"c/up.sql", "SELECT 1;\n"}, {"a/up.sql", "SELECT 1;\n"},
