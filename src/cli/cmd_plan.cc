@@ -5,6 +5,7 @@
 #include "cli/plan_view.h"
 #include "trellis/error.h"
 #include "trellis/readiness.h"
+#include "trellis/status.h"
 
 #include <fstream>
 
@@ -39,6 +40,7 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
     Workspace ws = g.workspace();
     auto driver = ws.connect(OpenMode::kReadOnly);
     StateIndex state(driver->state().load_rows());
+    read_activity(*driver, state);
     Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
     auto warnings = integrity_findings(ws.graph(), state);
     PlanLint lint = lint_plan(ws, plan, state);

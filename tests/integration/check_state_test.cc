@@ -69,7 +69,7 @@ TEST_P(CheckStateTest, InterruptedMigrationFailsCheck) {
   }
   runner.kill_now(SIGKILL);
   ASSERT_EQ(runner.finish(milliseconds(10000)).signal, SIGKILL);
-  expect_check_fails("core/0002_slow (non-transactional) was interrupted");
+  expect_check_fails("core/0002_slow: interrupted outside a transaction after");
 }
 
 TEST_P(CheckStateTest, ReleaseListNamingAnUnknownFeature) {
