@@ -50,7 +50,7 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
       if (*explain) add_explain_json(ws, plan, doc);
       Output::get().json(doc);
     } else {
-      print_plan(ws, plan, &lint);
+      print_plan(ws, plan, &lint, &state);
       if (*explain) print_explain(ws, plan);
       if (!warnings.empty()) {
         Output::get().line();

@@ -25,18 +25,18 @@ struct Globals {
   EnvSelection selection() const { return EnvSelection{env, database}; }
   // Loads the project in `dir` with the selected environment.
   Workspace workspace(FileCacheUse files = FileCacheUse::kReadWrite) const {
-    Workspace ws(dir, selection(), files);
-    say_environment(ws.env());
-    return ws;
+    if (verbose) say_environment();
+    return Workspace(dir, selection(), files);
   }
   // The same, running `alongside` while the migration files load (see Workspace).
   Workspace workspace(const Workspace::Alongside& alongside) const {
-    Workspace ws(dir, selection(), alongside);
-    say_environment(ws.env());
-    return ws;
+    if (verbose) say_environment();
+    return Workspace(dir, selection(), alongside);
   }
   // With --verbose, on stderr: the environment chosen, by what, and its database with
-  // any password masked (verbose.cc).
+  // any password masked (verbose.cc). The first form reads trellis.toml for it (once
+  // more; nothing when it cannot: the command's own reading then tells why).
+  void say_environment() const;
   void say_environment(const Environment& env) const;
 };
 

@@ -29,6 +29,15 @@ void say_project(const Globals& g, const std::string& given) {
   out.err("trellis: verbose: project " + file.string() + " (" + how + ")");
 }
 
+void Globals::say_environment() const {
+  try {
+    Config config = load_config(dir);
+    say_environment(resolve_environment(config, selection()));
+  } catch (const std::exception&) {
+    // the command reads trellis.toml next and reports what is wrong with it
+  }
+}
+
 void Globals::say_environment(const Environment& e) const {
   if (!verbose) return;
   const Output& out = Output::get();

@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <thread>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "db/libpq_api.h"
@@ -71,7 +73,7 @@ constexpr const char* kGranted =
     "  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
     "  AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid";
 
-std::vector<std::string> key_halves(std::int64_t key) {
+std::vector<std::optional<std::string>> key_halves(std::int64_t key) {
   auto bits = static_cast<std::uint64_t>(key);
   return {std::to_string(bits >> 32), std::to_string(bits & 0xFFFFFFFFULL)};
 }

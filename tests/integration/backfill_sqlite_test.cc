@@ -209,7 +209,9 @@ void expect_every_view_says(const BackfillProject& p, const std::string& state) 
   expect_conforms("backfill-status.json", parse_json(backfill));
   auto b = parse_json(backfill)["backfills"][0];
   EXPECT_EQ(b["state"], state) << backfill.out;
-  if (state != "running") EXPECT_TRUE(b["eta_seconds"].is_null()) << backfill.out;
+  if (state != "running") {
+    EXPECT_TRUE(b["eta_seconds"].is_null()) << backfill.out;
+  }
   auto text = p.run({"backfill", "status"});
   EXPECT_TRUE(contains(text.out, "data/0002_fill  " + state)) << text.out;
   auto status = p.run({"status", "--json"});
@@ -218,7 +220,9 @@ void expect_every_view_says(const BackfillProject& p, const std::string& state) 
   EXPECT_EQ(states_of(doc)["data/0002_fill"], state) << status.out;
   EXPECT_EQ(doc["features"][0][state].get<int>(), 1) << status.out;
   for (const char* other : {"running", "paused", "interrupted"}) {
-    if (other != state) EXPECT_EQ(doc["features"][0][other].get<int>(), 0) << other << "\n" << status.out;
+    if (other != state) {
+      EXPECT_EQ(doc["features"][0][other].get<int>(), 0) << other << "\n" << status.out;
+    }
   }
   auto status_text = p.run({"status"});
   EXPECT_TRUE(contains(status_text.out, "backfill " + state)) << status_text.out;
@@ -230,6 +234,10 @@ void expect_every_view_says(const BackfillProject& p, const std::string& state) 
   EXPECT_TRUE(contains(warning["message"].get<std::string>(), "data/0002_fill: backfill " + state)) << plan.out;
   auto plan_text = p.run({"plan"});
   EXPECT_FALSE(contains(plan_text.out + plan_text.err, "non-transactional")) << plan_text.out;
+  std::string note = state == "paused"        ? "paused: apply leaves it"
+                     : state == "interrupted" ? "interrupted: apply resumes it"
+                                              : "running now";
+  EXPECT_TRUE(contains(plan_text.out, note)) << plan_text.out;
 }
 
 // Issue 15: one state machine for a backfill, the same word in every view, running only

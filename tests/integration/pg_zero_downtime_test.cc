@@ -38,7 +38,9 @@ struct PgProject {
     auto backfill = run({"backfill", "status", "--json"});
     auto b = parse_json(backfill)["backfills"][0];
     EXPECT_EQ(b["state"], state) << backfill.describe();
-    if (state != "running") EXPECT_TRUE(b["eta_seconds"].is_null()) << backfill.out;
+    if (state != "running") {
+    EXPECT_TRUE(b["eta_seconds"].is_null()) << backfill.out;
+  }
     auto status = run({"status", "--json"});
     EXPECT_EQ(states_of(parse_json(status))["data/0002_fill"], state) << status.describe();
     auto plan = run({"plan", "--json"});
