@@ -293,13 +293,17 @@ Config load_config(const std::string& root) {
     root_table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     int line = static_cast<int>(e.source().begin.line);
-    Diagnostic d = error_at("config", kConfigFile, line, "TOML syntax error: " + std::string(e.description()),
-                            "check that line and the one before it: a string needs double quotes "
-                            "(database = \"sqlite:dev.db\"), a table header is [name] or [env.NAME] on a line of its "
-                            "own, an array is [\"a\", \"b\"], and each key is set once");
-    d.column = static_cast<int>(e.source().begin.column);
+    std::string hint =
+        "check that line and the one before it: a string needs double quotes (database = \"sqlite:dev.db\"), a "
+        "table header is [name] or [env.NAME] on a line of its own, an array is [\"a\", \"b\"], and each key "
+        "is set once";
+    int column = static_cast<int>(e.source().begin.column);
+    Diagnostic d = error_at("config", kConfigFile, line,
+                            "TOML syntax error at column " + std::to_string(column) + ": " + std::string(e.description()),
+                            hint);
+    d.column = column;
     d.source = line_at(text, line);
-    throw Error(ErrorKind::kConfig, {std::move(d)});
+    throw Error(ErrorKind::kConfig, {std::move(d)}, hint);
   }
   ConfigReader reader(config);
   reader.read(root_table);
