@@ -40,7 +40,7 @@ OWNER = {
     "analysis.h": "analysis", "lint.h": "analysis",
     "patterns.h": "patterns", "import.h": "import",
     "backfill_report.h": "backfill",
-    "plan.h": "engine", "apply.h": "engine", "rollback.h": "engine", "stamp.h": "engine", "replicas.h": "engine", "repair.h": "engine",
+    "plan.h": "engine", "apply.h": "engine", "rollback.h": "engine", "stamp.h": "engine", "replicas.h": "engine", "replica_locks.h": "engine", "repair.h": "engine",
     "status.h": "engine", "integrity.h": "engine", "workspace.h": "engine",
     "schema_check.h": "engine", "compatibility.h": "engine", "migrate.h": "engine",
     "check.h": "engine", "adopt.h": "engine", "schema_diff.h": "engine", "lint_session.h": "engine", "trellis.h": "engine",

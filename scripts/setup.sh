@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential cmake pkg-config git
       libsqlite3-dev libpq-dev libpg-query-dev libtomlplusplus-dev libcli11-dev
       nlohmann-json3-dev libfmt-dev libgtest-dev postgresql pgbouncer sqlite3 python3
-      graphviz)
+      graphviz alembic python3-alembic python3-psycopg2)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

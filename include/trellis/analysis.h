@@ -84,6 +84,8 @@ struct Hazard {
                                 // (0: any); on a known earlier version it is no exemption
   int only_before_version = 0;  // applies only on a known PostgreSQL major version below
                                 // this one (0: on any)
+  int help_before_version = 0;  // on a known major version below this one, `help_before`
+  std::string help_before;      // replaces `help` (the advice needs a newer server)
   std::string foreign_key;  // "table.constraint": applies only if that constraint is a FK
   std::string primary_key;  // "table.constraint": applies only if that constraint is a PK
   std::string column;       // "table.column" for column type changes

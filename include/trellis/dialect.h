@@ -85,6 +85,9 @@ class Catalog {
     (void)position;
     return {};
   }
+  // Queries of other sessions running now on this database (the backfill's load signal);
+  // nullopt where the database cannot tell (SQLite).
+  virtual std::optional<int> active_queries() { return std::nullopt; }
   // The planner's estimate of a table's rows; nullopt when the database keeps none
   // (SQLite) or the table was never analysed.
   virtual std::optional<std::int64_t> estimated_rows(const std::string& table) = 0;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -82,11 +83,23 @@ std::vector<FleetTarget> query_targets(const std::string& catalog_url, const std
 // Called as each target finishes, one call at a time, in the order they finish.
 using TargetDone = std::function<void(const TargetReport&)>;
 
+// What a caller is told while a fleet runs (every member optional). Calls come from the
+// worker threads: `on_start` and `on_done` one at a time; an observer is called only
+// from its own target's worker.
+struct FleetHooks {
+  // A target starts (its name, environment and masked database are filled in).
+  std::function<void(const TargetReport&)> on_start;
+  TargetDone on_done;
+  // apply: the observer of one target's migrations, made on its worker as it starts and
+  // dropped when it ends; none: they are not observed.
+  std::function<std::unique_ptr<ApplyObserver>(const TargetReport&)> observer;
+};
+
 // Runs `options.action` on every target. `base` supplies the project and graph (its own
 // environment is not used). Every target's environment is resolved before any connects,
 // so a bad targets file (Error(kConfig)) runs nothing. Errors of one target (its
 // database, its migrations) are in its TargetReport and never stop the others.
 FleetReport run_fleet(const Workspace& base, const std::vector<FleetTarget>& targets, const FleetOptions& options,
-                      const TargetDone& on_done = {});
+                      const FleetHooks& hooks = {});
 
 }  // namespace trellis

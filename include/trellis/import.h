@@ -31,6 +31,8 @@ struct ImportedMigration {
   std::string source_version;             // the source tool's version or change name
   std::vector<std::string> source_files;  // relative to the source directory
   std::vector<std::string> requires_ids;  // `-- requires:` written
+  std::vector<std::string> source_parents;  // the source versions it follows (Alembic: down_revision,
+                                            // depends_on), for adopt to find what a head implies
   bool up_in_transaction = true;
   bool down_in_transaction = true;
   bool has_down = false;
@@ -45,6 +47,9 @@ struct ImportReport {
   std::vector<std::string> warnings;          // things a user must know (repeatables, verify scripts)
   std::vector<std::string> written;           // paths relative to the project root
   std::string manifest;                       // ".trellis-import.toml"
+  // Where the tool records what is applied, when the source says so (Alembic: its
+  // version_table and version_table_schema, as env.py configures them); "" otherwise.
+  std::string history_table, history_schema;
 };
 
 // Reads the source, converts it, checks every written file with Trellis' own parser and
@@ -58,6 +63,8 @@ struct ManifestEntry {
   std::string tool;            // the [[import]] table's tool
   std::string id;              // the Trellis id
   std::string source_version;  // the source tool's version, change name or "R__description"
+  std::vector<std::string> source_parents;  // source versions it follows ([] when not recorded)
+  std::string history_table, history_schema;  // the [[import]] table's, "" when it names none
 };
 // Every entry of `project_dir`'s manifest, in the order written; empty without one. Throws
 // Error(kConfig) for a manifest that does not parse.

@@ -59,7 +59,10 @@ struct PlanLint {
   std::map<std::string, MigrationLintSummary> pending;  // by id
   LintReport report;                                    // every finding of the project
 };
-PlanLint lint_plan(const Workspace& ws, const Plan& plan, const StateIndex& state);
+// `server_version`: the database's PostgreSQL major version, which the version rules follow
+// unless [lint] postgres_version sets one (as for `trellis lint`).
+PlanLint lint_plan(const Workspace& ws, const Plan& plan, const StateIndex& state,
+                   std::optional<int> server_version = std::nullopt);
 
 // The dialect whose rules apply to an environment's database.
 Dialect dialect_of(const Workspace& ws);

@@ -27,6 +27,9 @@ struct Settings {
   Millis wait_replicas{0};
   // A backfill pauses between batches while a replica's replay lag exceeds this (0: off).
   Millis max_replica_lag{10000};
+  // A backfill also pauses between batches while more than this many other queries are
+  // active on the primary's database (its own load, as gh-ost's max-load; 0: off).
+  int max_active_queries = 0;
   // Where `check` replays the applied migrations to see the schema they make (a database
   // URL of the environment's backend; README "Drift"). Empty: a scratch database made
   // on the live database's own server (SQLite: in memory). ${VAR} is interpolated as in

@@ -64,6 +64,7 @@ struct StatusInputs {
   StateIndex state;
   std::vector<std::string> leftovers;  // Driver::find_leftovers()
   std::string connection_note;         // Driver::connection_note()
+  std::vector<std::string> replicas;   // streaming_replicas(): the primary's replicas
 };
 StatusInputs read_status_inputs(const Config& config, const Environment& env);
 

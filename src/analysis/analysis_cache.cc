@@ -21,7 +21,7 @@ namespace trellis {
 namespace {
 
 // Bump when the analysis or the format changes, so that old caches are ignored.
-constexpr std::uint64_t kCacheFormat = 5;  // 5: Hazard's PostgreSQL versions, issue 16's rules
+constexpr std::uint64_t kCacheFormat = 6;  // 6: backfill windows, held locks, advice by version
 constexpr std::string_view kMagic = "TRELLIS-ANALYSIS";
 
 std::string cache_path(const std::string& dir) {
@@ -69,6 +69,8 @@ void put(Writer& w, const Hazard& h) {
   for (const std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.primary_key, &h.column, &h.new_type}) w.s(*s);
   w.i(h.exempt_from_version);
   w.i(h.only_before_version);
+  w.i(h.help_before_version);
+  w.s(h.help_before);
 }
 void get(Reader& r, Hazard& h) {
   for (std::string* s : {&h.rule, &h.table, &h.message, &h.help}) *s = r.s();
@@ -78,6 +80,8 @@ void get(Reader& r, Hazard& h) {
   for (std::string* s : {&h.exempt_if_validated_check, &h.foreign_key, &h.primary_key, &h.column, &h.new_type}) *s = r.s();
   h.exempt_from_version = r.n();
   h.only_before_version = r.n();
+  h.help_before_version = r.n();
+  h.help_before = r.s();
 }
 
 void put(Writer& w, const ConstraintFact& c) {

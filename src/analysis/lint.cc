@@ -127,6 +127,9 @@ bool resolve_cross_file(Hazard& h, const ProjectFacts& facts, int postgres_versi
     h.help = "drop it with a short lock_timeout in its own migration, at a quiet time; both tables are blocked while it waits";
   }
   if (!h.primary_key.empty() && !facts.primary_keys.count(h.primary_key)) return false;
+  bool older = postgres_version > 0 && postgres_version < h.help_before_version;
+  if (older && !h.help_before.empty()) h.help = h.help_before;
+  if (h.rule == "needs-newer-postgres") h.message += " (linting for PostgreSQL " + std::to_string(postgres_version) + ")";
   if (h.rule == "change-column-type") {
     std::string old_type = facts.type_before(h.column, mi, si);
     if (!h.new_type.empty() && analysis::type_change_is_free(old_type, h.new_type)) return false;

@@ -31,6 +31,7 @@ const std::vector<RuleInfo>& lint_rules() {
       {"set-not-null", S::kError, C::kLock, "SET NOT NULL without a validated CHECK (col IS NOT NULL)", R::kPostgresOnly},
       {"constraint-missing-not-valid", S::kError, C::kLock, "CHECK or FOREIGN KEY added without NOT VALID", R::kPostgresOnly},
       {"validate-in-same-transaction", S::kError, C::kLock, "VALIDATE CONSTRAINT in the transaction that added it NOT VALID", R::kPostgresOnly},
+      {"validate-under-held-lock", S::kError, C::kLock, "VALIDATE CONSTRAINT while the transaction already holds a lock that blocks writes on the table", R::kPostgresOnly},
       {"constraint-without-using-index", S::kError, C::kLock, "UNIQUE / PRIMARY KEY / EXCLUDE built under ACCESS EXCLUSIVE instead of USING INDEX", R::kPostgresOnly},
       {"change-column-type", S::kError, C::kLock, "ALTER COLUMN TYPE that rewrites the table", R::kPostgresOnly},
       {"unbatched-dml-with-ddl", S::kError, C::kLock, "full-table UPDATE/DELETE in the same transaction as DDL", R::kPostgresOnly},
@@ -56,6 +57,9 @@ const std::vector<RuleInfo>& lint_rules() {
       {"drop-not-null", S::kError, C::kBreaking, "DROP NOT NULL outside a contract migration"},
       // Correctness.
       {"concurrently-in-transaction", S::kError, C::kCorrectness, "CONCURRENTLY inside a transactional migration", R::kPostgresOnly},
+      {"backfill-window", S::kError, C::kCorrectness, "range backfill body whose WHERE is not the runner's window K > :lo AND K <= :hi"},
+      {"unique-may-fail-on-duplicates", S::kWarning, C::kCorrectness, "unique index or constraint built over existing rows fails on duplicate data (a primary key also on NULLs)"},
+      {"needs-newer-postgres", S::kError, C::kCorrectness, "statement that the configured PostgreSQL version does not support", R::kPostgresOnly},
       {"duplicate-set-column", S::kError, C::kCorrectness, "UPDATE sets one column twice", R::kPostgresOnly},
       {"transaction-nesting", S::kError, C::kCorrectness, "ROLLBACK or two-phase commit inside a migration"},
       {"chunked-migration", S::kWarning, C::kCorrectness, "COMMIT splits a migration into chunks that commit on their own"},

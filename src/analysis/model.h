@@ -26,7 +26,22 @@ struct MigrationState {
   std::map<std::string, std::string> index_tables;  // index created here -> its table
   // "table.constraint" added NOT VALID -> the lock that ADD CONSTRAINT took on the table
   std::map<std::string, LockLevel> not_valid_constraints;
+  // The strongest lock earlier statements of the open transaction hold on each table, and
+  // the line of the statement that took it (cleared by COMMIT).
+  struct Held {
+    LockLevel level = LockLevel::kNone;
+    int line = 0;
+  };
+  std::map<std::string, Held> held_locks;
   bool has_ddl = false;
+};
+
+// A range-mode backfill body (`-- batch: table=T key=K`): the batch's table and key, and
+// the `:name` parameters by the offset of their ':' in the section.
+struct BackfillWindow {
+  std::string table;
+  std::string key;
+  std::map<int, std::string> params;  // "lo", "hi", "size"
 };
 
 class Builder {
@@ -54,6 +69,8 @@ class Builder {
   }
   MigrationState& state() { return state_; }
   StatementInfo& info() { return info_; }
+  // The offset in the section of a node's "location" (the statement's start when -1).
+  int offset_of(int location) const { return location >= 0 ? stmt_.base + location : stmt_.offset; }
 
  private:
   void place(int location, int& line, int& col) const;
@@ -97,5 +114,15 @@ void model_drop(const Json& stmt, Builder& b);
 void model_rename(const Json& stmt, Builder& b);
 void model_misc(const std::string& kind, const Json& stmt, Builder& b);
 void model_dml(const std::string& kind, const Json& stmt, Builder& b);
+// Syntax older PostgreSQL servers reject: needs-newer-postgres hazards (model_version.cc).
+void version_gates(const std::string& kind, const Json& stmt, Builder& b);
+// A unique index built over the rows of `table` (CREATE UNIQUE INDEX, ADD UNIQUE /
+// PRIMARY KEY): fails on duplicate data; `how` says what the failure leaves.
+void unique_over_rows(const std::string& table, const std::string& what, const std::string& columns,
+                      const std::string& how, int location, Builder& b);
+// A range backfill's UPDATE / DELETE / INSERT … SELECT whose WHERE is not the runner's
+// window `K > :lo AND K <= :hi`: a backfill-window hazard (model_backfill.cc).
+void check_backfill_window(const std::string& kind, const Json& stmt, const BackfillWindow& window,
+                           Builder& b);
 
 }  // namespace trellis::analysis

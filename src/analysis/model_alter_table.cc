@@ -1,5 +1,7 @@
 // model_alter_table.cc — ALTER TABLE: per subcommand objects, locks and hazards; the
 // statement takes the strongest lock over its subcommands.
+#include <algorithm>
+
 #include "analysis/model.h"
 
 namespace trellis::analysis {
@@ -66,18 +68,36 @@ void set_not_null(const Cmd& c, Builder& b) {
   h.exempt_from_version = 12;  // PostgreSQL 11 and earlier scan even then
 }
 
-void validate(const Cmd& c, Builder& b) {
+// The lock the transaction holds on the table while VALIDATE scans: what earlier
+// statements took, or this ALTER TABLE's strongest subcommand (taken for all of them).
+void validate_under_held_lock(const Cmd& c, Builder& b, LockLevel statement_lock) {
+  MigrationState::Held held;
+  auto it = b.state().held_locks.find(c.table);
+  if (it != b.state().held_locks.end()) held = it->second;
+  bool same_statement = statement_lock > held.level;
+  if (same_statement) held = {statement_lock, b.info().line};
+  if (held.level < LockLevel::kShare) return;  // SHARE and above block writes
+  std::string name = str(c.cmd, "name");
+  Hazard& h = b.hazard("validate-under-held-lock", c.table,
+                       "VALIDATE CONSTRAINT " + name + " scans " + c.table + " while this migration's transaction already holds an " +
+                           lock_name(held.level) + " lock on it (taken by " + (same_statement ? "another subcommand of this ALTER TABLE" : "the statement at line " + std::to_string(held.line)) +
+                           "), which " + lock_effect(held.level) + " until the transaction ends: NOT VALID + VALIDATE gains nothing here",
+                       "move VALIDATE CONSTRAINT to a later migration of its own, where it takes only SHARE UPDATE EXCLUSIVE (reads and writes proceed)");
+  h.only_in_transaction = !same_statement;
+  h.only_existing_table = true;
+}
+
+void validate(const Cmd& c, Builder& b, LockLevel statement_lock) {
   std::string name = str(c.cmd, "name");
   b.constraint({c.table, name, "validate", "", "", true});
   auto added = b.state().not_valid_constraints.find(c.table + "." + name);
-  if (added != b.state().not_valid_constraints.end()) {
-    // A foreign key's ADD takes SHARE ROW EXCLUSIVE (on both tables), a CHECK's ACCESS EXCLUSIVE.
-    std::string lock = std::string(lock_name(added->second)) + " lock, which " + lock_effect(added->second);
-    b.hazard("validate-in-same-transaction", c.table,
-             "VALIDATE CONSTRAINT " + name + " runs in the same transaction that added it NOT VALID, so the " + lock + ", taken by ADD CONSTRAINT, is held during the full validation scan",
-             "move VALIDATE CONSTRAINT to a later migration")
-        .only_in_transaction = true;
-  }
+  if (added == b.state().not_valid_constraints.end()) return validate_under_held_lock(c, b, statement_lock);
+  // A foreign key's ADD takes SHARE ROW EXCLUSIVE (on both tables), a CHECK's ACCESS EXCLUSIVE.
+  std::string lock = std::string(lock_name(added->second)) + " lock, which " + lock_effect(added->second);
+  b.hazard("validate-in-same-transaction", c.table,
+           "VALIDATE CONSTRAINT " + name + " runs in the same transaction that added it NOT VALID, so the " + lock + ", taken by ADD CONSTRAINT, is held during the full validation scan",
+           "move VALIDATE CONSTRAINT to a later migration")
+      .only_in_transaction = true;
 }
 
 void simple_hazard(const Cmd& c, Builder& b, const std::string& rule, const std::string& what,
@@ -114,13 +134,15 @@ void detach_partition(const Cmd& c, Builder& b) {
         .only_in_transaction = true;
     return;
   }
-  b.hazard("detach-partition-without-concurrently", c.table,
-           "DETACH PARTITION " + part + " takes an " + kAe + " on the partitioned table " + c.table,
-           "use DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+; SHARE UPDATE EXCLUSIVE) in a migration with `-- transaction: false`")
-      .only_existing_table = true;
+  Hazard& h = b.hazard("detach-partition-without-concurrently", c.table,
+                       "DETACH PARTITION " + part + " takes an " + kAe + " on the partitioned table " + c.table,
+                       "use DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+; SHARE UPDATE EXCLUSIVE) in a migration with `-- transaction: false`");
+  h.only_existing_table = true;
+  h.help_before_version = 14;  // no CONCURRENTLY form to suggest
+  h.help_before = "this PostgreSQL has no DETACH PARTITION CONCURRENTLY (14+): detach at a quiet time with a short lock_timeout (SET lock_timeout = '2s') so that waiting for the lock does not queue every query behind it";
 }
 
-void subcommand(const Cmd& c, Builder& b) {
+void subcommand(const Cmd& c, Builder& b, LockLevel statement_lock) {
   const std::string& s = c.subtype;
   b.lock(c.table, lock_for(c));
   if (s == "AT_AddColumn") {
@@ -147,7 +169,7 @@ void subcommand(const Cmd& c, Builder& b) {
         .only_outside_contract = true;
   } else if (s == "AT_ValidateConstraint") {
     b.use(ObjectKind::kConstraint, c.table + "." + str(c.cmd, "name"), Access::kAlter);
-    validate(c, b);
+    validate(c, b, statement_lock);
   } else if (s == "AT_DropConstraint") {
     b.use(ObjectKind::kConstraint, c.table + "." + str(c.cmd, "name"), Access::kDrop);
     Hazard& h = b.hazard("drop-foreign-key", c.table, "", "");
@@ -189,10 +211,16 @@ void model_alter_table(const Json& stmt, Builder& b) {
   if (kind != ObjectKind::kTable) return;
   const Json& cmds = field(stmt, "cmds");
   if (!cmds.is_array()) return;
+  LockLevel statement_lock = LockLevel::kNone;
   for (const auto& item : cmds) {
     const Json& cmd = field(item, "AlterTableCmd");
     std::string subtype = str(cmd, "subtype");
-    subcommand(Cmd{table, subtype, cmd}, b);
+    statement_lock = std::max(statement_lock, lock_for(Cmd{table, subtype, cmd}));
+  }
+  for (const auto& item : cmds) {
+    const Json& cmd = field(item, "AlterTableCmd");
+    std::string subtype = str(cmd, "subtype");
+    subcommand(Cmd{table, subtype, cmd}, b, statement_lock);
   }
 }
 

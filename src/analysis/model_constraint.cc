@@ -11,6 +11,14 @@ std::string not_null_check_column(const Json& con) {
   return last_name(field(field(field(test, "arg"), "ColumnRef"), "fields"));
 }
 
+std::string key_columns(const Json& con) {
+  std::string out;
+  const Json& keys = field(con, "keys");
+  if (!keys.is_array()) return out;
+  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + str(field(k, "String"), "sval");
+  return out;
+}
+
 std::string ae_text() {
   return std::string(lock_name(LockLevel::kAccessExclusive)) + " lock, which " +
          lock_effect(LockLevel::kAccessExclusive);
@@ -66,9 +74,18 @@ void unique_or_pk(const std::string& table, const Json& con, Builder& b, bool on
   b.constraint({table, name, pk ? "primary-key" : "unique", "", "", true});
   if (!index.empty()) {
     b.use(ObjectKind::kIndex, index, Access::kReference, node_location(con));
+    if (pk && on_existing) {  // the index is unique already, but PRIMARY KEY also sets NOT NULL
+      b.hazard("unique-may-fail-on-duplicates", table,
+               "PRIMARY KEY USING INDEX " + index + " sets NOT NULL on its columns unless they already are: it then scans " + table +
+                   " under the ACCESS EXCLUSIVE lock and fails if a row holds NULL there",
+               "make the columns NOT NULL first (CHECK (col IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL) in earlier migrations", node_location(con))
+          .only_existing_table = true;
+    }
     return;
   }
   if (!on_existing) return;
+  unique_over_rows(table, std::string(pk ? "PRIMARY KEY" : "UNIQUE") + " constraint " + name, key_columns(con),
+                   "the migration rolls back", node_location(con), b);
   b.scans();
   b.hazard("constraint-without-using-index", table,
            std::string("adding ") + (pk ? "PRIMARY KEY" : "UNIQUE") + " constraint " + name + " builds its index while holding an " + ae_text(),

@@ -2,6 +2,34 @@
 #include "analysis/model.h"
 
 namespace trellis::analysis {
+namespace {
+
+// "(a, b)" of the index's plain columns; "" when one is an expression.
+std::string column_list(const Json& params) {
+  std::string out;
+  if (!params.is_array()) return out;
+  for (const auto& p : params) {
+    std::string col = str(field(p, "IndexElem"), "name");
+    if (col.empty()) return {};
+    out += (out.empty() ? "" : ", ") + col;
+  }
+  return out;
+}
+
+}  // namespace
+
+void unique_over_rows(const std::string& table, const std::string& what, const std::string& columns,
+                      const std::string& how, int location, Builder& b) {
+  std::string cols = columns.empty() ? "the indexed columns" : columns;
+  b.hazard("unique-may-fail-on-duplicates", table,
+           what + " is built over the existing rows of " + table + ": it fails if two rows share a value of (" + cols +
+               "), and " + how,
+           columns.empty() ? "find duplicates first and remove or merge them in an earlier backfill migration"
+                           : "find duplicates first (SELECT " + columns + ", count(*) FROM " + table + " GROUP BY " + columns +
+                                 " HAVING count(*) > 1) and remove or merge them in an earlier backfill migration",
+           location)
+      .only_existing_table = true;
+}
 
 void model_index(const Json& stmt, Builder& b) {
   const Json& rel = field(stmt, "relation");
@@ -43,6 +71,11 @@ void model_index(const Json& stmt, Builder& b) {
                  lock_effect(LockLevel::kShare),
              "use CREATE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE: reads and writes proceed) in a migration with `-- transaction: false`")
         .only_existing_table = true;
+  }
+  if (flag(stmt, "unique")) {
+    std::string how = concurrent ? "the failed build leaves an INVALID index behind, which Trellis drops before it retries; every retry fails the same way until the duplicates are gone"
+                                 : "the migration rolls back";
+    unique_over_rows(table, "unique index " + index, column_list(params), how, loc, b);
   }
   // A unique index needs every column of its key: there is no narrower index to suggest.
   if (columns > 3 && !flag(stmt, "unique")) {
@@ -86,11 +119,13 @@ void model_reindex(const Json& stmt, Builder& b) {
         .only_in_transaction = true;
     return;
   }
-  b.hazard("require-concurrent-reindex", table,
-           "REINDEX takes a SHARE lock on the table, which " + std::string(lock_effect(LockLevel::kShare)) +
-               ", and an ACCESS EXCLUSIVE lock on the index, which blocks reads that use it",
-           "use REINDEX ... CONCURRENTLY in a migration with `-- transaction: false`")
-      .only_existing_table = true;
+  Hazard& h = b.hazard("require-concurrent-reindex", table,
+                       "REINDEX takes a SHARE lock on the table, which " + std::string(lock_effect(LockLevel::kShare)) +
+                           ", and an ACCESS EXCLUSIVE lock on the index, which blocks reads that use it",
+                       "use REINDEX ... CONCURRENTLY in a migration with `-- transaction: false`");
+  h.only_existing_table = true;
+  h.help_before_version = 12;  // no REINDEX CONCURRENTLY to suggest
+  h.help_before = "this PostgreSQL has no REINDEX CONCURRENTLY (12+): build a replacement with CREATE INDEX CONCURRENTLY, then DROP INDEX CONCURRENTLY the old one and rename the new one (migrations with `-- transaction: false`)";
 }
 
 }  // namespace trellis::analysis

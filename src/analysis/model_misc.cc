@@ -151,9 +151,25 @@ void reads_in(const Json& stmt, Builder& b) {
   for (const Json* v : vars) b.use(ObjectKind::kTable, range_var_name(*v), Access::kRead, node_location(*v));
 }
 
+// LOCK TABLE t [IN mode MODE]: the mode numbers are PostgreSQL's lock levels, which
+// LockLevel follows (1 ACCESS SHARE … 8 ACCESS EXCLUSIVE, the default).
+void lock_table(const Json& stmt, Builder& b) {
+  const Json& mode = field(stmt, "mode");
+  int level = mode.is_number_integer() ? mode.get<int>() : static_cast<int>(LockLevel::kAccessExclusive);
+  if (level < 1 || level > static_cast<int>(LockLevel::kAccessExclusive)) return;
+  const Json& rels = field(stmt, "relations");
+  if (!rels.is_array()) return;
+  for (const auto& r : rels) {
+    std::string table = range_var_name(field(r, "RangeVar"));
+    b.use(ObjectKind::kTable, table, Access::kRead, node_location(field(r, "RangeVar")));
+    b.lock(table, static_cast<LockLevel>(level));
+  }
+}
+
 }  // namespace
 
 void model_misc(const std::string& kind, const Json& stmt, Builder& b) {
+  if (kind == "LockStmt") return lock_table(stmt, b);
   if (kind == "AlterEnumStmt") return alter_enum(stmt, b);
   if (kind == "TruncateStmt") return truncate(stmt, b);
   if (kind == "VacuumStmt") return vacuum(stmt, b);

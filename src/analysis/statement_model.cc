@@ -1,5 +1,6 @@
 // statement_model.cc — analyse_migration: parse, then one handler per statement kind.
 #include <algorithm>
+#include <optional>
 
 #include "analysis/model.h"
 #include "sql/pg_named_params.h"
@@ -88,8 +89,21 @@ std::string excerpt(const std::string& sql, const ParsedStatement& p) {
   return text;
 }
 
-StatementInfo analyse_statement(const std::string& sql, const ParsedStatement& p,
-                                const LineMap& lines, MigrationState& state) {
+// Earlier statements' locks stay held until the transaction ends.
+void hold_locks(const StatementInfo& info, const Json& stmt, MigrationState& state) {
+  std::string tx = info.kind == "TransactionStmt" ? str(stmt, "kind") : "";
+  if (tx == "TRANS_STMT_COMMIT" || tx == "TRANS_STMT_ROLLBACK" || tx == "TRANS_STMT_PREPARE") {
+    state.held_locks.clear();
+    return;
+  }
+  for (const auto& l : info.locks) {
+    auto& held = state.held_locks[l.table];
+    if (l.level > held.level) held = {l.level, info.line};
+  }
+}
+
+StatementInfo analyse_statement(const std::string& sql, const ParsedStatement& p, const LineMap& lines,
+                                MigrationState& state, const BackfillWindow* window) {
   StatementInfo info;
   info.line = lines.line(p.offset);
   info.col = lines.col(p.offset);
@@ -103,7 +117,10 @@ StatementInfo analyse_statement(const std::string& sql, const ParsedStatement& p
   info.kind = std::string(p.node->begin().key());
   Builder b(lines, p, info, state);
   dispatch(info.kind, p.node->begin().value(), b);
+  version_gates(info.kind, p.node->begin().value(), b);
+  if (window != nullptr) check_backfill_window(info.kind, p.node->begin().value(), *window, b);
   if (is_ddl(info.kind)) state.has_ddl = true;
+  hold_locks(info, p.node->begin().value(), state);
   return info;
 }
 
@@ -171,9 +188,18 @@ MigrationAnalysis analyse_migration(const Migration& migration) {
   const std::string sql = migration.batch ? pg::mask_named_params(migration.up.sql) : migration.up.sql;
   sql::LineMap lines(sql, migration.up.first_line > 0 ? migration.up.first_line : 1);
   analysis::MigrationState state;
+  std::optional<analysis::BackfillWindow> window;
+  if (migration.batch && migration.batch->mode == BatchSpec::Mode::kRange) {
+    window.emplace();
+    window->table = migration.batch->table;
+    window->key = migration.batch->key;
+    for (const auto& param : pg::find_named_params(migration.up.sql)) {
+      window->params[static_cast<int>(param.offset)] = param.name;
+    }
+  }
   std::vector<std::pair<int, int>> offsets;  // each statement's [start, end) in `sql`
   sql::parse_statements(sql, [&](const sql::ParsedStatement& p) {
-    out.statements.push_back(analysis::analyse_statement(sql, p, lines, state));
+    out.statements.push_back(analysis::analyse_statement(sql, p, lines, state, window ? &*window : nullptr));
     offsets.emplace_back(p.offset, p.offset + std::max(0, p.length));
   });
   analysis::flag_unbatched_dml(out.statements, state);

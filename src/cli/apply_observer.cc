@@ -2,55 +2,12 @@
 
 #include <algorithm>
 
-#include "cli/event_log.h"
 #include "cli/output.h"
 
 namespace trellis::cli {
-namespace {
-
-nlohmann::ordered_json or_null(const std::string& text) {
-  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
-}
-
-nlohmann::ordered_json positive_or_null(int n) { return n > 0 ? nlohmann::ordered_json(n) : nlohmann::ordered_json(nullptr); }
-
-}  // namespace
-
-void PrintingObserver::log_start(const Migration& m, int resume_from) {
-  batch_started_ = std::chrono::steady_clock::now();
-  batch_rows_done_ = 0;
-  EventLog::get().emit("migration.started", {{"id", m.id}, {"feature", m.feature}, {"phase", phase_name(m.phase)},
-                                             {"transaction", m.tx == TxMode::kTransactional},
-                                             {"resume_from", positive_or_null(resume_from)}});
-}
-
-void PrintingObserver::log_batch(const Migration& m, const BackfillProgress& p) {
-  auto now = std::chrono::steady_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - batch_started_).count();
-  batch_started_ = now;
-  EventLog::get().emit("backfill.batch",
-                       {{"id", m.id}, {"batch", p.batches}, {"rows", p.rows_done - batch_rows_done_},
-                        {"rows_done", p.rows_done},
-                        {"rows_remaining", p.rows_remaining ? nlohmann::ordered_json(*p.rows_remaining) : nullptr},
-                        {"duration_ms", ms}, {"finished", p.finished}});
-  batch_rows_done_ = p.rows_done;
-}
-
-void PrintingObserver::log_done(const Migration& m, const StepOutcome& o) {
-  const char* event = o.result == StepResult::kApplied  ? "migration.finished"
-                      : o.result == StepResult::kFailed ? "migration.failed"
-                      : o.result == StepResult::kBlocked ? "migration.blocked"
-                                                         : "migration.not-run";
-  bool ran = o.result == StepResult::kApplied || o.result == StepResult::kFailed;
-  EventLog::get().emit(event, {{"id", m.id},
-                               {"duration_ms", ran ? nlohmann::ordered_json(o.duration_ms) : nullptr},
-                               {"attempts", ran ? nlohmann::ordered_json(o.attempts) : nullptr},
-                               {"error", or_null(o.error)}, {"statement", positive_or_null(o.statement)},
-                               {"line", positive_or_null(o.line)}, {"blocked_by", or_null(o.blocked_by)}});
-}
 
 void PrintingObserver::on_start(const Migration& m, int resume_from) {
-  log_start(m, resume_from);
+  events_.on_start(m, resume_from);
   if (quiet_) return;
   if (resume_from > 0) {
     LiveLine::Hold hold(live_);
@@ -60,8 +17,7 @@ void PrintingObserver::on_start(const Migration& m, int resume_from) {
 }
 
 void PrintingObserver::on_retry(const Migration& m, int attempt, Millis wait, const std::string& why) {
-  EventLog::get().emit("migration.retried", {{"id", m.id}, {"attempt", attempt + 1},
-                                             {"wait_ms", wait.count()}, {"error", why}});
+  events_.on_retry(m, attempt, wait, why);
   if (quiet_) return;
   LiveLine::Hold hold(live_);
   progress_.close();
@@ -71,7 +27,7 @@ void PrintingObserver::on_retry(const Migration& m, int attempt, Millis wait, co
 }
 
 void PrintingObserver::on_note(const Migration& m, const std::string& note) {
-  EventLog::get().emit("migration.note", {{"id", m.id}, {"note", note}});
+  events_.on_note(m, note);
   if (quiet_) return;
   LiveLine::Hold hold(live_);
   progress_.close();
@@ -79,14 +35,14 @@ void PrintingObserver::on_note(const Migration& m, const std::string& note) {
 }
 
 void PrintingObserver::on_batch(const Migration& m, const BackfillProgress& p) {
-  log_batch(m, p);
+  events_.on_batch(m, p);
   if (quiet_) return;
   live_.stop();  // the backfill's own progress line takes its place
   progress_.update(m.id, p);
 }
 
 void PrintingObserver::on_done(const Migration& m, const StepOutcome& o) {
-  log_done(m, o);
+  events_.on_done(m, o);
   if (quiet_) return;
   live_.stop();
   progress_.close();

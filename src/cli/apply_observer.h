@@ -8,6 +8,7 @@
 
 #include "cli/backfill_progress.h"
 #include "cli/live_line.h"
+#include "cli/migration_events.h"
 #include "trellis/apply.h"
 
 namespace trellis::cli {
@@ -28,13 +29,8 @@ class PrintingObserver : public ApplyObserver {
   void stop() { live_.stop(); }
 
  private:
-  void log_start(const Migration& m, int resume_from);
-  void log_batch(const Migration& m, const BackfillProgress& p);
-  void log_done(const Migration& m, const StepOutcome& o);
-
   bool quiet_;
-  std::chrono::steady_clock::time_point batch_started_;
-  std::int64_t batch_rows_done_ = 0;
+  MigrationEvents events_;
   std::size_t id_width_ = 40;
   BackfillProgressView progress_;
   LiveLine live_;  // on a terminal: the running migration and its elapsed time

@@ -11,7 +11,7 @@ Runner setup_adopt(CLI::App& sub, const Globals& g) {
   auto json = std::make_shared<bool>(false);
   sub.add_option("--from", *tool, "The tool that migrated this database")
       ->required()
-      ->check(CLI::IsMember({"golang-migrate", "dbmate", "goose", "flyway", "sqitch", "diesel"}));
+      ->check(CLI::IsMember({"golang-migrate", "dbmate", "goose", "flyway", "sqitch", "diesel", "alembic"}));
   sub.add_flag("--dry-run", *dry, "Show exactly what would be recorded; record nothing");
   sub.add_flag("--json", *json, "Machine-readable output");
   sub.footer("Reads the tool's history table (never writes it), maps each applied version through "

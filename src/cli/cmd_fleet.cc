@@ -1,8 +1,13 @@
 // trellis fleet plan|apply|status --targets FILE: the project over many databases.
 #include <algorithm>
+#include <mutex>
+#include <set>
 #include <utility>
 
 #include "cli/commands.h"
+#include "cli/event_log.h"
+#include "cli/live_line.h"
+#include "cli/migration_events.h"
 #include "cli/output.h"
 #include "cli/plan_view.h"
 #include "trellis/error.h"
@@ -105,6 +110,75 @@ void print_done(FleetAction a, const TargetReport& t) {
   }
   out.line(line);
 }
+
+nlohmann::ordered_json target_event(const TargetReport& t) {
+  nlohmann::ordered_json e = {{"target", t.name},
+                              {"result", target_result_name(t.result)},
+                              {"applied", t.applied},
+                              {"failed", t.failed},
+                              {"blocked", t.blocked},
+                              {"held", t.held},
+                              {"pending", t.pending},
+                              {"duration_ms", t.duration_ms}};
+  e["error"] = t.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.error);
+  return e;
+}
+
+// What the terminal and the event log hear while the fleet runs: a line per finished
+// target, on a terminal a live line naming the running targets, with --log-format json
+// events per target (and per migration, tagged with the target).
+class FleetProgress {
+ public:
+  FleetProgress(FleetAction action, std::size_t total, bool json) : action_(action), total_(total), json_(json) {}
+
+  FleetHooks hooks() {
+    FleetHooks h;
+    h.on_start = [this](const TargetReport& t) { started(t); };
+    h.on_done = [this](const TargetReport& t) { done(t); };
+    if (EventLog::get().enabled()) {
+      h.observer = [](const TargetReport& t) -> std::unique_ptr<ApplyObserver> {
+        return std::make_unique<MigrationEvents>(nlohmann::ordered_json{{"target", t.name}});
+      };
+    }
+    return h;
+  }
+  void stop() { live_.stop(); }
+
+ private:
+  void started(const TargetReport& t) {
+    EventLog::get().emit("target.started", {{"target", t.name}, {"environment", t.environment}, {"database", t.database}});
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_.insert(t.name);
+    redraw();
+  }
+
+  void done(const TargetReport& t) {
+    EventLog::get().emit("target.finished", target_event(t));
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_.erase(t.name);
+    ++finished_;
+    if (!json_) {
+      LiveLine::Hold hold(live_);
+      print_done(action_, t);
+    }
+    redraw();
+  }
+
+  // "12 of 50 done; eu4, eu7" (with mutex_ held).
+  void redraw() {
+    if (json_ || running_.empty()) return;
+    std::vector<std::string> names(running_.begin(), running_.end());
+    live_.update(std::to_string(finished_) + " of " + std::to_string(total_) + " done; " + join(names, ", "));
+  }
+
+  FleetAction action_;
+  std::size_t total_;
+  bool json_;
+  std::mutex mutex_;
+  std::set<std::string> running_;
+  std::size_t finished_ = 0;
+  LiveLine live_;
+};
 
 std::string cell(int n) { return std::to_string(n); }
 
@@ -217,9 +291,14 @@ int run(const Globals& g, const FleetFlags& f) {
   // The project and its graph, loaded once for every target; this environment's own
   // database (an in-memory SQLite URL) is never opened: each target brings its own.
   Workspace base(g.dir, EnvSelection{g.env, "sqlite::memory:"});
-  TargetDone on_done;
-  if (!f.json) on_done = [a = options.action](const TargetReport& t) { print_done(a, t); };
-  FleetReport report = run_fleet(base, targets, options, on_done);
+  EventLog::get().emit("fleet.started", {{"action", action_name(options.action)}, {"targets", targets.size()},
+                                         {"parallel", options.parallel}});
+  FleetProgress progress(options.action, targets.size(), f.json);
+  FleetReport report = run_fleet(base, targets, options, progress.hooks());
+  progress.stop();
+  nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+  for (const auto& [name, n] : tally(report)) counts[name] = n;
+  EventLog::get().add_to_finish({{"targets", report.targets.size()}, {"results", counts}});
   if (f.json) {
     Output::get().json(fleet_json(report, f));
   } else {

@@ -5,6 +5,7 @@
 #include "cli/plan_view.h"
 #include "trellis/error.h"
 #include "trellis/readiness.h"
+#include "trellis/replica_locks.h"
 #include "trellis/status.h"
 
 #include <fstream>
@@ -43,7 +44,12 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
     read_activity(*driver, state);
     Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
     auto warnings = integrity_findings(ws.graph(), state);
-    PlanLint lint = lint_plan(ws, plan, state);
+    PlanLint lint = lint_plan(ws, plan, state, driver->catalog().server_major_version());
+    std::vector<Node> pending;
+    for (const Step& s : plan.steps) pending.push_back(s.node);
+    for (Finding& f : replica_lock_findings(ws.graph(), pending, streaming_replicas(*driver))) {
+      warnings.push_back(std::move(f));
+    }
     if (!lock_file->empty()) write_lock(ws, *lock_file, !*json);
     if (*json) {
       nlohmann::json doc = plan_json(ws, plan, warnings, &lint);

@@ -2,6 +2,7 @@
 #include "cli/output.h"
 #include "cli/plan_view.h"
 #include "trellis/error.h"
+#include "trellis/replica_locks.h"
 #include "trellis/status.h"
 
 namespace trellis::cli {
@@ -88,6 +89,11 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
       in = read_status_inputs(config, env);
     });
     StatusReport report = build_status(ws, in.state, in.leftovers);
+    std::vector<Node> pending;
+    for (const MigrationView& v : report.migrations) {
+      if (v.state == MigrationState::kPending) pending.push_back(v.node);
+    }
+    for (Finding& f : replica_lock_findings(ws.graph(), pending, in.replicas)) report.warnings.push_back(std::move(f));
     const std::string& connection = in.connection_note;
     if (*json) {
       nlohmann::json doc = status_json(ws, report);

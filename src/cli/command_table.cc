@@ -19,7 +19,7 @@ const std::vector<Command>& command_table() {
       {"forget", "Remove a migration's row after undoing it by hand, so apply runs it again", setup_forget},
       {"check", "CI gate: file integrity and agreement between files and database", setup_check},
       {"lint", "Zero-downtime lint rules and cross-feature conflict analysis", setup_lint},
-      {"import", "Convert another tool's migrations (golang-migrate, dbmate, goose, flyway, sqitch, diesel, dag)",
+      {"import", "Convert another tool's migrations (golang-migrate, dbmate, goose, flyway, sqitch, diesel, alembic, dag)",
        setup_import},
       {"adopt", "Take over a database another tool migrated, from its history table, running nothing", setup_adopt},
       {"schema", "The live database's schema as Trellis' normalized model (text or --json)", setup_schema},

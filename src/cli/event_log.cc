@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <mutex>
 #include <random>
 
 namespace trellis::cli {
@@ -59,6 +60,8 @@ void EventLog::emit(const std::string& event, const nlohmann::ordered_json& fiel
   nlohmann::ordered_json line = {{"ts", now_utc()}, {"event", event}, {"run_id", run_id_}};
   line.update(fields);
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  static std::mutex mutex;  // a fleet's workers emit from their threads: whole lines only
+  std::lock_guard<std::mutex> lock(mutex);
   std::fflush(stdout);
   std::fwrite(text.data(), 1, text.size(), stderr);
   std::fflush(stderr);

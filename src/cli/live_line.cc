@@ -39,6 +39,19 @@ void LiveLine::start(const std::string& id) {
   if (!ticker_.joinable()) ticker_ = std::thread([this] { tick(); });
 }
 
+void LiveLine::update(const std::string& id) {
+  if (!live_) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!id_.empty()) {
+      id_ = id;
+      if (drawn_ > 0) draw();
+      return;
+    }
+  }
+  start(id);
+}
+
 void LiveLine::stop() {
   if (!live_) return;
   std::lock_guard<std::mutex> lock(mu_);

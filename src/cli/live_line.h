@@ -20,6 +20,8 @@ class LiveLine {
 
   // From now on (first drawn one tick later): "  running  ID  1.2 s".
   void start(const std::string& id);
+  // Changes the text but not the time since start() (which it calls when nothing runs).
+  void update(const std::string& id);
   // Erases the line; nothing is drawn until the next start().
   void stop();
 

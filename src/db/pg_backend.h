@@ -126,6 +126,7 @@ class PgDialect final : public SqlDialect, public Catalog {
   std::optional<int> server_major_version() override;
   std::string wal_position() override;                                   // pg_replicas.cc
   std::vector<ReplicaPosition> replicas(const std::string& position) override;  // pg_replicas.cc
+  std::optional<int> active_queries() override;                                 // pg_replicas.cc
 
  private:
   Shared& s_;

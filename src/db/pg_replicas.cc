@@ -1,5 +1,6 @@
 // pg_replicas.cc — the primary's WAL position and its streaming replicas' replay, from
-// pg_stat_replication (for `apply --wait-replicas`).
+// pg_stat_replication (for `apply --wait-replicas`); the primary's load, from
+// pg_stat_activity (a backfill's max_active_queries).
 #include "db/libpq_api.h"
 #include "db/pg_backend.h"
 #include "trellis/error.h"
@@ -35,6 +36,13 @@ std::vector<ReplicaPosition> PgDialect::replicas(const std::string& position) {
     out.push_back(std::move(p));
   }
   return out;
+}
+
+std::optional<int> PgDialect::active_queries() {
+  Result r = s_.connection.exec(
+      "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND datname = current_database() "
+      "AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+  return std::stoi(text_at(r, 0, 0));
 }
 
 }  // namespace trellis::pg

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "engine/bookkeeping.h"
 #include "engine/foreign_history.h"
@@ -22,11 +23,35 @@ struct Decision {
   std::vector<std::string> already;
 };
 
-// The manifest entries of `tool` that the history says are applied.
-std::vector<const ManifestEntry*> applied_entries(const std::vector<ManifestEntry>& entries, const std::string& tool,
-                                                  const ForeignHistory& h) {
+// Alembic: each head's entry and, through the recorded source_parents, every revision it
+// descends from (alembic_version holds heads only).
+std::vector<const ManifestEntry*> with_ancestors(const std::vector<ManifestEntry>& entries, const ForeignHistory& h,
+                                                 std::vector<std::string>& missing) {
+  std::map<std::string, const ManifestEntry*> by_version;
+  for (const auto& e : entries) by_version.emplace(e.source_version, &e);
   std::vector<const ManifestEntry*> out;
-  std::vector<std::string> missing;
+  std::set<const ManifestEntry*> seen;
+  std::vector<std::string> stack(h.applied.rbegin(), h.applied.rend());
+  while (!stack.empty()) {
+    std::string v = stack.back();
+    stack.pop_back();
+    auto it = by_version.find(v);
+    if (it == by_version.end()) {
+      if (std::find(missing.begin(), missing.end(), v) == missing.end()) missing.push_back(v);
+      continue;
+    }
+    if (!seen.insert(it->second).second) continue;
+    out.push_back(it->second);
+    stack.insert(stack.end(), it->second->source_parents.rbegin(), it->second->source_parents.rend());
+  }
+  return out;
+}
+
+// The manifest entries of `tool` that the history lists as applied (or implies, up to a
+// version or a baseline).
+std::vector<const ManifestEntry*> listed_entries(const std::vector<ManifestEntry>& entries, const std::string& tool,
+                                                 const ForeignHistory& h, std::vector<std::string>& missing) {
+  std::vector<const ManifestEntry*> out;
   std::map<std::string, int> seen;  // Sqitch: a reworked change is deployed once per instance
   for (const std::string& v : h.applied) {
     int wanted = seen[v]++;
@@ -54,6 +79,15 @@ std::vector<const ManifestEntry*> applied_entries(const std::vector<ManifestEntr
     }
     if (!limit_known) missing.push_back(limit);
   }
+  return out;
+}
+
+// The manifest entries of `tool` that the history says are applied.
+std::vector<const ManifestEntry*> applied_entries(const std::vector<ManifestEntry>& entries, const std::string& tool,
+                                                  const ForeignHistory& h) {
+  std::vector<std::string> missing;
+  std::vector<const ManifestEntry*> out =
+      h.heads_only ? with_ancestors(entries, h, missing) : listed_entries(entries, tool, h, missing);
   if (!missing.empty()) {
     throw Error(ErrorKind::kPlan,
                 h.table + " records " + tool + " version(s) the imported files lack: " + join(missing, ", "),
@@ -64,7 +98,11 @@ std::vector<const ManifestEntry*> applied_entries(const std::vector<ManifestEntr
 }
 
 Decision decide(const Workspace& ws, Driver& driver, const std::string& tool, const std::vector<ManifestEntry>& entries) {
-  ForeignHistory h = read_foreign_history(driver.connection(), tool);
+  HistoryTable table;
+  for (const auto& e : entries) {
+    if (table.name.empty() && !e.history_table.empty()) table = HistoryTable{e.history_table, e.history_schema};
+  }
+  ForeignHistory h = read_foreign_history(driver.connection(), tool, table);
   Decision d;
   d.table = h.table;
   StateIndex state(driver.state().load_rows());

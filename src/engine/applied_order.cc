@@ -13,9 +13,10 @@ namespace trellis {
 AppliedOrder applied_in_recorded_order(const Graph& graph, const StateIndex& state,
                                        const std::vector<HistoryEvent>& history) {
   // The last event that made each migration applied; later events overwrite earlier ones.
+  // adopt records in dependency order, in one transaction (its rows share a timestamp).
   std::unordered_map<std::string_view, std::int64_t> made_applied;
   for (const HistoryEvent& e : history) {
-    if (e.action == "apply" || e.action == "stamp") made_applied[e.id] = e.seq;
+    if (e.action == "apply" || e.action == "stamp" || e.action == "adopt") made_applied[e.id] = e.seq;
   }
   struct Entry {
     std::int64_t seq;  // -1: no event (ordered first)

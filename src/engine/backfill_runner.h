@@ -41,6 +41,8 @@ class BackfillRunner {
   // Between batches: waits while a replica lags more than the max_replica_lag setting
   // behind this backfill's writes (backfill_throttle.cc).
   void throttle(const Migration& m);
+  // Then waits while more than max_active_queries other queries are active on the database.
+  void throttle_load(const Migration& m);
   double replica_lag(const ReplicaPosition& replica, std::chrono::steady_clock::time_point now) const;
   void report(const Migration& m, bool finished);
 

@@ -5,6 +5,9 @@
 // replay_lag, which is only known once the replica has replayed something it was sent)
 // and the age of the oldest of this backfill's batches the replica has not replayed yet
 // (known at once, from its replay_lsn). SQLite has no replicas: nothing waits.
+//
+// Before that, with `max_active_queries`, it waits while more than that many queries of
+// other sessions are active on the database: the primary's own load (pg_stat_activity).
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -41,7 +44,29 @@ double BackfillRunner::replica_lag(const ReplicaPosition& replica, std::chrono::
   return lag;
 }
 
+void BackfillRunner::throttle_load(const Migration& m) {
+  const int max = env_.settings.max_active_queries;
+  if (max <= 0) return;
+  auto started = clock_.now();
+  bool noted = false;
+  for (;;) {
+    std::optional<int> active = driver_.catalog().active_queries();
+    if (!active || *active <= max) break;
+    if (!noted) {
+      observer_.on_note(m, "throttled: " + std::to_string(*active) + " active queries on the database (max_active_queries " +
+                               std::to_string(max) + "); waiting for the load to drop");
+      noted = true;
+    }
+    clock_.sleep(kPoll);
+  }
+  if (noted) {
+    auto waited = std::chrono::duration_cast<Millis>(clock_.now() - started);
+    observer_.on_note(m, "load dropped after " + format_duration(waited) + "; resuming");
+  }
+}
+
 void BackfillRunner::throttle(const Migration& m) {
+  throttle_load(m);
   const Millis max = env_.settings.max_replica_lag;
   if (max <= Millis{0}) return;
   Catalog& catalog = driver_.catalog();

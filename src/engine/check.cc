@@ -76,7 +76,10 @@ CheckReport check_project(const Workspace& ws, const CheckOptions& options) {
   for (auto& f : integrity_findings(ws.graph(), state)) findings.push_back(std::move(f));
   failures_as_errors(findings);
   add_plan_findings(ws, state, findings);
-  LintSession session(ws.project(), ws.graph(), dialect_of(ws), &state);
+  LintSession session(ws.project(), ws.graph(), lint_target(ws.project().config, ws.env().database).dialect, &state);
+  std::string version_why;  // the server's version, as `trellis lint` reads it
+  session.set_postgres_version(lint_postgres_version(
+      ws.project().config, driver ? driver->catalog().server_major_version() : std::nullopt, version_why));
   LintReport lint = options.lint ? session.run_with_downs() : session.run();
   for (auto& f : lint_check_findings(lint, options.lint)) findings.push_back(std::move(f));
   session.save_cache();

@@ -64,8 +64,8 @@ bool stops_the_rest(TargetResult r) {
 class FleetRun {
  public:
   FleetRun(const Workspace& base, const std::vector<FleetTarget>& targets, const FleetOptions& options,
-           const TargetDone& on_done, FleetReport& report)
-      : base_(base), targets_(targets), options_(options), on_done_(on_done), report_(report) {}
+           const FleetHooks& hooks, FleetReport& report)
+      : base_(base), targets_(targets), options_(options), hooks_(hooks), report_(report) {}
 
   void run(std::size_t begin, std::size_t end) {
     TaskPool pool;
@@ -78,17 +78,17 @@ class FleetRun {
     const FleetTarget& t = targets_[i];
     if (stop_.load()) return;  // stays kSkipped
     TargetReport r = run_target(base_, t, target_environment(base_.project().config, t, options_.default_env),
-                                options_);
+                                options_, hooks_, mutex_);
     if (options_.fail_fast && stops_the_rest(r.result)) stop_.store(true);
     std::lock_guard<std::mutex> lock(mutex_);
     report_.targets[i] = std::move(r);
-    if (on_done_) on_done_(report_.targets[i]);
+    if (hooks_.on_done) hooks_.on_done(report_.targets[i]);
   }
 
   const Workspace& base_;
   const std::vector<FleetTarget>& targets_;
   const FleetOptions& options_;
-  const TargetDone& on_done_;
+  const FleetHooks& hooks_;
   FleetReport& report_;
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
@@ -97,7 +97,7 @@ class FleetRun {
 }  // namespace
 
 FleetReport run_fleet(const Workspace& base, const std::vector<FleetTarget>& targets, const FleetOptions& options,
-                      const TargetDone& on_done) {
+                      const FleetHooks& hooks) {
   auto start = std::chrono::steady_clock::now();
   FleetReport report;
   report.targets.reserve(targets.size());
@@ -111,7 +111,7 @@ FleetReport run_fleet(const Workspace& base, const std::vector<FleetTarget>& tar
   }
   // An unknown --feature or --to is the same mistake on every target: refused once, here.
   if (options.action != FleetAction::kStatus) (void)make_plan(base.graph(), base.env(), StateIndex(), options.migrate.plan);
-  FleetRun run(base, targets, options, on_done, report);
+  FleetRun run(base, targets, options, hooks, report);
   std::size_t canary = options.action == FleetAction::kApply ? std::min(options.canary, targets.size()) : 0;
   if (canary > 0) {
     run.run(0, canary);

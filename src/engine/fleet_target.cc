@@ -14,11 +14,12 @@ std::string first_plan_error(const Plan& plan) {
   return plan.errors.empty() ? std::string() : first_line(format_text(plan.errors.front()));
 }
 
-void apply_target(const Workspace& ws, const FleetOptions& options, TargetReport& r) {
-  ApplyObserver quiet;  // one line per target is printed by the caller, not one per migration
+void apply_target(const Workspace& ws, const FleetOptions& options, const FleetHooks& hooks, TargetReport& r) {
+  ApplyObserver quiet;  // by default the caller hears of each target, not of each migration
+  std::unique_ptr<ApplyObserver> observer = hooks.observer ? hooks.observer(r) : nullptr;
   MigrateOptions migrate_options = options.migrate;
   if (options.fail_fast) migrate_options.on_failure = FailurePolicy::kFailFast;
-  MigrateReport m = migrate(ws, migrate_options, quiet);
+  MigrateReport m = migrate(ws, migrate_options, observer ? *observer : quiet);
   if (m.refused()) {
     r.result = TargetResult::kRefused;
     r.error = first_plan_error(m.plan);
@@ -78,16 +79,20 @@ void status_target(const Workspace& ws, TargetReport& r) {
 }  // namespace
 
 TargetReport run_target(const Workspace& base, const FleetTarget& target, Environment env,
-                        const FleetOptions& options) {
+                        const FleetOptions& options, const FleetHooks& hooks, std::mutex& start_mutex) {
   auto start = std::chrono::steady_clock::now();
   TargetReport r;
   r.name = target.name;
   r.environment = env.name;
   r.database = mask_url(env.database);
+  if (hooks.on_start) {
+    std::lock_guard<std::mutex> lock(start_mutex);
+    hooks.on_start(r);
+  }
   try {
     Workspace ws(base, std::move(env));
     switch (options.action) {
-      case FleetAction::kApply: apply_target(ws, options, r); break;
+      case FleetAction::kApply: apply_target(ws, options, hooks, r); break;
       case FleetAction::kPlan: plan_target(ws, options, r); break;
       case FleetAction::kStatus: status_target(ws, r); break;
     }

@@ -92,9 +92,26 @@ ForeignHistory flyway(Connection& c) {
   return h;
 }
 
+std::string quote_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (char ch : name) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+// alembic_version holds one row per head (version_num); what they descend from is applied
+// too, which adopt finds through the imported revisions' parents.
+ForeignHistory alembic(Connection& c, const HistoryTable& t) {
+  std::string name = t.name.empty() ? "alembic_version" : t.name;
+  std::string table = t.schema.empty() ? name : t.schema + "." + name;
+  std::string from = t.schema.empty() ? quote_identifier(name) : quote_identifier(t.schema) + "." + quote_identifier(name);
+  ForeignHistory h = plain_versions(c, table, "SELECT version_num FROM " + from + " ORDER BY version_num");
+  h.heads_only = true;
+  return h;
+}
+
 }  // namespace
 
-ForeignHistory read_foreign_history(Connection& c, const std::string& tool) {
+ForeignHistory read_foreign_history(Connection& c, const std::string& tool, const HistoryTable& table) {
   if (tool == "golang-migrate") return golang_migrate(c);
   if (tool == "dbmate") return plain_versions(c, "schema_migrations", "SELECT version FROM schema_migrations ORDER BY version");
   if (tool == "goose") return goose(c);
@@ -105,7 +122,9 @@ ForeignHistory read_foreign_history(Connection& c, const std::string& tool) {
   if (tool == "sqitch") {
     return plain_versions(c, "sqitch.changes", "SELECT change FROM sqitch.changes ORDER BY committed_at, change");
   }
-  throw Error(ErrorKind::kUsage, "adopt reads the history of golang-migrate, dbmate, goose, flyway, sqitch and diesel, not " + tool);
+  if (tool == "alembic") return alembic(c, table);
+  throw Error(ErrorKind::kUsage,
+              "adopt reads the history of golang-migrate, dbmate, goose, flyway, sqitch, diesel and alembic, not " + tool);
 }
 
 }  // namespace trellis

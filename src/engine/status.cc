@@ -3,6 +3,8 @@
 #include <map>
 #include <string_view>
 
+#include "trellis/replica_locks.h"
+
 namespace trellis {
 
 const char* migration_state_name(MigrationState s) {
@@ -109,6 +111,7 @@ StatusInputs read_status_inputs(const Config& config, const Environment& env) {
   read_activity(*driver, in.state);
   in.leftovers = driver->dialect().find_leftovers();
   in.connection_note = driver->connection().note();
+  in.replicas = streaming_replicas(*driver);
   return in;
 }
 

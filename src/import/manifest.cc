@@ -44,9 +44,12 @@ std::string manifest_text(const Conversion& c, const ImportOptions& options, con
   if (t.back() != '\n') t += '\n';
   t += "\n[[import]]\ntool = " + quoted(options.tool) + "\nsource = " + quoted(options.source_dir) +
        "\nfeatures = " + array(c.report.features) + "\n";
+  if (!c.report.history_table.empty()) t += "history_table = " + quoted(c.report.history_table) + "\n";
+  if (!c.report.history_schema.empty()) t += "history_schema = " + quoted(c.report.history_schema) + "\n";
   for (const ImportedMigration& m : c.report.migrations) {
     t += "\n[[import.migration]]\nid = " + quoted(m.id) + "\nsource_version = " + quoted(m.source_version) +
          "\nsource_files = " + array(m.source_files) + "\n";
+    if (!m.source_parents.empty()) t += "source_parents = " + array(m.source_parents) + "\n";
     if (!m.requires_ids.empty()) t += "requires = " + array(m.requires_ids) + "\n";
     if (!m.notes.empty()) t += "notes = " + array(m.notes) + "\n";
   }

@@ -32,6 +32,8 @@ struct SourceMigration {
   std::string file;       // where it is declared (its up file, or the plan file)
   int line = 0;           // the declaring line (a plan's), or 0
   std::string feature;    // when the source names one (the DAG form), else ""
+  bool root = false;      // starts a line of history: without a feature, the default one,
+                          // whatever its parents (an Alembic root that depends_on others)
   std::vector<std::size_t> parents;    // indices (in Source::migrations, earlier) it requires
   std::vector<std::string> comments;   // header comment lines, without "-- "
   std::vector<std::string> notes;      // for the manifest and the report
@@ -44,6 +46,8 @@ struct Source {
   std::vector<std::pair<std::string, std::size_t>> tags;  // tag -> index of the migration it follows
   std::vector<std::string> warnings;
   bool keep_numbers = true;  // false when the tool's order is not by integer version
+  // Where the tool records what is applied, when the source says (Alembic's version_table).
+  std::string history_table, history_schema;
 };
 
 // Every problem of a source, collected; the importer throws them at once.

@@ -68,12 +68,19 @@ std::vector<ManifestEntry> read_import_manifest(const std::string& project_dir) 
     const toml::table* imp = node.as_table();
     if (imp == nullptr) continue;
     std::string tool = (*imp)["tool"].value_or(std::string());
+    std::string history_table = (*imp)["history_table"].value_or(std::string());
+    std::string history_schema = (*imp)["history_schema"].value_or(std::string());
     const toml::array* migrations = (*imp)["migration"].as_array();
     if (migrations == nullptr) continue;
     for (const auto& m : *migrations) {
       const toml::table* t = m.as_table();
       if (t == nullptr) continue;
-      out.push_back(ManifestEntry{tool, (*t)["id"].value_or(std::string()), (*t)["source_version"].value_or(std::string())});
+      ManifestEntry e{tool, (*t)["id"].value_or(std::string()), (*t)["source_version"].value_or(std::string()), {},
+                      history_table, history_schema};
+      if (const toml::array* parents = (*t)["source_parents"].as_array()) {
+        for (const auto& p : *parents) e.source_parents.push_back(p.value_or(std::string()));
+      }
+      out.push_back(std::move(e));
     }
   }
   return out;

@@ -17,7 +17,7 @@ std::vector<std::string> features_of(const Source& source, const std::string& fa
   std::vector<std::string> features;
   for (const SourceMigration& m : source.migrations) {
     if (!m.feature.empty()) features.push_back(m.feature);
-    else if (!m.parents.empty()) features.push_back(features[m.parents.front()]);
+    else if (!m.parents.empty() && !m.root) features.push_back(features[m.parents.front()]);
     else features.push_back(fallback);
   }
   return features;
@@ -91,8 +91,10 @@ void report_back(const SourceMigration& m, const Text& t, const Diagnostic& d, P
   problems.add(m.file, m.line, d.message);
 }
 
-ImportedMigration imported(const PlannedFile& f, const SourceMigration& m, const std::vector<std::string>& requires_ids) {
+ImportedMigration imported(const PlannedFile& f, const Source& source, const SourceMigration& m,
+                           const std::vector<std::string>& requires_ids) {
   ImportedMigration r;
+  for (std::size_t p : m.parents) r.source_parents.push_back(source.migrations[p].version);
   r.id = f.id;
   r.path = f.path;
   r.source_version = m.version;
@@ -113,6 +115,8 @@ Conversion convert(const Source& source, const ImportOptions& options, const std
   Conversion c;
   c.report.tool = options.tool;
   c.report.warnings = source.warnings;
+  c.report.history_table = source.history_table;
+  c.report.history_schema = source.history_schema;
   std::vector<std::string> features = features_of(source, options.feature);
   std::vector<std::string> numbers = numbers_of(source, features);
   std::vector<std::string> ids(source.migrations.size());
@@ -158,7 +162,7 @@ Conversion convert(const Source& source, const ImportOptions& options, const std
     if (std::find(c.report.features.begin(), c.report.features.end(), f.feature) == c.report.features.end()) {
       c.report.features.push_back(f.feature);
     }
-    c.report.migrations.push_back(imported(f, m, requires_ids));
+    c.report.migrations.push_back(imported(f, source, m, requires_ids));
     c.files.push_back(std::move(f));
   }
   if (problems.empty()) {

@@ -58,7 +58,9 @@ std::vector<FileSpec> add_unique_constraint(const PatternOptions& o) {
   auto [cols, part] = columns_of(o, p);
   std::string key = bare(o.table) + "_" + part + "_key";
   FileSpec ix{"index_" + key, {"Unique constraint " + key + ", step 1 of 2 (expand)",
-                               "The unique index, built CONCURRENTLY outside a transaction."}};
+                               "The unique index, built CONCURRENTLY outside a transaction. It fails if rows",
+                               "already share a value: SELECT " + cols + ", count(*) FROM " + o.table + " GROUP BY " + cols,
+                               "HAVING count(*) > 1 must return nothing (lint: unique-may-fail-on-duplicates)."}};
   ix.tx = TxMode::kNone;
   ix.up = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + key + " ON " + o.table + " (" + cols + ");";
   ix.down = "DROP INDEX CONCURRENTLY IF EXISTS " + key + ";";

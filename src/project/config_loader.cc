@@ -107,7 +107,12 @@ class ConfigReader {
       if (s.scratch_database.empty()) fail(node, "'scratch_database' is empty (leave it out to use the live server)");
       s.scratch_database_line = static_cast<int>(node.source().begin.line);
     }
-    else if (k == "lock_retries") {
+    else if (k == "max_active_queries") {
+      if (!node.is_integer() || node.as_integer()->get() < 0) {
+        fail(node, "'max_active_queries' must be a whole number >= 0 (0: off)");
+      }
+      s.max_active_queries = static_cast<int>(node.as_integer()->get());
+    } else if (k == "lock_retries") {
       if (!node.is_integer() || node.as_integer()->get() < 0) fail(node, "'lock_retries' must be a whole number >= 0");
       s.lock_retries = static_cast<int>(node.as_integer()->get());
     } else {
@@ -155,9 +160,9 @@ class ConfigReader {
     c_.environments[name] = std::move(env);
   }
 
-  static constexpr std::array<std::string_view, 9> kSettings{
+  static constexpr std::array<std::string_view, 10> kSettings{
       "lock_timeout", "statement_timeout", "lock_retries", "lock_wait", "runner_lock",
-      "lease_ttl",    "scratch_database",  "wait_replicas", "max_replica_lag"};
+      "lease_ttl",    "scratch_database",  "wait_replicas", "max_replica_lag", "max_active_queries"};
   static bool is_setting_key(const std::string& k) {
     return std::find(kSettings.begin(), kSettings.end(), k) != kSettings.end();
   }

@@ -2,6 +2,8 @@
 // databases, each its own environment; one failing or unreachable never stops the others.
 #include <csignal>
 #include <chrono>
+#include <map>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -318,6 +320,85 @@ TEST_F(FleetTest, SqliteBrokenTargetFailsAloneAndPlanShowsItsWork) {
   json plan = fleet_json({"plan", "--targets", "targets.toml"}, 0);
   EXPECT_EQ(target_of(plan, "bad")["migrations"], json::array({"core/0002_ledger"}));
   EXPECT_EQ(target_of(plan, "a")["pending"], 0);
+}
+
+TEST_F(FleetTest, LogFormatJsonTellsEachTargetAndItsMigrationsTaggedWithTheTarget) {
+  project_.write("targets2.toml", targets_toml({{"d", "sqlite:d.db"}, {"bad2", "sqlite:bad2.db"}}));
+  make_db("sqlite", project_.root(), "bad2")->exec("CREATE TABLE ledger (id integer primary key);");
+  RunOptions o = project_.options({"--log-format", "json", "fleet", "apply", "--targets", "targets2.toml", "--parallel", "2"});
+  RunResult logged = run_process(o);
+  ASSERT_EQ(logged.exit_code, 1) << logged.describe();
+  std::map<std::string, std::vector<json>> by_event;
+  std::string run_id;
+  std::istringstream lines(logged.err);
+  for (std::string line; std::getline(lines, line);) {
+    json e = json::parse(line, nullptr, false);
+    ASSERT_FALSE(e.is_discarded()) << "not one JSON object per line: " << line;
+    if (run_id.empty()) run_id = e["run_id"];
+    EXPECT_EQ(e["run_id"], run_id) << line;
+    by_event[e["event"]].push_back(e);
+  }
+  ASSERT_EQ(by_event["fleet.started"].size(), 1u) << logged.err;
+  EXPECT_EQ(by_event["fleet.started"][0]["targets"], 2);
+  EXPECT_EQ(by_event["target.started"].size(), 2u) << logged.err;
+  ASSERT_EQ(by_event["target.finished"].size(), 2u) << logged.err;
+  for (const json& e : by_event["target.finished"]) {
+    if (e["target"] == "d") {
+      EXPECT_EQ(e["result"], "ok");
+      EXPECT_EQ(e["applied"], 4);
+      EXPECT_TRUE(e["error"].is_null());
+    } else {
+      EXPECT_EQ(e["target"], "bad2");
+      EXPECT_EQ(e["result"], "failed");
+      EXPECT_NE(e["error"].get<std::string>().find("core/0002_ledger"), std::string::npos) << e.dump();
+    }
+  }
+  // Every migration event names its target: 4 finished on d, 3 on bad2 and one failure.
+  std::map<std::string, int> finished;
+  for (const json& e : by_event["migration.finished"]) finished[e["target"].get<std::string>()]++;
+  EXPECT_EQ(finished["d"], 4) << logged.err;
+  EXPECT_EQ(finished["bad2"], 3) << logged.err;
+  ASSERT_EQ(by_event["migration.failed"].size(), 1u) << logged.err;
+  EXPECT_EQ(by_event["migration.failed"][0]["target"], "bad2");
+  EXPECT_EQ(by_event["migration.failed"][0]["id"], "core/0002_ledger");
+  EXPECT_EQ(by_event["migration.started"].size(), 8u) << logged.err;
+  ASSERT_EQ(by_event["run.finished"].size(), 1u);
+  EXPECT_EQ(by_event["run.finished"][0]["exit_code"], 1);
+  EXPECT_EQ(by_event["run.finished"][0]["results"]["failed"], 1);
+  EXPECT_EQ(by_event["run.finished"][0]["results"]["ok"], 1);
+  EXPECT_NE(logged.out.find("bad2"), std::string::npos) << "stdout keeps its text: " << logged.out;
+}
+
+// On a terminal a live line names the targets running and how many are done, redrawn in
+// place under the lines of the finished ones, and gone before the table.
+TEST_F(FleetTest, OnATerminalALiveLineNamesTheRunningTargets) {
+  std::vector<std::pair<std::string, std::string>> targets;
+  for (int i = 1; i <= 8; ++i) targets.emplace_back("tenant" + std::to_string(i), "sqlite:tenant" + std::to_string(i) + ".db");
+  // Each target's first migration takes a moment, so the line is drawn (after 250 ms).
+  project_.write_migration("core", "0001_accounts.sql",
+                           migration("", "CREATE TABLE accounts (id integer primary key);\n"
+                                         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400000) "
+                                         "SELECT count(*) FROM c;"));
+  project_.write("targets.toml", targets_toml(targets));
+  RunOptions o = project_.options({"fleet", "apply", "--targets", "targets.toml", "--parallel", "2"});
+  o.terminal_columns = 80;
+  o.timeout = std::chrono::seconds(120);
+  RunResult r = run_in_pty(o);
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  std::size_t drawn = 0, at = 0;
+  while ((at = r.out.find("\r  running  ", at)) != std::string::npos) {
+    std::size_t end = r.out.find_first_of("\r\n", at + 1);
+    std::string line = r.out.substr(at + 1, end - at - 1);
+    EXPECT_NE(line.find(" of 8 done; tenant"), std::string::npos) << line;
+    EXPECT_LE(line.size(), 79u) << line;
+    ++drawn;
+    at = end;
+  }
+  EXPECT_GE(drawn, 1u) << r.out;
+  std::size_t table = r.out.find("target");
+  ASSERT_NE(table, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("running", table), std::string::npos) << "the live line is gone before the table:\n" << r.out;
+  EXPECT_NE(r.out.find("Fleet apply: 8 target(s), 8 ok"), std::string::npos) << r.out;
 }
 
 // --- --targets-query SQL --catalog URL ------------------------------------------------

@@ -23,11 +23,14 @@ inline void write_fixture(const TestProject& project, const Fixture& f) {
   for (const auto& [path, content] : f.files) project.write("source/" + path, content);
 }
 
-// pg_dump --schema-only of the database at `url`, without trellis' own schema.
-inline std::string schema_dump(const std::string& url) {
+// pg_dump --schema-only of the database at `url`, without trellis' own schema (nor the
+// tables of `excluded`, e.g. another tool's history table).
+inline std::string schema_dump(const std::string& url, const std::vector<std::string>& excluded = {}) {
   RunOptions o;
   o.program = find_program("pg_dump");
-  o.args = {"--schema-only", "--no-owner", "--no-privileges", "--exclude-schema=trellis", "-d", url};
+  o.args = {"--schema-only", "--no-owner", "--no-privileges", "--exclude-schema=trellis"};
+  for (const auto& table : excluded) o.args.push_back("--exclude-table=" + table);
+  o.args.insert(o.args.end(), {"-d", url});
   RunResult r = run_process(o);
   if (r.exit_code != 0) throw std::runtime_error("pg_dump failed: " + r.describe());
   // Without the \restrict line pair, whose key is random per dump (pg_dump 15.14 and later).

@@ -237,14 +237,6 @@ TEST_F(ImportTest, DagUnknownParent) {
   EXPECT_TRUE(mentions_line(unknown, "source/a/migration.toml", 1)) << unknown;
 }
 
-TEST_F(ImportTest, AlembicIsRefusedWithTheWayForward) {
-  fs::create_directories(project_.path("source/versions"));
-  RunResult r = project_.run({"-C", project_.root(), "import", "--from", "alembic", "source"});
-  EXPECT_EQ(r.exit_code, 2) << r.describe();
-  EXPECT_NE(r.err.find("alembic"), std::string::npos) << r.describe();
-  EXPECT_FALSE(fs::exists(project_.path("migrations")));
-}
-
 TEST_F(ImportTest, MissingSourceDirectory) {
   RunResult r = project_.run({"-C", project_.root(), "import", "--from", "flyway", "nowhere"});
   EXPECT_EQ(r.exit_code, 2) << r.describe();

@@ -44,6 +44,39 @@ TEST(LintDialect, SqliteDefaultWithPostgresStagingLintsForPostgresAndSaysSo) {
   EXPECT_TRUE(contains(rules(doc["findings"]), "require-concurrent-index")) << doc.dump();
 }
 
+// plan and check --lint lint for the same dialect as lint: the project's, not the selected
+// environment's (issue 16 §2).
+TEST(LintDialect, PlanAndCheckLintForEveryEnvironmentsDialect) {
+  LintProject p(kMixed);
+  apply_users_on_dev(p);
+  p.write("migrations/core/0002_ix.sql", kIndex);
+  RunResult plan = p.run({"plan", "--json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  Json doc = parse_json(plan);
+  bool found = false;
+  for (const auto& entry : doc["pending"]) {
+    if (entry.value("id", "") != "core/0002_ix") continue;
+    found = true;
+    EXPECT_TRUE(contains(rules(entry["lint"]), "require-concurrent-index")) << entry.dump();
+    EXPECT_TRUE(entry["lock"]["level"].is_null()) << entry.dump();  // dev's SQLite has no lock modes
+  }
+  EXPECT_TRUE(found) << doc.dump();
+
+  RunResult check = p.run({"check", "--lint", "--json"});
+  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+  Json checked = parse_json(check);
+  bool flagged = false;
+  for (const auto& f : checked["findings"]) {
+    flagged |= f.value("message", "").find("require-concurrent-index:") != std::string::npos;
+  }
+  EXPECT_TRUE(flagged) << checked.dump();
+
+  // [lint] dialect = "sqlite" decides for all three.
+  p.write("trellis.toml", std::string(kMixed) + "[lint]\ndialect = \"sqlite\"\n");
+  RunResult sqlite_check = p.run({"check", "--lint", "--json"});
+  EXPECT_EQ(sqlite_check.exit_code, 0) << sqlite_check.out << sqlite_check.err;
+}
+
 TEST(LintDialect, ConfiguredSqliteSkipsPostgresRulesWithoutANote) {
   LintProject p(std::string(kMixed) + "[lint]\ndialect = \"sqlite\"\n");
   apply_users_on_dev(p);

@@ -19,7 +19,8 @@ struct PgProject {
   PgServer* server;
   std::string url;
   BackfillProject p;
-  explicit PgProject(PgServer* s) : server(s), url(s->create_database()), p("allow_contract = false") {}
+  explicit PgProject(PgServer* s, const std::string& settings = "allow_contract = false")
+      : server(s), url(s->create_database()), p(settings) {}
   RunResult run(std::vector<std::string> args) const {
     args.insert(args.begin(), {"--database", url});
     return p.run(args);
@@ -112,6 +113,42 @@ TEST(PgBackfill, PauseAndResume) {
   auto r = pg.run({"backfill", "resume", "data/0002_fill"});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), "5000");
+}
+
+// max_active_queries: between batches the backfill waits while more queries of other
+// sessions than that are active on the database, and resumes once they end.
+TEST(PgBackfill, WaitsWhileTheDatabaseIsBusierThanMaxActiveQueries) {
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  PgProject pg(server, "allow_contract = false\nmax_active_queries = 2");
+  write_backfill(pg.p, 500);
+  pg.p.write("migrations/data/0002_fill.sql",
+             "-- phase: backfill\n-- batch: table=items key=id size=100\n-- +up\n"
+             "UPDATE items SET n = n + 1 WHERE id > :lo AND id <= :hi;\n");
+  ASSERT_EQ(pg.run({"apply", "--to", "data/0001_items"}).exit_code, 0);
+  std::vector<std::thread> busy;  // three other sessions, each running a query for 2 s
+  for (int i = 0; i < 3; ++i) busy.emplace_back([&] { server->query(pg.url, "SELECT pg_sleep(2)"); });
+  ASSERT_TRUE(eventually([&] {
+    return pg.q1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE "
+                 "'SELECT pg_sleep%' AND state = 'active'") == "3";
+  }, 10s));
+  auto started = std::chrono::steady_clock::now();
+  RunResult r = pg.run({"apply"});
+  auto took = std::chrono::steady_clock::now() - started;
+  for (auto& t : busy) t.join();
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_NE(r.out.find("throttled: 3 active queries on the database (max_active_queries 2)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("load dropped after"), std::string::npos) << r.out;
+  EXPECT_GE(took, 1s) << "it waited for the queries to end";
+  EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), "500");
+
+  // Off (the default): the same load does not hold it back.
+  PgProject off(server);
+  write_backfill(off.p, 500);
+  std::thread other([&] { server->query(off.url, "SELECT pg_sleep(2)"); });
+  RunResult free_run = off.run({"apply"});
+  other.join();
+  ASSERT_EQ(free_run.exit_code, 0) << free_run.describe();
+  EXPECT_EQ(free_run.out.find("throttled"), std::string::npos) << free_run.out;
 }
 
 TEST(PgBackfill, RowsInsertedAtTheTailAfterTheWalkStartsAreLeftToTheExpandStep) {

@@ -131,3 +131,50 @@ TEST_F(ReplicasTest, AStandbyIsNotAPrimary) {
 
 }  // namespace
 }  // namespace trellis_test
+
+namespace trellis_test {
+namespace {
+
+// plan and status warn of a pending ACCESS EXCLUSIVE lock on an existing table while the
+// primary has a streaming replica (the lock replays there and waits for its queries), and
+// not of one on a table the pending migrations create, nor of a weaker lock.
+TEST_F(ReplicasTest, PlanAndStatusWarnOfExclusiveLocksThatReplay) {
+  ASSERT_EQ(project_.run({"apply"}).exit_code, 0);
+  project_.write_migration("core", "0002_email.sql", "-- +up\nALTER TABLE accounts ADD COLUMN email text;\n");
+  project_.write_migration("core", "0003_orders.sql",
+                           "-- +up\nCREATE TABLE orders (id bigint);\nALTER TABLE orders ADD COLUMN total numeric;\n");
+  project_.write_migration("core", "0004_index.sql",
+                           "-- transaction: false\n-- +up\nCREATE INDEX CONCURRENTLY accounts_id ON accounts (id);\n");
+  RunResult plan = project_.run({"plan"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.describe();
+  std::string all = plan.out + plan.err;
+  EXPECT_NE(all.find("core/0002_email takes ACCESS EXCLUSIVE on accounts, which replays on 1 streaming replica"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("max_standby_streaming_delay"), std::string::npos) << all;
+  EXPECT_EQ(all.find("core/0003_orders takes"), std::string::npos) << "orders is created by the plan:\n" << all;
+  EXPECT_EQ(all.find("core/0004_index takes"), std::string::npos) << "SHARE UPDATE EXCLUSIVE does not replay:\n" << all;
+
+  RunResult json = project_.run({"plan", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.describe();
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  int replica_warnings = 0;
+  for (const auto& w : doc["warnings"]) {
+    if (w["kind"] != "replica-lock") continue;
+    ++replica_warnings;
+    EXPECT_EQ(w["id"], "core/0002_email");
+  }
+  EXPECT_EQ(replica_warnings, 1) << doc.dump(2);
+
+  RunResult status = project_.run({"status"});
+  EXPECT_NE((status.out + status.err).find("core/0002_email takes ACCESS EXCLUSIVE on accounts"), std::string::npos)
+      << status.describe();
+
+  // On the replica itself (a standby has no replicas): no such warning.
+  project_.write_simple_config(replica_->url("app"));
+  RunResult on_standby = project_.run({"status"});
+  EXPECT_EQ((on_standby.out + on_standby.err).find("replays on"), std::string::npos) << on_standby.describe();
+}
+
+}  // namespace
+}  // namespace trellis_test
