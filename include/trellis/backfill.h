@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "trellis/connection.h"  // BoundParam
+#include "trellis/state.h"
 
 namespace trellis {
 
@@ -56,6 +57,30 @@ struct BackfillCheckpoint {
   std::int64_t active_ms = 0;   // time spent in batches (not paused, not between runs)
   std::string error;            // last failure
 };
+
+// Where a backfill stands, in every view (status, plan, apply, backfill status; text and
+// JSON): decided by backfill_state() only (docs/zero-downtime.md, "Backfill states").
+//   pending      never started (no checkpoint, or a done one whose migration was rolled back)
+//   running      started, not finished, and a runner holds the database's runner lock now
+//   paused       stopped by `trellis backfill pause`, or a pause is requested while no
+//                runner holds the lock (the next run stops before its first batch)
+//   interrupted  started, not finished, not paused, and no runner holds the lock (the
+//                runner was killed, Ctrl-C, lost its connection): apply resumes it
+//   done         its migration is applied
+//   failed       a batch failed; apply or `backfill resume` retries from the checkpoint
+enum class BackfillState { kPending, kRunning, kPaused, kInterrupted, kDone, kFailed };
+const char* backfill_state_name(BackfillState s);  // "pending", "running", …
+
+// `row`: the migration's row (null if none); `checkpoint`: its trellis_backfills row (null
+// if none); `runner_live`: RunnerLock::held_by_a_runner() when it was read.
+BackfillState backfill_state(const StateRow* row, const BackfillCheckpoint* checkpoint, bool runner_live);
+
+// Rows done over the wall time since the first batch started (pauses and stops included),
+// until the last commit once done; 0 when started_at cannot be read. `now_ms`: Unix ms.
+double wall_rows_per_second(const BackfillCheckpoint& c, BackfillState state, std::int64_t now_ms);
+
+// "3 batch(es), 150 row(s)": what a backfill has done so far, for messages.
+std::string backfill_done_text(const BackfillCheckpoint& c);
 
 // What a running backfill reports after each committed batch.
 struct BackfillProgress {

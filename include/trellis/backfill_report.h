@@ -14,15 +14,16 @@ namespace trellis {
 
 struct BackfillView {
   Node node = 0;
-  std::string state;                            // checkpoint status, else "pending" or "applied"
+  BackfillState state = BackfillState::kPending;  // backfill_state() (trellis/backfill.h)
   std::optional<BackfillCheckpoint> checkpoint;  // nullopt before its first run
-  double rows_per_second = 0;                   // rows_done over the time spent in batches
+  double rows_per_second = 0;                   // wall_rows_per_second(): pauses included
   std::optional<std::int64_t> rows_remaining;   // estimate (trellis/backfill.h)
-  std::optional<double> eta_seconds;
+  std::optional<double> eta_seconds;            // only while running
 };
 
 // Every migration with a `-- batch:` directive (only `only_id` if not empty; Error(kUsage)
-// if it names no such migration), in graph order.
+// if it names no such migration), in graph order. Reads the checkpoints, and whether a
+// runner holds the lock (RunnerLock::held_by_a_runner) when one of them is started.
 std::vector<BackfillView> backfill_report(Driver& driver, const Graph& graph, const std::vector<StateRow>& state,
                                           const std::string& only_id);
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trellis/backfill.h"
 #include "trellis/diagnostic.h"
 #include "trellis/graph.h"
 #include "trellis/project.h"
@@ -51,6 +52,17 @@ class StateIndex {
     const StateRow* r = row(graph, n);
     return r != nullptr && r->status == RecordStatus::kApplied;
   }
+
+  // What is under way, read beside the rows by read_activity() (trellis/status.h): the
+  // backfill checkpoints, and whether a runner held the database's runner lock then.
+  // Without it: no checkpoints and no live runner, so a started row reads as interrupted.
+  struct Activity {
+    std::vector<BackfillCheckpoint> checkpoints;
+    bool runner_live = false;
+  };
+  void set_activity(Activity activity);
+  const BackfillCheckpoint* checkpoint(std::string_view id) const;
+  bool runner_live() const;
 
  private:
   struct Data;  // the rows, their index by id and by_node()'s memo (state_index.cc)

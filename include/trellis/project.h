@@ -45,6 +45,9 @@ struct Environment {
   // Where `database` came from, for messages ("trellis.toml:7: environment 'prod'",
   // "--database").
   std::string database_origin;
+  // What selected this environment, for --verbose ("-e", "TRELLIS_ENV",
+  // "trellis.toml:3: [project] default_env", "the only environment in trellis.toml").
+  std::string chosen_by;
   bool all_features = true;
   std::set<std::string> features;   // when !all_features
   // Each name of the release list as written, with its line in trellis.toml (for `check`).

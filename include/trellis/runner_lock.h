@@ -24,6 +24,11 @@ class RunnerLock {
   virtual void acquire(Millis wait, const LockWaitReport& on_wait) = 0;
   void acquire(Millis wait) { acquire(wait, LockWaitReport{}); }
   virtual void release() = 0;
+  // Whether a runner (another process, or this one) holds the lock now: what tells a live
+  // run from an interrupted one in status and backfill views. Read-only and never waits:
+  // it takes nothing a runner could queue behind (SQLite: a non-blocking shared flock()
+  // dropped at once; PostgreSQL: pg_locks, and an unexpired row of the lease table).
+  virtual bool held_by_a_runner() = 0;
   // How this runner holds (or would hold) the lock, for the log ("advisory lock",
   // "lease (…)", "file lock").
   virtual std::string description() const = 0;

@@ -10,8 +10,28 @@
 
 namespace trellis {
 
-enum class MigrationState { kApplied, kPending, kFailed, kBlocked, kHeld, kRunning };
+// kRunning only while a runner holds the database's runner lock; a started migration
+// without one is kInterrupted; kPaused only for backfills (trellis/backfill.h).
+enum class MigrationState { kApplied, kPending, kFailed, kBlocked, kHeld, kRunning, kPaused, kInterrupted };
 const char* migration_state_name(MigrationState s);  // "applied", "pending", …
+
+// Reads what is under way into `state` (StateIndex::Activity), read-only and without
+// waiting: the checkpoints when a backfill has a row that is not applied, the runner lock
+// when some row is started or a checkpoint says running. Nothing more for a database at
+// rest, so the common status and no-op apply read no more than the rows.
+void read_activity(Driver& driver, StateIndex& state);
+
+// Where a migration that has a row stands, and in words for status and findings
+// ("paused after 3 batches, 150 rows; 'trellis backfill resume ID' continues it").
+// Backfills (`-- batch:`) by backfill_state(); other migrations are applied, failed, or
+// running / interrupted by whether a runner holds the lock.
+struct RecordedState {
+  MigrationState state = MigrationState::kApplied;
+  std::string detail;  // empty for applied; the row's error for failed
+};
+RecordedState recorded_state(const Migration& m, const StateRow& row, const StateIndex& state);
+// The backfill view of the same decision, for `backfill status` and the apply summary.
+BackfillState backfill_state_of(const Migration& m, const StateIndex& state);
 
 struct MigrationView {
   Node node = 0;
@@ -23,7 +43,7 @@ struct MigrationView {
 struct FeatureSummary {
   std::string name;
   bool released = true;
-  int applied = 0, pending = 0, failed = 0, blocked = 0, held = 0, running = 0;
+  int applied = 0, pending = 0, failed = 0, blocked = 0, held = 0, running = 0, paused = 0, interrupted = 0;
   std::string head;   // the highest applied migration; empty if none
   std::string phase;  // the furthest phase applied: "expand", "backfill", "contract" or ""
 };

@@ -73,6 +73,7 @@ struct ApplySummary {
 struct FeatureStatus {
   std::string name;
   bool released = true;
+  // running: started and not finished (running, paused or interrupted; `state` tells which)
   int applied = 0, pending = 0, failed = 0, blocked = 0, held = 0, running = 0;
   std::string head;   // the highest applied migration; "" if none
   std::string phase;  // the furthest phase applied; "" if none
@@ -80,7 +81,8 @@ struct FeatureStatus {
 
 struct MigrationStatus {
   std::string id, feature;
-  std::string state;   // "applied", "pending", "failed", "blocked", "held", "running"
+  // "applied", "pending", "failed", "blocked", "held", "running", "paused", "interrupted"
+  std::string state;
   std::string reason;  // why held, blocked or failed
 };
 

@@ -4,6 +4,7 @@
 
 #include "backfill/backfill_estimate.h"
 #include "trellis/error.h"
+#include "util/clock.h"
 
 namespace trellis {
 namespace {
@@ -17,29 +18,34 @@ Node select_one(const Graph& g, const std::string& id) {
   return *n;
 }
 
-BackfillView view_of(Driver& driver, const Graph& g, Node n, const std::map<std::string, BackfillCheckpoint>& cps,
-                     const std::map<std::string, const StateRow*>& rows) {
+struct Inputs {
+  std::map<std::string, BackfillCheckpoint> checkpoints;
+  std::map<std::string, const StateRow*> rows;
+  bool runner_live = false;
+  std::int64_t now_ms = 0;
+};
+
+BackfillView view_of(Driver& driver, const Graph& g, Node n, const Inputs& in) {
   const Migration& m = g.at(n);
   BackfillView v;
   v.node = n;
-  auto row = rows.find(m.id);
-  bool applied = row != rows.end() && row->second->status == RecordStatus::kApplied;
-  auto cp = cps.find(m.id);
-  if (cp == cps.end()) {
-    v.state = applied ? "applied" : "pending";
-    if (!applied) v.rows_remaining = estimate_remaining(driver, *m.batch, std::nullopt, 0);
-    return v;
-  }
-  const BackfillCheckpoint& c = cp->second;
-  v.checkpoint = c;
-  v.state = backfill_status_name(c.status);
-  if (c.active_ms > 0) v.rows_per_second = static_cast<double>(c.rows_done) * 1000.0 / static_cast<double>(c.active_ms);
-  if (c.status == BackfillStatus::kDone) {
+  auto row = in.rows.find(m.id);
+  auto cp = in.checkpoints.find(m.id);
+  const BackfillCheckpoint* c = cp == in.checkpoints.end() ? nullptr : &cp->second;
+  v.state = backfill_state(row == in.rows.end() ? nullptr : row->second, c, in.runner_live);
+  if (c != nullptr && !(c->status == BackfillStatus::kDone && v.state == BackfillState::kPending)) v.checkpoint = *c;
+  if (v.state == BackfillState::kDone) {
     v.rows_remaining = 0;
+    if (v.checkpoint) v.rows_per_second = wall_rows_per_second(*c, v.state, in.now_ms);
     return v;
   }
-  v.rows_remaining = estimate_remaining(driver, *m.batch, c.last_key, c.rows_done);
-  if (v.rows_remaining && v.rows_per_second > 0) {
+  if (!v.checkpoint) {
+    v.rows_remaining = estimate_remaining(driver, *m.batch, std::nullopt, 0);
+    return v;
+  }
+  v.rows_per_second = wall_rows_per_second(*c, v.state, in.now_ms);
+  v.rows_remaining = estimate_remaining(driver, *m.batch, c->last_key, c->rows_done);
+  if (v.state == BackfillState::kRunning && v.rows_remaining && v.rows_per_second > 0) {
     v.eta_seconds = static_cast<double>(*v.rows_remaining) / v.rows_per_second;
   }
   return v;
@@ -49,17 +55,25 @@ BackfillView view_of(Driver& driver, const Graph& g, Node n, const std::map<std:
 
 std::vector<BackfillView> backfill_report(Driver& driver, const Graph& g, const std::vector<StateRow>& state,
                                           const std::string& only_id) {
-  std::map<std::string, BackfillCheckpoint> cps;
-  for (auto& c : driver.state().load_checkpoints()) cps.emplace(c.id, std::move(c));
-  std::map<std::string, const StateRow*> rows;
-  for (const auto& r : state) rows.emplace(r.id, &r);
+  Inputs in;
+  bool started = false;
+  for (auto& c : driver.state().load_checkpoints()) {
+    started = started || c.status == BackfillStatus::kRunning;
+    in.checkpoints.emplace(c.id, std::move(c));
+  }
+  for (const auto& r : state) {
+    started = started || r.status == RecordStatus::kRunning;
+    in.rows.emplace(r.id, &r);
+  }
+  if (started) in.runner_live = driver.lock().held_by_a_runner();
+  in.now_ms = now_unix_ms();
   std::vector<BackfillView> out;
   if (!only_id.empty()) {
-    out.push_back(view_of(driver, g, select_one(g, only_id), cps, rows));
+    out.push_back(view_of(driver, g, select_one(g, only_id), in));
     return out;
   }
   for (Node n = 0; n < g.size(); ++n) {
-    if (g.at(n).batch) out.push_back(view_of(driver, g, n, cps, rows));
+    if (g.at(n).batch) out.push_back(view_of(driver, g, n, in));
   }
   return out;
 }

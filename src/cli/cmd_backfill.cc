@@ -28,7 +28,7 @@ nlohmann::json opt(const std::optional<T>& v) {
 
 nlohmann::json view_json(const Graph& g, const BackfillView& v) {
   const Migration& m = g.at(v.node);
-  nlohmann::json j = {{"id", m.id}, {"state", v.state},
+  nlohmann::json j = {{"id", m.id}, {"state", backfill_state_name(v.state)},
                       {"mode", m.batch->mode == BatchSpec::Mode::kRange ? "range" : "until-empty"},
                       {"rows_done", 0}, {"batches", 0}, {"last_key", nullptr},
                       {"rows_per_second", std::round(v.rows_per_second * 10) / 10},
@@ -56,14 +56,16 @@ void print_views(const Graph& g, const std::vector<BackfillView>& views) {
   std::vector<std::string> errors;
   for (const auto& v : views) {
     const auto& c = v.checkpoint;
-    std::string state = v.state + (c && c->pause_requested && v.state == "running" ? " (pausing)" : "");
-    rows.push_back({g.at(v.node).id, out.paint(style_for_state(v.state == "done" ? "applied" : v.state), state),
+    std::string name = backfill_state_name(v.state);
+    bool running = v.state == BackfillState::kRunning;
+    std::string state = name + (c && c->pause_requested && running ? " (pausing)" : "");
+    rows.push_back({g.at(v.node).id, out.paint(style_for_state(v.state == BackfillState::kDone ? "applied" : name), state),
                     c ? with_commas(c->rows_done) : "0", c ? with_commas(c->batches) : "0",
                     with_commas(static_cast<std::int64_t>(v.rows_per_second)),
                     v.rows_remaining ? "~" + with_commas(*v.rows_remaining) : "?",
-                    v.state == "done" || v.state == "applied" ? "-" : format_eta(v.eta_seconds),
+                    running ? format_eta(v.eta_seconds) : "-",
                     c && c->last_key ? *c->last_key : "-"});
-    if (c && !c->error.empty() && v.state == "failed") errors.push_back(g.at(v.node).id + ": " + c->error);
+    if (c && !c->error.empty() && v.state == BackfillState::kFailed) errors.push_back(g.at(v.node).id + ": " + c->error);
   }
   out.table({"backfill", "state", "rows", "batches", "rows/s", "left", "ETA", "last key"}, rows);
   for (const auto& e : errors) out.line(out.paint(Style::kRed, "  error: ") + e);

@@ -19,15 +19,15 @@ const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b",
 
 const char* fill_for(const std::string& state) {
   if (state == "applied") return "#c7e9c0";
-  if (state == "failed") return "#fcbba1";
-  if (state == "blocked" || state == "running") return "#fee391";
+  if (state == "failed" || state == "interrupted") return "#fcbba1";
+  if (state == "blocked" || state == "running" || state == "paused") return "#fee391";
   if (state == "held") return "#e0e0e0";
   return "#ffffff";
 }
 
 std::string node_name(Node n) { return "m" + std::to_string(n); }
 
-const char* const kStates[] = {"applied", "pending", "failed", "blocked", "held", "running"};
+const char* const kStates[] = {"applied", "pending", "failed", "blocked", "held", "running", "paused", "interrupted"};
 
 // One plain node holding a table: the fill of each state shown (none with --no-state)
 // and the two kinds of edge. An HTML-like label, so it draws no edges of its own.
@@ -160,6 +160,7 @@ Runner setup_graph(CLI::App& sub, const Globals& g) {
     if (!*no_state) {
       auto driver = ws.connect(OpenMode::kReadOnly);
       StateIndex state(driver->state().load_rows());
+      read_activity(*driver, state);
       for (const auto& v : build_status(ws, state, {}).migrations) states[v.node] = migration_state_name(v.state);
     }
     if (*json) Output::get().json(graph_json(ws, states));

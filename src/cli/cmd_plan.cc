@@ -6,6 +6,7 @@
 #include "trellis/error.h"
 #include "trellis/readiness.h"
 #include "trellis/replica_locks.h"
+#include "trellis/status.h"
 
 #include <fstream>
 
@@ -40,6 +41,7 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
     Workspace ws = g.workspace();
     auto driver = ws.connect(OpenMode::kReadOnly);
     StateIndex state(driver->state().load_rows());
+    read_activity(*driver, state);
     Plan plan = make_plan(ws.graph(), ws.env(), state, *opts);
     auto warnings = integrity_findings(ws.graph(), state);
     PlanLint lint = lint_plan(ws, plan, state, driver->catalog().server_major_version());
@@ -54,7 +56,7 @@ Runner setup_plan(CLI::App& sub, const Globals& g) {
       if (*explain) add_explain_json(ws, plan, doc);
       Output::get().json(doc);
     } else {
-      print_plan(ws, plan, &lint);
+      print_plan(ws, plan, &lint, &state);
       if (*explain) print_explain(ws, plan);
       if (!warnings.empty()) {
         Output::get().line();

@@ -13,7 +13,8 @@ nlohmann::json status_json(const Workspace& ws, const StatusReport& r) {
   for (const auto& f : r.features) {
     features.push_back({{"name", f.name}, {"released", f.released}, {"applied", f.applied},
                         {"pending", f.pending}, {"failed", f.failed}, {"blocked", f.blocked},
-                        {"held", f.held}, {"running", f.running},
+                        {"held", f.held}, {"running", f.running}, {"paused", f.paused},
+                        {"interrupted", f.interrupted},
                         {"head", f.head.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.head)},
                         {"phase", f.phase.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.phase)}});
   }
@@ -22,10 +23,11 @@ nlohmann::json status_json(const Workspace& ws, const StatusReport& r) {
     nlohmann::json j = {{"id", m.id}, {"feature", m.feature}, {"phase", phase_name(m.phase)},
                         {"state", migration_state_name(v.state)}};
     bool applied = v.row != nullptr && v.state == MigrationState::kApplied;
-    bool running = v.row != nullptr && v.state == MigrationState::kRunning;
+    bool started = v.row != nullptr && !m.batch &&
+                   (v.state == MigrationState::kRunning || v.state == MigrationState::kInterrupted);
     j["applied_at"] = applied ? string_or_null(v.row->finished_at) : nlohmann::json(nullptr);
     j["error"] = v.row != nullptr ? string_or_null(v.row->error) : nlohmann::json(nullptr);
-    j["statements_done"] = running ? nlohmann::json(v.row->statements_done) : nlohmann::json(nullptr);
+    j["statements_done"] = started ? nlohmann::json(v.row->statements_done) : nlohmann::json(nullptr);
     j["reason"] = string_or_null(v.reason);
     migrations.push_back(j);
   }
@@ -52,19 +54,18 @@ void print_status(const Workspace& ws, const StatusReport& r) {
     if (v.state == MigrationState::kApplied || v.state == MigrationState::kPending) continue;
     std::string state = migration_state_name(v.state);
     std::string detail = v.reason;
-    if (v.row != nullptr && !v.row->error.empty()) detail = v.row->error;
-    if (v.state == MigrationState::kRunning) {
-      detail = "interrupted after " + std::to_string(v.row->statements_done) + " statement(s); apply resumes it";
-    }
+    if (v.state == MigrationState::kFailed && v.row != nullptr) detail = v.row->error;
     attention.push_back({ws.graph().at(v.node).id, out.paint(style_for_state(state), state), detail});
   }
   if (!attention.empty()) {
     out.line();
     out.table({"migration", "state", "detail"}, attention);
   }
-  std::vector<Finding> warnings;  // failed and interrupted ones are in the table above
+  std::vector<Finding> warnings;  // failed, running, paused and interrupted ones are in the table above
   for (const auto& w : r.warnings) {
-    if (w.code != "failed" && w.code != "interrupted") warnings.push_back(w);
+    if (w.code != "failed" && w.code != "interrupted" && w.code != "running" && w.code != "paused") {
+      warnings.push_back(w);
+    }
   }
   if (!warnings.empty()) {
     out.line();
@@ -103,7 +104,9 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
       if (!connection.empty()) Output::get().line("note: " + connection);
     }
     bool settled = true;
-    for (const auto& f : report.features) settled = settled && f.pending + f.failed + f.blocked + f.running == 0;
+    for (const auto& f : report.features) {
+      settled = settled && f.pending + f.failed + f.blocked + f.running + f.paused + f.interrupted == 0;
+    }
     exit_now(*exit_code && !settled ? static_cast<int>(ExitCode::kFailed) : 0);
   };
 }

@@ -38,9 +38,13 @@ struct Target {
 
 Target target_of(const Globals& g) {
   namespace fs = std::filesystem;
-  if (!fs::exists(fs::path(g.dir) / "trellis.toml") && !g.database.empty()) return {g.database, DriverOptions{}};
+  if (!fs::exists(fs::path(g.dir) / "trellis.toml") && !g.database.empty()) {
+    if (g.verbose) Output::get().err("trellis: verbose: database " + mask_url(g.database) + " (from --database)");
+    return {g.database, DriverOptions{}};
+  }
   Config config = load_config(g.dir);
   Environment env = resolve_environment(config, g.selection());
+  g.say_environment(env);
   return {env.database, driver_options(config, env)};
 }
 
@@ -91,6 +95,11 @@ Runner setup_wait(CLI::App& sub, const Globals& g) {
     std::string unreachable;
     for (;;) {
       try {
+        // A database that opening would create (a SQLite file not there yet) has nothing:
+        // it is not reachable yet, so it is waited for like one, then exit 3.
+        if (opening_creates(target.url)) {
+          throw Error(ErrorKind::kConnection, "the database does not exist (no such file): nothing has migrated it yet");
+        }
         auto driver = open_driver(target.url, OpenMode::kReadOnly, target.options);
         unmet = unmet_requirements(wanted, driver->state().load_rows());
         unreachable.clear();

@@ -20,17 +20,29 @@ struct Globals {
   std::string env;
   std::string database;
   bool no_color = false;
+  bool verbose = false;  // --verbose: which trellis.toml, environment and database (verbose.cc)
 
   EnvSelection selection() const { return EnvSelection{env, database}; }
   // Loads the project in `dir` with the selected environment.
   Workspace workspace(FileCacheUse files = FileCacheUse::kReadWrite) const {
+    if (verbose) say_environment();
     return Workspace(dir, selection(), files);
   }
   // The same, running `alongside` while the migration files load (see Workspace).
   Workspace workspace(const Workspace::Alongside& alongside) const {
+    if (verbose) say_environment();
     return Workspace(dir, selection(), alongside);
   }
+  // With --verbose, on stderr: the environment chosen, by what, and its database with
+  // any password masked (verbose.cc). The first form reads trellis.toml for it (once
+  // more; nothing when it cannot: the command's own reading then tells why).
+  void say_environment() const;
+  void say_environment(const Environment& env) const;
 };
+
+// With --verbose, on stderr: the trellis.toml of the project in g.dir (as the upward
+// search left it; `given` is the -C value, "." without one), or that there is none.
+void say_project(const Globals& g, const std::string& given);
 
 using Runner = std::function<int()>;
 

@@ -146,6 +146,9 @@ int run_main(int argc, char** argv) {
                  "see docs/json.md)")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("-v,--verbose", g.verbose,
+               "Say on stderr which trellis.toml was found, which environment was chosen and why, and its "
+               "database (password masked)");
   app.add_flag("--no-color", g.no_color, "No colour (also off with NO_COLOR or when not a terminal)");
   std::map<CLI::App*, Runner> runners;
   for (const auto& c : command_table()) {
@@ -167,10 +170,13 @@ int run_main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
+    Output::get().leave_json_mode();  // `status --help --json`: the help, and only it
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    Output::get().leave_json_mode();
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
+    Output::get().leave_json_mode();
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     Output::get().err(std::string("trellis: error: ") + e.what());
@@ -179,7 +185,9 @@ int run_main(int argc, char** argv) {
     return static_cast<int>(trellis::ExitCode::kBadInput);
   }
   if (g.no_color) Output::get().disable_color();
+  const std::string given = g.dir;
   g.dir = find_project(g.dir, first_word(argc, argv));
+  say_project(g, given);
   try {
     for (auto& [sub, run] : runners) {
       if (sub->parsed()) return run();

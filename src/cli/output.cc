@@ -134,7 +134,7 @@ int report_error(const std::exception& e) {
 Style style_for_state(const std::string& state) {
   if (state == "applied") return Style::kGreen;
   if (state == "failed" || state == "interrupted") return Style::kRed;
-  if (state == "blocked" || state == "running") return Style::kYellow;
+  if (state == "blocked" || state == "running" || state == "paused") return Style::kYellow;
   if (state == "held" || state == "not-run") return Style::kDim;
   if (state == "pending") return Style::kCyan;
   return Style::kPlain;

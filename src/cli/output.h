@@ -43,6 +43,8 @@ class Output {
   // {"schema_version", "command", "ok": false, "exit_code", "errors": [...]}, holding the
   // errors printed on stderr meanwhile (record_error; print_error records its own).
   void set_json_mode(std::string command) { json_command_ = std::move(command); json_mode_ = true; }
+  // Help or the version was asked for: that text is the whole output, no JSON document.
+  void leave_json_mode() { json_mode_ = false; }
   // The command's words, for the JSON document and the closing event ("backfill status").
   void set_command(std::string command) { command_ = std::move(command); }
   const std::string& command() const { return command_; }

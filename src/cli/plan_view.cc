@@ -4,6 +4,7 @@
 #include "cli/lint_view.h"
 #include "cli/output.h"
 #include "trellis/error.h"
+#include "trellis/status.h"
 #include "util/text.h"
 
 namespace trellis::cli {
@@ -48,9 +49,21 @@ void print_step_findings(const Workspace& ws, const Plan& plan, const PlanLint& 
   }
 }
 
+// What a started migration is doing, in the words of status ("paused: apply leaves it").
+std::string started_note(const Migration& m, const StateIndex* state) {
+  const StateRow* row = state != nullptr ? state->find(m.id) : nullptr;
+  if (row == nullptr || row->status == RecordStatus::kApplied) return "";
+  switch (recorded_state(m, *row, *state).state) {
+    case MigrationState::kRunning: return "running now (another runner holds the lock)";
+    case MigrationState::kPaused: return "paused: apply leaves it; 'trellis backfill resume " + m.id + "' runs it";
+    case MigrationState::kInterrupted: return "interrupted: apply resumes it";
+    default: return "";
+  }
+}
+
 }  // namespace
 
-void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint) {
+void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint, const StateIndex* state) {
   const Output& out = Output::get();
   const Graph& g = ws.graph();
   out.line(out.paint(Style::kBold, "Plan for " + ws.env().name) + " (" + mask_url(ws.env().database) + "): " +
@@ -66,6 +79,9 @@ void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint) {
     if (m.tx == TxMode::kNone) notes += std::string(notes.empty() ? "" : "; ") + "non-transactional";
     if (!m.up.has_sql && !m.batch) notes += std::string(notes.empty() ? "" : "; ") + "no SQL: only recorded";
     if (s.pulled_in) notes += std::string(notes.empty() ? "" : "; ") + "pulled in as a dependency";
+    if (std::string started = started_note(m, state); !started.empty()) {
+      notes += std::string(notes.empty() ? "" : "; ") + started;
+    }
     std::vector<std::string> row{std::to_string(++i) + ".", out.paint(Style::kCyan, m.id), phase_name(m.phase)};
     if (const MigrationLintSummary* summary = summary_of(lint, m.id)) {
       row.push_back(lock_text(summary->strongest_lock));

@@ -17,7 +17,10 @@ void add_plan_options(CLI::App& sub, PlanOptions& options);
 
 // Pending steps and held-back migrations as text; with `lint`, each step's strongest
 // lock and lint findings, and the project's cross-feature conflicts.
-void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint = nullptr);
+// `state` (when given, with read_activity) adds to a started migration's notes whether it
+// is running, paused (apply leaves it) or interrupted (apply resumes it).
+void print_plan(const Workspace& ws, const Plan& plan, const PlanLint* lint = nullptr,
+                const StateIndex* state = nullptr);
 // Plan errors (out of order) to stderr.
 void print_plan_errors(const Plan& plan);
 // The exit status apply would end with for this plan, as `plan` and `apply --dry-run`

@@ -3,6 +3,9 @@
 
 #include <chrono>
 #include <thread>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "db/libpq_api.h"
 #include "trellis/error.h"
@@ -62,18 +65,35 @@ void release_advisory_lock(Connection& connection, std::int64_t key) {
   connection.exec_params("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(key)});
 }
 
-std::string describe_lock_holder(Connection& connection, std::int64_t key) {
+namespace {
+
+// The granted advisory lock $1/$2 of this database in pg_locks (as l).
+constexpr const char* kGranted =
+    "l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+    "  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "  AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid";
+
+std::vector<std::optional<std::string>> key_halves(std::int64_t key) {
   auto bits = static_cast<std::uint64_t>(key);
+  return {std::to_string(bits >> 32), std::to_string(bits & 0xFFFFFFFFULL)};
+}
+
+}  // namespace
+
+bool advisory_lock_granted(Connection& connection, std::int64_t key) {
+  Result result = connection.exec_params(std::string("SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE ") + kGranted + ")",
+                                         key_halves(key));
+  return text_at(result, 0, 0) == "t";
+}
+
+std::string describe_lock_holder(Connection& connection, std::int64_t key) {
   Result result = connection.exec_params(
-      "SELECT a.pid, a.usename, a.application_name, "
-      "       coalesce(host(a.client_addr), 'local socket'), "
-      "       to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-      "       a.state "
-      "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
-      "  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-      "  AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid",
-      {std::to_string(bits >> 32), std::to_string(bits & 0xFFFFFFFFULL)});
+      std::string("SELECT a.pid, a.usename, a.application_name, "
+                  "       coalesce(host(a.client_addr), 'local socket'), "
+                  "       to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                  "       a.state "
+                  "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE ") + kGranted,
+      key_halves(key));
   if (libpq().PQntuples(result.get()) == 0) return "a session that is not visible to this user";
   return "pid " + text_at(result, 0, 0) + ", user " + text_at(result, 0, 1) +
          ", application '" + text_at(result, 0, 2) + "', client " + text_at(result, 0, 3) +

@@ -23,6 +23,9 @@ void acquire_advisory_lock(Connection& connection, std::int64_t key, Millis wait
                            const std::string& what, const LockWaitReport& on_wait);
 void release_advisory_lock(Connection& connection, std::int64_t key);
 
+// Whether some session holds the advisory lock `key` of this database now (pg_locks).
+bool advisory_lock_granted(Connection& connection, std::int64_t key);
+
 // "pid 4242, user app, application trellis, client 10.0.0.7, connected since …", or
 // "unknown session" when the holder is not visible.
 std::string describe_lock_holder(Connection& connection, std::int64_t key);

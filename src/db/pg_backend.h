@@ -99,6 +99,7 @@ class ServerLock final : public RunnerLock {
   explicit ServerLock(Shared& s);
   void acquire(Millis wait, const LockWaitReport& on_wait) override;
   void release() override;
+  bool held_by_a_runner() override;
   std::string description() const override;
 
  private:

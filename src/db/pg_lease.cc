@@ -84,6 +84,15 @@ std::string Lease::holder() {
   return libpq().PQntuples(r.get()) == 0 ? "nobody (released just now)" : text_at(r, 0, 0);
 }
 
+bool Lease::taken() {
+  if (held()) return true;
+  Result exists = main_.exec_params("SELECT to_regclass($1) IS NOT NULL", {schema_ + ".runner_lease"});
+  if (text_at(exists, 0, 0) != "t") return false;
+  Result r = main_.exec("SELECT EXISTS (SELECT 1 FROM " + schema_ +
+                        ".runner_lease WHERE name = 'runner' AND expires_at > clock_timestamp())");
+  return text_at(r, 0, 0) == "t";
+}
+
 void Lease::acquire(Millis wait, const LockWaitReport& on_wait, const std::string& what) {
   using Clock = std::chrono::steady_clock;
   if (owner_.empty()) owner_ = run_identity() + " pid " + std::to_string(::getpid());

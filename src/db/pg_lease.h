@@ -42,6 +42,8 @@ class Lease {
   void acquire(Millis wait, const LockWaitReport& on_wait, const std::string& what);
   void release();
   bool held() const { return !token_.empty(); }
+  // Whether any runner holds an unexpired lease now (false without the lease table).
+  bool taken();
   // The DO statement that fences a write ("" when not held).
   std::string fence_sql() const;
   // The table's DDL, for ensure() and offline SQL.

@@ -24,6 +24,11 @@ void ServerLock::release() {
   advisory_held_ = false;
 }
 
+bool ServerLock::held_by_a_runner() {
+  if (advisory_held_) return true;
+  return advisory_lock_granted(s_.connection, key_) || s_.lease.taken();
+}
+
 std::string ServerLock::description() const {
   if (s_.lock_mode == "auto" && s_.pooled_if_known()) {
     return "lease (the connection goes through a pooler or proxy, so no session lock)";

@@ -37,6 +37,17 @@ void FileLock::acquire(Millis wait, const LockWaitReport& on_wait) {
   }
 }
 
+bool FileLock::held_by_a_runner() {
+  if (path_ == ":memory:") return false;
+  if (fd_ >= 0) return true;
+  int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;  // no file: nobody can hold its lock
+  bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
+  if (!held) ::flock(fd, LOCK_UN);
+  ::close(fd);
+  return held;
+}
+
 void FileLock::release() {
   if (fd_ < 0) return;
   ::flock(fd_, LOCK_UN);

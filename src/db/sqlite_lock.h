@@ -18,6 +18,7 @@ class FileLock final : public RunnerLock {
 
   void acquire(Millis wait, const LockWaitReport& on_wait) override;
   void release() override;
+  bool held_by_a_runner() override;
   std::string description() const override { return "file lock"; }
 
  private:

@@ -24,8 +24,7 @@ const char* mode_name(const BatchSpec& spec) {
 }
 
 std::string paused_text(const Migration& m, const BackfillCheckpoint& c) {
-  return "backfill paused after " + std::to_string(c.batches) + " batch(es), " + std::to_string(c.rows_done) +
-         " row(s); run 'trellis backfill resume " + m.id + "' to continue";
+  return "backfill paused after " + backfill_done_text(c) + "; 'trellis backfill resume " + m.id + "' continues it";
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "trellis/error.h"
 #include "trellis/lint_session.h"
 #include "trellis/rollback.h"
+#include "trellis/status.h"
 
 namespace trellis {
 namespace {
@@ -63,6 +64,7 @@ CheckReport check_project(const Workspace& ws, const CheckOptions& options) {
   if (!options.offline) {
     driver = ws.connect(OpenMode::kReadOnly);
     state = StateIndex(driver->state().load_rows());
+    read_activity(*driver, state);
     if (drift) {
       history = driver->state().load_history();
       live = std::make_unique<LiveSchemaReader>(*driver);

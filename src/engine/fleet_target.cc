@@ -71,7 +71,7 @@ void status_target(const Workspace& ws, TargetReport& r) {
     r.failed += f.failed;
     r.blocked += f.blocked;
     r.held += f.held;
-    r.running += f.running;
+    r.running += f.running + f.paused + f.interrupted;  // started, not finished
   }
   r.result = TargetResult::kOk;
 }

@@ -20,7 +20,7 @@ std::string text(const std::optional<std::string>& v) { return v.value_or(""); }
 bool truthy(const std::optional<std::string>& v) { return v && (*v == "t" || *v == "true" || *v == "1"); }
 
 ForeignHistory golang_migrate(Connection& c) {
-  ForeignHistory h{"schema_migrations", {}, {}, {}, {}};
+  ForeignHistory h{"schema_migrations", {}, {}, {}, {}, {}};
   Rows rows = read(c, h.table, "SELECT version, dirty FROM schema_migrations");
   if (rows.rows.empty()) return h;
   std::string version = text(rows.rows[0][0]);
@@ -34,13 +34,13 @@ ForeignHistory golang_migrate(Connection& c) {
 }
 
 ForeignHistory plain_versions(Connection& c, const std::string& table, const std::string& sql) {
-  ForeignHistory h{table, {}, {}, {}, {}};
+  ForeignHistory h{table, {}, {}, {}, {}, {}};
   for (const auto& row : read(c, table, sql).rows) h.applied.push_back(text(row[0]));
   return h;
 }
 
 ForeignHistory goose(Connection& c) {
-  ForeignHistory h{"goose_db_version", {}, {}, {}, {}};
+  ForeignHistory h{"goose_db_version", {}, {}, {}, {}, {}};
   std::map<std::string, bool> last;  // version -> applied, the latest row deciding
   std::vector<std::string> order;
   for (const auto& row : read(c, h.table, "SELECT version_id, is_applied FROM goose_db_version ORDER BY id").rows) {
@@ -56,7 +56,7 @@ ForeignHistory goose(Connection& c) {
 }
 
 ForeignHistory sqitch(Connection& c) {
-  ForeignHistory h{"sqitch.changes", {}, {}, {}, {}};
+  ForeignHistory h{"sqitch.changes", {}, {}, {}, {}, {}};
   for (const auto& row :
        read(c, h.table, "SELECT project, change FROM sqitch.changes ORDER BY committed_at, change_id").rows) {
     h.projects.push_back(text(row[0]));
@@ -66,7 +66,7 @@ ForeignHistory sqitch(Connection& c) {
 }
 
 ForeignHistory flyway(Connection& c) {
-  ForeignHistory h{"flyway_schema_history", {}, {}, {}, {}};
+  ForeignHistory h{"flyway_schema_history", {}, {}, {}, {}, {}};
   std::map<std::string, bool> undone;
   Rows rows = read(c, h.table,
                    "SELECT version, script, type, success FROM flyway_schema_history ORDER BY installed_rank");

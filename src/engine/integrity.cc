@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "trellis/error.h"
+#include "trellis/status.h"
 #include "util/text.h"
 
 namespace trellis {
@@ -46,14 +47,12 @@ std::vector<Finding> integrity_findings(const Graph& graph, const StateIndex& st
         out.push_back(make_finding("rollback-failed", Severity::kWarning, m.id, m.path, 0,
                                    m.id + " is still applied: " + row->error));
       }
-    } else if (row->status == RecordStatus::kFailed) {
-      out.push_back(make_finding("failed", Severity::kWarning, m.id, m.path, 0,
-                                 m.id + " failed: " + row->error));
     } else {
-      out.push_back(make_finding("interrupted", Severity::kWarning, m.id, m.path, 0,
-                                 m.id + " (non-transactional) was interrupted after " +
-                                     std::to_string(row->statements_done) +
-                                     " statement(s); apply resumes it"));
+      RecordedState rs = recorded_state(m, *row, state);
+      const char* code = migration_state_name(rs.state);
+      std::string message = rs.state == MigrationState::kFailed ? m.id + " failed: " + rs.detail
+                                                                 : m.id + ": " + rs.detail;
+      out.push_back(make_finding(code, Severity::kWarning, m.id, m.path, 0, message));
     }
   }
   for (const StateRow* row : rows.orphans) {  // sorted by id, for a stable report

@@ -102,7 +102,8 @@ StatusSummary Session::status() const {
   out.environment = ws.env().name;
   out.database = mask_url(ws.env().database);
   for (const auto& f : report.features) {
-    out.features.push_back({f.name, f.released, f.applied, f.pending, f.failed, f.blocked, f.held, f.running, f.head,
+    out.features.push_back({f.name, f.released, f.applied, f.pending, f.failed, f.blocked, f.held,
+                            f.running + f.paused + f.interrupted, f.head,
                             f.phase});
   }
   for (const auto& v : report.migrations) {

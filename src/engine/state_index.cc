@@ -12,6 +12,7 @@ struct StateIndex::Data {
   std::unordered_map<std::string_view, std::size_t> by_id;
   ByNode resolved;
   std::uint64_t resolved_for = 0;  // Graph::serial(), 0 for none
+  Activity activity;
 
   void resolve_top_applied(const Graph& graph);
 };
@@ -40,6 +41,17 @@ const StateRow* StateIndex::find(std::string_view id) const {
   auto it = d.by_id.find(id);
   return it == d.by_id.end() ? nullptr : &d.rows[it->second];
 }
+
+void StateIndex::set_activity(Activity activity) { data().activity = std::move(activity); }
+
+const BackfillCheckpoint* StateIndex::checkpoint(std::string_view id) const {
+  for (const auto& c : data().activity.checkpoints) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+bool StateIndex::runner_live() const { return data().activity.runner_live; }
 
 bool StateIndex::applied(std::string_view id) const {
   const StateRow* r = find(id);

@@ -15,11 +15,22 @@ const char* migration_state_name(MigrationState s) {
     case MigrationState::kBlocked: return "blocked";
     case MigrationState::kHeld: return "held";
     case MigrationState::kRunning: return "running";
+    case MigrationState::kPaused: return "paused";
+    case MigrationState::kInterrupted: return "interrupted";
   }
   return "pending";
 }
 
 namespace {
+
+const char* which(MigrationState s) {
+  switch (s) {
+    case MigrationState::kFailed: return "failed";
+    case MigrationState::kRunning: return "is running";
+    case MigrationState::kPaused: return "is paused";
+    default: return "was interrupted";
+  }
+}
 
 int phase_rank(std::string_view p) { return p == "contract" ? 3 : p == "backfill" ? 2 : p == "expand" ? 1 : 0; }
 
@@ -30,17 +41,10 @@ std::vector<MigrationView> views(const Graph& g, const StateIndex& state, const 
     out[n].node = n;
     out[n].row = state.row(g, n);
     if (out[n].row == nullptr) continue;
-    switch (out[n].row->status) {
-      case RecordStatus::kApplied: out[n].state = MigrationState::kApplied; break;
-      case RecordStatus::kFailed:
-        out[n].state = MigrationState::kFailed;
-        broken.push_back(n);
-        break;
-      case RecordStatus::kRunning:
-        out[n].state = MigrationState::kRunning;
-        broken.push_back(n);
-        break;
-    }
+    RecordedState rs = recorded_state(g.at(n), *out[n].row, state);
+    out[n].state = rs.state;
+    if (rs.state != MigrationState::kFailed) out[n].reason = rs.detail;
+    if (rs.state != MigrationState::kApplied && rs.state != MigrationState::kPending) broken.push_back(n);
   }
   for (const Held& h : plan.held) {
     if (h.reason == HoldReason::kNotSelected || out[h.node].row != nullptr) continue;
@@ -52,8 +56,7 @@ std::vector<MigrationView> views(const Graph& g, const StateIndex& state, const 
     for (Node n = 0; n < g.size(); ++n) {
       if (below[n] && out[n].state == MigrationState::kPending) {
         out[n].state = MigrationState::kBlocked;
-        out[n].reason = "depends on " + g.at(b).id + ", which " +
-                        (out[b].state == MigrationState::kFailed ? "failed" : "was interrupted");
+        out[n].reason = "depends on " + g.at(b).id + ", which " + which(out[b].state);
       }
     }
   }
@@ -89,6 +92,8 @@ StatusReport build_status(const Workspace& ws, const StateIndex& state,
       case MigrationState::kBlocked: ++f.blocked; break;
       case MigrationState::kHeld: ++f.held; break;
       case MigrationState::kRunning: ++f.running; break;
+      case MigrationState::kPaused: ++f.paused; break;
+      case MigrationState::kInterrupted: ++f.interrupted; break;
     }
   }
   for (auto& [name, f] : by_feature) r.features.push_back(std::move(f));
@@ -103,6 +108,7 @@ StatusInputs read_status_inputs(const Config& config, const Environment& env) {
   StatusInputs in;
   auto driver = open_driver(env.database, OpenMode::kReadOnly, driver_options(config, env));
   in.state = StateIndex(driver->state().load_rows());
+  read_activity(*driver, in.state);
   in.leftovers = driver->dialect().find_leftovers();
   in.connection_note = driver->connection().note();
   in.replicas = streaming_replicas(*driver);

@@ -267,6 +267,20 @@ void check_default_env(const Config& c) {
       hint);
 }
 
+// Line `n` (1-based) of `text`, without its line break; "" past the end.
+std::string line_at(const std::string& text, int n) {
+  std::size_t begin = 0;
+  for (int i = 1; i < n && begin != std::string::npos; ++i) {
+    begin = text.find('\n', begin);
+    if (begin != std::string::npos) ++begin;
+  }
+  if (begin == std::string::npos || begin > text.size()) return "";
+  std::size_t end = text.find('\n', begin);
+  std::string out = text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+  if (!out.empty() && out.back() == '\r') out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 Config load_config(const std::string& root) {
@@ -283,10 +297,18 @@ Config load_config(const std::string& root) {
   try {
     root_table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    Diagnostic d = error_at("config", kConfigFile, static_cast<int>(e.source().begin.line),
-                            std::string(e.description()));
-    d.column = static_cast<int>(e.source().begin.column);
-    throw Error(ErrorKind::kConfig, {std::move(d)});
+    int line = static_cast<int>(e.source().begin.line);
+    std::string hint =
+        "check that line and the one before it: a string needs double quotes (database = \"sqlite:dev.db\"), a "
+        "table header is [name] or [env.NAME] on a line of its own, an array is [\"a\", \"b\"], and each key "
+        "is set once";
+    int column = static_cast<int>(e.source().begin.column);
+    Diagnostic d = error_at("config", kConfigFile, line,
+                            "TOML syntax error at column " + std::to_string(column) + ": " + std::string(e.description()),
+                            hint);
+    d.column = column;
+    d.source = line_at(text, line);
+    throw Error(ErrorKind::kConfig, {std::move(d)}, hint);
   }
   ConfigReader reader(config);
   reader.read(root_table);

@@ -22,18 +22,21 @@ std::string interpolate(const std::string& text, const char* key, int line, cons
   return interpolate_variables(text, where, key);
 }
 
-std::string chosen_name(const Config& c, const EnvSelection& sel) {
-  if (!sel.env_name.empty()) return sel.env_name;
-  if (const char* v = std::getenv("TRELLIS_ENV"); v != nullptr && *v) return v;
-  if (!c.default_env.empty()) return c.default_env;
-  if (c.environments.size() == 1) return c.environments.begin()->first;
+// The environment's name, and what chose it (for --verbose).
+std::pair<std::string, std::string> chosen_name(const Config& c, const EnvSelection& sel) {
+  if (!sel.env_name.empty()) return {sel.env_name, "-e"};
+  if (const char* v = std::getenv("TRELLIS_ENV"); v != nullptr && *v) return {v, "TRELLIS_ENV"};
+  if (!c.default_env.empty()) {
+    return {c.default_env, c.config_path + ":" + std::to_string(c.default_env_line) + ": [project] default_env"};
+  }
+  if (c.environments.size() == 1) return {c.environments.begin()->first, "the only environment in " + c.config_path};
   return {};
 }
 
 }  // namespace
 
 Environment select_environment(const Config& config, const EnvSelection& selection) {
-  std::string name = chosen_name(config, selection);
+  auto [name, chosen_by] = chosen_name(config, selection);
   Environment env;
   if (name.empty()) {
     if (selection.database_override.empty()) {
@@ -43,6 +46,7 @@ Environment select_environment(const Config& config, const EnvSelection& selecti
     }
     env.name = "(command line)";
     env.settings = config.defaults;
+    chosen_by = "no environment: --database alone";
   } else {
     auto it = config.environments.find(name);
     if (it == config.environments.end()) {
@@ -67,6 +71,7 @@ Environment select_environment(const Config& config, const EnvSelection& selecti
     env.database_origin = config.config_path + ":" + std::to_string(env.database_line) +
                           ": environment '" + env.name + "'";
   }
+  env.chosen_by = chosen_by;
   Settings& s = env.settings;
   if (!s.scratch_database.empty())
     s.scratch_database = interpolate(s.scratch_database, "scratch_database", s.scratch_database_line, env, config);

@@ -32,7 +32,53 @@ void civil_from_days(std::int64_t days, int* year, int* month, int* day) {
   *year = static_cast<int>(yoe + era * 400 + (*month <= 2 ? 1 : 0));
 }
 
+// Days since 1970-01-01 of a civil date (the inverse of civil_from_days).
+std::int64_t days_from_civil(std::int64_t year, int month, int day) {
+  year -= month <= 2 ? 1 : 0;
+  std::int64_t era = floor_div(year, 400);
+  std::int64_t yoe = year - era * 400;                                          // [0, 399]
+  std::int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;  // [0, 365]
+  std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                      // [0, 146096]
+  return era * 146097 + doe - 719468;
+}
+
+// Reads `width` digits at `at`; -1 if they are not all digits.
+int digits(std::string_view s, std::size_t at, std::size_t width) {
+  if (at + width > s.size()) return -1;
+  int v = 0;
+  for (std::size_t i = at; i < at + width; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
 }  // namespace
+
+std::optional<std::int64_t> unix_ms_from_iso8601(std::string_view s) {
+  int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+  int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 ||
+      minute > 59 || second < 0 || second > 60 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+      s[13] != ':' || s[16] != ':') {
+    return std::nullopt;
+  }
+  std::size_t at = 19;
+  int millis = 0;
+  if (at < s.size() && s[at] == '.') {
+    int scale = 100;
+    for (++at; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at, scale /= 10) millis += (s[at] - '0') * scale;
+  }
+  std::string_view zone = s.substr(at);
+  if (zone != "Z" && zone != "+00" && zone != "+00:00") return std::nullopt;
+  std::int64_t days = days_from_civil(year, month, day);
+  return ((days * 24 + hour) * 60 + minute) * 60'000 + second * 1000 + millis;
+}
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string iso8601_from_unix_ms(std::int64_t ms) {
   std::int64_t days = floor_div(ms, 86'400'000);

@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "trellis/duration.h"
 
@@ -14,6 +16,11 @@ namespace trellis {
 std::string iso8601_from_unix_ms(std::int64_t ms);
 // Now, in that form.
 std::string now_iso8601();
+// The inverse, for "YYYY-MM-DDTHH:MM:SS[.fff]Z" (also with a space for the T, and "+00"
+// or "+00:00" for the Z): nullopt for any other text.
+std::optional<std::int64_t> unix_ms_from_iso8601(std::string_view text);
+// Milliseconds since 1970-01-01 UTC, now.
+std::int64_t now_unix_ms();
 // "user@host" of this process, for history rows.
 std::string run_identity();
 

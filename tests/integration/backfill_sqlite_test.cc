@@ -2,10 +2,14 @@
 // kill -9 and resume, pause and resume, a failing batch, dependents waiting.
 #include <signal.h>
 
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "backfill_project.h"
+#include "json_schema.h"
 
 namespace trellis_test {
 namespace {
@@ -25,6 +29,8 @@ void write_feature(const BackfillProject& p, int rows, const std::string& batch,
   p.write("migrations/data/0003_after.sql",
           "-- +up\nCREATE INDEX ix_items_n ON items (n);\n-- +down\nDROP INDEX ix_items_n;\n");
 }
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
 const char* kRangeBody = "UPDATE items SET n = n + 1 WHERE id > :lo AND id <= :hi;";
 
@@ -147,7 +153,8 @@ TEST(BackfillSqlite, KilledMidwayResumesWithoutRedoingOrSkippingRows) {
   auto status = p.run({"backfill", "status", "--json"});
   ASSERT_EQ(status.exit_code, 0) << status.describe();
   auto j = nlohmann::json::parse(status.out)["backfills"][0];
-  EXPECT_EQ(j["state"], "running");
+  EXPECT_EQ(j["state"], "interrupted");  // killed: no runner holds the lock
+  EXPECT_TRUE(j["eta_seconds"].is_null());
   EXPECT_EQ(j["rows_remaining"].get<std::int64_t>(), 3000 - j["rows_done"].get<std::int64_t>());
   auto r = p.run({"apply"});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
@@ -186,6 +193,95 @@ TEST(BackfillSqlite, PauseStopsAtABatchBoundaryAndResumeContinues) {
   EXPECT_FALSE(applied(p, "data/0003_after"));  // resume runs up to the backfill only
   ASSERT_EQ(p.run({"apply"}).exit_code, 0);
   EXPECT_TRUE(applied(p, "data/0003_after"));
+}
+
+void expect_conforms(const std::string& schema, const nlohmann::json& doc) {
+  static JsonSchemas schemas(std::string(TRELLIS_SOURCE_DIR) + "/docs/schemas");
+  for (const auto& problem : schemas.validate(schema, doc)) ADD_FAILURE() << schema << ": " << problem << "\n" << doc.dump(2);
+}
+
+// The state of one backfill as every view tells it (status, plan, apply, backfill status;
+// text and JSON). `state` is the backfill's ("running", "paused", "interrupted").
+void expect_every_view_says(const BackfillProject& p, const std::string& state) {
+  SCOPED_TRACE("expected " + state);
+  auto backfill = p.run({"backfill", "status", "--json"});
+  ASSERT_EQ(backfill.exit_code, 0) << backfill.describe();
+  expect_conforms("backfill-status.json", parse_json(backfill));
+  auto b = parse_json(backfill)["backfills"][0];
+  EXPECT_EQ(b["state"], state) << backfill.out;
+  if (state != "running") {
+    EXPECT_TRUE(b["eta_seconds"].is_null()) << backfill.out;
+  }
+  auto text = p.run({"backfill", "status"});
+  EXPECT_TRUE(contains(text.out, "data/0002_fill  " + state)) << text.out;
+  auto status = p.run({"status", "--json"});
+  auto doc = parse_json(status);
+  expect_conforms("status.json", doc);
+  EXPECT_EQ(states_of(doc)["data/0002_fill"], state) << status.out;
+  EXPECT_EQ(doc["features"][0][state].get<int>(), 1) << status.out;
+  for (const char* other : {"running", "paused", "interrupted"}) {
+    if (other != state) {
+      EXPECT_EQ(doc["features"][0][other].get<int>(), 0) << other << "\n" << status.out;
+    }
+  }
+  auto status_text = p.run({"status"});
+  EXPECT_TRUE(contains(status_text.out, "backfill " + state)) << status_text.out;
+  EXPECT_FALSE(contains(status_text.out, "statement")) << status_text.out;
+  auto plan = p.run({"plan", "--json"});
+  expect_conforms("plan.json", parse_json(plan));
+  auto warning = find_id(parse_json(plan)["warnings"], "data/0002_fill");
+  EXPECT_EQ(warning["kind"], state) << plan.out;
+  EXPECT_TRUE(contains(warning["message"].get<std::string>(), "data/0002_fill: backfill " + state)) << plan.out;
+  auto plan_text = p.run({"plan"});
+  EXPECT_FALSE(contains(plan_text.out + plan_text.err, "non-transactional")) << plan_text.out;
+  std::string note = state == "paused"        ? "paused: apply leaves it"
+                     : state == "interrupted" ? "interrupted: apply resumes it"
+                                              : "running now";
+  EXPECT_TRUE(contains(plan_text.out, note)) << plan_text.out;
+}
+
+// Issue 15: one state machine for a backfill, the same word in every view, running only
+// while a runner holds the lock; the rate over wall time, pauses included; no ETA paused.
+TEST(BackfillSqlite, EveryViewAgreesOnRunningPausedAndInterrupted) {
+  BackfillProject p;
+  write_feature(p, 3000, "table=items key=id size=50 pause=40ms", kRangeBody);
+  auto started = std::chrono::steady_clock::now();
+  auto runner = p.start({"apply"});
+  ASSERT_TRUE(eventually([&] { return batches_done(p) >= 3; }, 20s));
+  expect_every_view_says(p, "running");
+  ASSERT_EQ(p.run({"backfill", "pause", "data/0002_fill"}).exit_code, 0);
+  auto stopped = runner->finish();
+  EXPECT_EQ(stopped.exit_code, 1) << stopped.describe();
+  EXPECT_TRUE(contains(stopped.out, "backfill paused after")) << stopped.out;
+  expect_every_view_says(p, "paused");
+  auto apply = p.run({"apply"});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_TRUE(contains(apply.out, "paused")) << apply.out;
+
+  // Rows per second over the wall time since the first batch: the pause counts.
+  std::this_thread::sleep_for(1500ms);
+  auto b = parse_json(p.run({"backfill", "status", "--json"}))["backfills"][0];
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  auto rows = static_cast<double>(b["rows_done"].get<std::int64_t>());
+  double rate = b["rows_per_second"].get<double>();
+  EXPECT_LE(rate, rows / 1.5) << b.dump();
+  EXPECT_GE(rate, rows / elapsed * 0.9) << b.dump();
+
+  // Ctrl-C (SIGINT) while it runs again: interrupted, not running.
+  std::int64_t before = batches_done(p);
+  auto resumed = p.start({"backfill", "resume", "data/0002_fill"});
+  ASSERT_TRUE(eventually([&] { return batches_done(p) >= before + 3; }, 20s));
+  resumed->kill_now(SIGINT);
+  resumed->finish();
+  expect_every_view_says(p, "interrupted");
+  auto check = p.run({"check", "--no-drift"});
+  EXPECT_TRUE(contains(check.out + check.err, "data/0002_fill: backfill interrupted after")) << check.describe();
+
+  ASSERT_EQ(p.run({"apply"}).exit_code, 0);
+  expect_each_row_once(p, 3000);
+  auto done = parse_json(p.run({"backfill", "status", "--json"}))["backfills"][0];
+  EXPECT_EQ(done["state"], "done");
+  EXPECT_EQ(states_of(parse_json(p.run({"status", "--json"})))["data/0002_fill"], "applied");
 }
 
 TEST(BackfillSqlite, FailingBatchKeepsTheCheckpointAndBlocksDependents) {

@@ -65,6 +65,20 @@ TEST_P(ConfigErrorsTest, UnknownDefaultEnvironment) {
   EXPECT_NE(r.err.find("did you mean \"dev\""), std::string::npos) << r.describe();
 }
 
+// A TOML syntax error names trellis.toml:LINE and the column, shows the line with a caret,
+// and hints at what to check (issue 15).
+TEST_P(ConfigErrorsTest, SyntaxErrorNamesLineAndColumnWithAHint) {
+  project_.write("trellis.toml", "[project]\ndefault_env = \"dev\"\n[env.dev]\ndatabase = sqlite:dev.db\n");
+  expect_config_error("trellis.toml:4: TOML syntax error at column 12:", "could not determine value type");
+  RunResult r = project_.run({"status"});
+  EXPECT_NE(r.err.find("  database = sqlite:dev.db\n             ^"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("hint: check that line and the one before it: a string needs double quotes"), std::string::npos)
+      << r.err;
+  nlohmann::json doc = parse_json(project_.run({"status", "--json"}));
+  EXPECT_EQ(doc["errors"][0]["line"], 4) << doc.dump(2);
+  EXPECT_TRUE(doc["errors"][0]["hint"].is_string()) << doc.dump(2);
+}
+
 TEST_P(ConfigErrorsTest, UnsupportedDatabaseScheme) {
   project_.write("trellis.toml", "[env.dev]\nfeatures = \"all\"\ndatabase = \"mysql://app@db/shop\"\n");
   expect_config_error("trellis.toml:3:", "unsupported database URL scheme 'mysql'");

@@ -2,6 +2,8 @@
 // exit, errors included, and each document conforms to its JSON Schema in docs/schemas/
 // (validated by tests/support/json_schema.h): "schema_version" first, null where nothing
 // is known.
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "harness.h"
@@ -148,6 +150,68 @@ TEST_P(JsonContractTest, AnUnreachableDatabaseIsAnErrorDocumentWithExitThree) {
   json doc = document({"apply", "--json", "--database", url}, 3, "error.json");
   EXPECT_EQ(doc["exit_code"], 3);
   EXPECT_FALSE(doc["errors"].empty());
+}
+
+// import, verify, adopt, diff and wait: their documents on success and on a failure exit
+// (the command's own document for exit 1 or 3, the error document for exit 2).
+TEST_P(JsonContractTest, ImportVerifyAdoptDiffAndWaitConformOnSuccessAndOnFailure) {
+  project_.write("source/1_a.up.sql", "CREATE TABLE a (id integer);\n");
+  project_.write("source/1_a.down.sql", "DROP TABLE a;\n");
+  project_.write("source/2_b.up.sql", "ALTER TABLE a ADD COLUMN b text;\n");
+  json dry = document({"import", "--from", "golang-migrate", "source", "--dry-run", "--json"}, 0, "import.json");
+  EXPECT_EQ(dry["dry_run"], true);
+  json imported = document({"import", "--from", "golang-migrate", "source", "--json"}, 0, "import.json");
+  ASSERT_EQ(imported["migrations"].size(), 2u) << imported.dump(2);
+  EXPECT_EQ(imported["migrations"][1]["has_down"], false);
+  document({"import", "--from", "goose", "no-such-dir", "--json"}, 2, "error.json");
+
+  json verified = document({"verify", "--json"}, 0, "verify.json");
+  EXPECT_EQ(verified["ok"], true);
+
+  document({"adopt", "--from", "dbmate", "--json"}, 2, "error.json");  // nothing was imported from dbmate
+  RunResult before = project_.run({"schema", "--json"});
+  ASSERT_EQ(before.exit_code, 0) << before.describe();
+  project_.write("before.json", before.out);
+  db_->exec(std::string("CREATE TABLE a (id integer); ALTER TABLE a ADD COLUMN b text; ") +
+            "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); "
+            "INSERT INTO schema_migrations VALUES (2, " + (is_sqlite() ? "0" : "false") + ");");
+  json would = document({"adopt", "--from", "golang-migrate", "--dry-run", "--json"}, 0, "adopt.json");
+  EXPECT_EQ(would["adopted"].size(), 2u) << would.dump(2);
+  json adopted = document({"adopt", "--from", "golang-migrate", "--json"}, 0, "adopt.json");
+  EXPECT_EQ(adopted["history_table"], "schema_migrations");
+
+  json same = document({"diff", "dev", "dev", "--json"}, 0, "diff.json");
+  EXPECT_EQ(same["same"], true);
+  json differs = document({"diff", "before.json", "dev", "--json"}, 1, "diff.json");
+  EXPECT_FALSE(differs["differences"].empty()) << differs.dump(2);
+  document({"diff", "no-such.json", "dev", "--json"}, 2, "error.json");
+
+  json ready = document({"wait", "--for", "core/2_b", "--json"}, 0, "wait.json");
+  EXPECT_EQ(ready["ready"], true);
+  json missing = document({"wait", "--for", "core/9_z", "--timeout", "0", "--json"}, 3, "wait.json");
+  EXPECT_EQ(missing["missing"][0]["why"], "not applied") << missing.dump(2);
+  document({"wait", "--json"}, 2, "error.json");  // neither --for, --lock nor --all-released
+
+  project_.write_migration("core", "3_bad.sql", migration("", "INSERT INTO no_such_table VALUES (1);"));
+  json failed = document({"verify", "--json"}, 1, "verify.json");
+  EXPECT_EQ(failed["ok"], false);
+  project_.write_migration("core", "4_broken.sql", "-- phas: expand\n-- +up\nSELECT 1;\n");
+  document({"verify", "--json"}, 2, "error.json");
+}
+
+// A SQLite file that does not exist is a database that is not there yet (exit 3, said so),
+// not one that lacks the migrations (issue 15).
+TEST_P(JsonContractTest, WaitOnASqliteFileThatDoesNotExistSaysSo) {
+  if (!is_sqlite()) GTEST_SKIP() << "a SQLite file";
+  std::string url = "sqlite:" + project_.path("not-yet.db");
+  json doc = document({"wait", "--database", url, "--for", "core/0001", "--timeout", "0", "--json"}, 3, "wait.json");
+  EXPECT_EQ(doc["ready"], false);
+  EXPECT_NE(doc["error"].get<std::string>().find("the database does not exist"), std::string::npos) << doc.dump(2);
+  RunResult text = project_.run({"wait", "--database", url, "--for", "core/0001", "--timeout", "0"});
+  EXPECT_EQ(text.exit_code, 3) << text.describe();
+  EXPECT_NE(text.err.find("does not exist"), std::string::npos) << text.err;
+  EXPECT_EQ(text.err.find("not applied"), std::string::npos) << text.err;
+  EXPECT_FALSE(std::filesystem::exists(project_.path("not-yet.db")));
 }
 
 TRELLIS_BACKENDS(JsonContractTest);

@@ -33,6 +33,20 @@ struct PgProject {
     auto rows = server->query(url, sql);
     return rows.empty() ? "" : rows.front();
   }
+  // backfill status, status and plan (JSON) agree on the backfill's state (issue 15).
+  void expect_state(const std::string& state) const {
+    SCOPED_TRACE("expected " + state);
+    auto backfill = run({"backfill", "status", "--json"});
+    auto b = parse_json(backfill)["backfills"][0];
+    EXPECT_EQ(b["state"], state) << backfill.describe();
+    if (state != "running") {
+    EXPECT_TRUE(b["eta_seconds"].is_null()) << backfill.out;
+  }
+    auto status = run({"status", "--json"});
+    EXPECT_EQ(states_of(parse_json(status))["data/0002_fill"], state) << status.describe();
+    auto plan = run({"plan", "--json"});
+    EXPECT_EQ(find_id(parse_json(plan)["warnings"], "data/0002_fill")["kind"], state) << plan.describe();
+  }
   std::int64_t batches() const {
     try {
       std::string v = q1("SELECT batches FROM trellis.backfills WHERE id = 'data/0002_fill'");
@@ -84,11 +98,18 @@ TEST(PgBackfill, PauseAndResume) {
     runner->kill_now(SIGKILL);
     FAIL() << "no batches committed:\n" << runner->finish().describe();
   }
+  pg.expect_state("running");  // the runner holds the advisory lock
   ASSERT_EQ(pg.run({"backfill", "pause", "data/0002_fill"}).exit_code, 0);
   EXPECT_EQ(runner->finish().exit_code, 1);
   EXPECT_EQ(pg.q1("SELECT status FROM trellis.backfills"), "paused");
-  auto status = pg.run({"backfill", "status", "--json"});
-  EXPECT_NE(status.out.find("\"state\": \"paused\""), std::string::npos) << status.describe();
+  pg.expect_state("paused");
+  // Ctrl-C while it runs again: interrupted, not running.
+  std::int64_t before = pg.batches();
+  auto resumed = pg.start({"backfill", "resume", "data/0002_fill"});
+  ASSERT_TRUE(eventually([&] { return pg.batches() >= before + 3; }, 30s)) << resumed->finish().describe();
+  resumed->kill_now(SIGINT);
+  resumed->finish();
+  pg.expect_state("interrupted");
   auto r = pg.run({"backfill", "resume", "data/0002_fill"});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_EQ(pg.q1("SELECT count(*) FROM items WHERE n = 1"), "5000");
