@@ -39,7 +39,9 @@ struct TargetReport {
   TargetResult result = TargetResult::kSkipped;
   // apply: what this run did (applied, failed, blocked), held back released migrations;
   // plan: `pending` would apply, `held` held back; status: the database's counts.
-  int applied = 0, failed = 0, blocked = 0, held = 0, pending = 0, running = 0;
+  // status: `running` started and still held by a live runner, `paused` and
+  // `interrupted` (started, no runner) as `trellis status` says.
+  int applied = 0, failed = 0, blocked = 0, held = 0, pending = 0, running = 0, paused = 0, interrupted = 0;
   std::int64_t duration_ms = 0;
   std::string error;  // the first failure, or why unreachable / refused; "" when none
   // apply: the ids that failed; plan: the ids that would apply, in order.

@@ -86,7 +86,9 @@ std::string counts(FleetAction a, const TargetReport& t) {
     add(t.failed, "failed");
     add(t.blocked, "blocked");
     add(t.held, "held");
-    add(t.running, "interrupted");
+    add(t.running, "running");
+    add(t.paused, "paused");
+    add(t.interrupted, "interrupted");
   } else {
     add(t.applied, "applied", true);
     add(t.failed, "failed");
@@ -247,6 +249,8 @@ nlohmann::json target_json(const TargetReport& t) {
           {"held", t.held},
           {"pending", t.pending},
           {"running", t.running},
+          {"paused", t.paused},
+          {"interrupted", t.interrupted},
           {"duration_ms", ran ? nlohmann::json(t.duration_ms) : nlohmann::json(nullptr)},
           {"error", string_or_null(t.error)},
           {"migrations", t.migrations}};

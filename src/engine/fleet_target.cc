@@ -71,7 +71,9 @@ void status_target(const Workspace& ws, TargetReport& r) {
     r.failed += f.failed;
     r.blocked += f.blocked;
     r.held += f.held;
-    r.running += f.running + f.paused + f.interrupted;  // started, not finished
+    r.running += f.running;
+    r.paused += f.paused;
+    r.interrupted += f.interrupted;
   }
   r.result = TargetResult::kOk;
 }

@@ -401,6 +401,24 @@ TEST_F(FleetTest, OnATerminalALiveLineNamesTheRunningTargets) {
   EXPECT_NE(r.out.find("Fleet apply: 8 target(s), 8 ok"), std::string::npos) << r.out;
 }
 
+// fleet status counts an interrupted migration (started outside a transaction, no
+// runner left) as interrupted, not running, as `trellis status` does.
+TEST_F(FleetTest, StatusTellsInterruptedFromRunning) {
+  project_.write_migration("core", "0003_two.sql",
+                           "-- transaction: false\n-- +up\nCREATE TABLE two_a (id int);\nCREATE TABLE two_b (id int);\n");
+  project_.write("targets.toml", targets_toml({{"a", "sqlite:a.db"}, {"b", "sqlite:b.db"}}));
+  fleet_json({"apply", "--targets", "targets.toml"}, 0);
+  auto b = make_db("sqlite", project_.root(), "b");
+  b->exec("UPDATE " + b->migrations_table() + " SET status = 'running', statements_done = 1 WHERE id = 'core/0003_two'");
+  json doc = fleet_json({"status", "--targets", "targets.toml"}, 0);
+  EXPECT_EQ(target_of(doc, "b")["interrupted"], 1) << doc.dump(2);
+  EXPECT_EQ(target_of(doc, "b")["running"], 0);
+  EXPECT_EQ(target_of(doc, "a")["interrupted"], 0);
+  RunResult text = fleet({"status", "--targets", "targets.toml"});
+  EXPECT_NE(text.out.find("1 interrupted"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("running"), std::string::npos) << text.out;
+}
+
 // --- --targets-query SQL --catalog URL ------------------------------------------------
 
 TEST_F(FleetTest, TargetsFromAQueryOnACatalogDatabase) {
