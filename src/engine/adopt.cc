@@ -10,6 +10,7 @@
 #include "engine/bookkeeping.h"
 #include "engine/foreign_history.h"
 #include "import/source_files.h"
+#include "trellis/driver.h"
 #include "trellis/error.h"
 #include "trellis/import.h"
 #include "util/clock.h"
@@ -187,6 +188,10 @@ AdoptReport adopt_database(const Workspace& ws, const std::string& tool, const A
   if (entries.empty()) {
     throw Error(ErrorKind::kPlan, "no migrations imported from " + tool + " in .trellis-import.toml",
                 "run 'trellis import --from " + tool + " DIR' first: adopt maps the database's history through it");
+  }
+  if (opening_creates(ws.env().database)) {  // a SQLite file that is not there: nothing migrated it
+    throw Error(ErrorKind::kPlan, mask_url(ws.env().database) + " does not exist, so " + tool + " has no history there",
+                "give the database " + tool + " migrated (--database URL, or the environment's database in trellis.toml)");
   }
   AdoptReport r;
   auto driver = ws.connect(OpenMode::kReadOnly);

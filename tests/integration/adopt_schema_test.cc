@@ -95,6 +95,15 @@ TEST_P(AdoptSchemaTest, DriftIgnoreLeavesObjectsOut) {
   EXPECT_EQ(db_->applied_ids(), (std::vector<std::string>{"core/1_a", "core/2_b"}));
 }
 
+// A SQLite file that is not there has no history to adopt: refused, and not created.
+TEST_P(AdoptSchemaTest, ADatabaseFileThatDoesNotExistIsRefused) {
+  if (!is_sqlite()) GTEST_SKIP() << "a server's database either exists or is unreachable";
+  RunResult r = project_.run({"--database", "sqlite:missing.db", "adopt", "--from", "golang-migrate"});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "missing.db does not exist, so golang-migrate has no history there")) << r.describe();
+  EXPECT_FALSE(file_exists(project_.path("missing.db")));
+}
+
 TRELLIS_BACKENDS(AdoptSchemaTest);
 
 }  // namespace
