@@ -70,6 +70,7 @@ class Graph {
 
   std::optional<Node> find_short(std::string_view feature, std::string_view number) const;
   void link(std::vector<Diagnostic>& problems);
+  void check_conflicts(const Migration& m, Node i, std::vector<Diagnostic>& problems) const;
   void check_cycles() const;
   std::vector<bool> closure(const Adjacency& edges, const std::vector<Node>& from) const;
 

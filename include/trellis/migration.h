@@ -61,6 +61,9 @@ struct Migration {
   std::string checksum; // hex SHA-256 of the file bytes
 
   std::vector<Requirement> requirements;  // `-- requires:` (any feature)
+  // `-- conflicts:`: migrations that must not be applied when this one is (Sqitch's
+  // `[!change]`); no order, only a fact lint checks (declared-conflict).
+  std::vector<Requirement> conflicts;
   Phase phase = Phase::kExpand;
   TxMode tx = TxMode::kTransactional;       // the up section's (`transaction: false` or up=false)
   TxMode down_tx = TxMode::kTransactional;  // the down section's (`transaction: false` or down=false)

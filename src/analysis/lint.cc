@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "analysis/lint_facts.h"
+#include "project/ids.h"
 #include "trellis/lint.h"
 
 namespace trellis {
@@ -227,6 +228,35 @@ void add_conflicts(Context& ctx, const std::vector<Migration>& migrations,
   }
 }
 
+// `-- conflicts: Y` on M: M must not be applied while Y is. When Y is always applied
+// before M (M depends on it), or in either order (independent), Trellis would apply both.
+void add_declared_conflicts(Context& ctx, const std::vector<Migration>& migrations, const std::set<std::string>& only) {
+  for (const Migration& m : migrations) {
+    if (m.conflicts.empty() || (!only.empty() && !only.count(m.id))) continue;
+    std::set<std::string> allowed;
+    for (const auto& a : m.lint_allows) allowed.insert(a.rule);
+    for (const Requirement& c : m.conflicts) {
+      auto ref = parse_id(c.id);
+      const Migration* y = nullptr;
+      for (const Migration& other : migrations) {
+        if (ref && other.feature == ref->feature && compare_numbers(other.number, ref->number) == 0) y = &other;
+      }
+      if (y == nullptr || y == &m || ctx.options.depends_on(y->id, m.id)) continue;  // Y after M: it holds
+      bool before = ctx.options.depends_on(m.id, y->id);
+      std::string message =
+          m.id + " declares it conflicts with " + y->id + " (must not be applied while it is), but " + y->id +
+          (before ? " is always applied before it, so applying both breaks the declared conflict"
+                  : " is independent of it: Trellis may apply both, in either order");
+      add(ctx, m, allowed,
+          finding_at("declared-conflict", c.line, 1, message,
+                     before ? "roll back " + y->id + " in this migration's up (and say so), or drop the conflict if it no "
+                                  "longer holds"
+                            : "release only one of them where the conflict matters, or order them with -- requires: " +
+                                  m.id + " in " + y->id + " if it is meant to replace this one"));
+    }
+  }
+}
+
 }  // namespace
 
 LintReport lint(const std::vector<Migration>& migrations, const LintOptions& options,
@@ -265,7 +295,10 @@ LintReport lint(const std::vector<Migration>& migrations, const LintOptions& opt
       lint_statement(ctx, m, allowed, statements[si], created_here, mi, si);
     }
   }
-  if (options.depends_on) add_conflicts(ctx, migrations, lookup, only, by_id);
+  if (options.depends_on) {
+    add_conflicts(ctx, migrations, lookup, only, by_id);
+    add_declared_conflicts(ctx, migrations, only);
+  }
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const LintFinding& a, const LintFinding& b) {
     return std::tie(a.file, a.line, a.column, a.code) < std::tie(b.file, b.line, b.column, b.code);
   });

@@ -86,6 +86,8 @@ const std::vector<RuleInfo>& lint_rules() {
       {"conflict-both-alter", S::kError, C::kConflict, "two independent features alter the same column"},
       {"conflict-both-create", S::kError, C::kConflict, "two independent features create an object of the same name"},
       {"missing-requires", S::kError, C::kConflict, "uses an object created by another feature without `requires`"},
+      {"declared-conflict", S::kError, C::kConflict,
+       "`-- conflicts:` names a migration applied before this one, or in either order (an independent feature)"},
       // About the run.
       {"not-analysed", S::kWarning, C::kMeta, "statement libpg_query (PostgreSQL grammar) cannot parse"},
       {"unknown-lint-allow", S::kError, C::kMeta, "lint-allow names a rule that does not exist"},

@@ -121,6 +121,9 @@ nlohmann::ordered_json target_event(const TargetReport& t) {
                               {"blocked", t.blocked},
                               {"held", t.held},
                               {"pending", t.pending},
+                              {"running", t.running},
+                              {"paused", t.paused},
+                              {"interrupted", t.interrupted},
                               {"duration_ms", t.duration_ms}};
   e["error"] = t.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.error);
   return e;
@@ -168,7 +171,8 @@ class FleetProgress {
 
   // "12 of 50 done; eu4, eu7" (with mutex_ held).
   void redraw() {
-    if (json_ || running_.empty()) return;
+    if (json_) return;
+    if (running_.empty()) return live_.stop();  // e.g. between the canary and the rest
     std::vector<std::string> names(running_.begin(), running_.end());
     live_.update(std::to_string(finished_) + " of " + std::to_string(total_) + " done; " + join(names, ", "));
   }

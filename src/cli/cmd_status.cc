@@ -80,7 +80,8 @@ Runner setup_status(CLI::App& sub, const Globals& g) {
   auto exit_code = std::make_shared<bool>(false);
   sub.add_flag("--json", *json, "Machine-readable output (see docs/json.md)");
   sub.add_flag("--exit-code", *exit_code,
-               "Exit 1 when anything released is pending, failed, blocked or interrupted (for scripts)");
+               "Exit 1 when anything released is not settled: pending, failed, blocked, running, paused or "
+               "interrupted (for scripts)");
   return [&g, json, exit_code]() -> int {
     // Reading the database needs only the environment: it overlaps reading the files, and
     // so does closing it and indexing what it holds.

@@ -196,12 +196,14 @@ AdoptReport adopt_database(const Workspace& ws, const std::string& tool, const A
   AdoptReport r;
   auto driver = ws.connect(OpenMode::kReadOnly);
   Decision d = decide(ws, *driver, tool, entries);
-  if (options.schema_check && !d.adopt.empty()) check_adopted_schema(ws, *driver, applied_after(d), options, r);
+  if (options.schema_check && !d.adopt.empty()) {
+    check_adopted_schema(ws, *driver, applied_after(d), options, r, d.table);
+  }
   if (!options.dry_run && !d.adopt.empty()) {
     driver = ws.connect_to_write(ws.env().settings.runner_lock_wait);
     Decision locked = decide(ws, *driver, tool, entries);
     if (options.schema_check && applied_after(locked) != applied_after(d)) {
-      check_adopted_schema(ws, *driver, applied_after(locked), options, r);
+      check_adopted_schema(ws, *driver, applied_after(locked), options, r, locked.table);
     }
     d = std::move(locked);
     record(*driver, ws, d);

@@ -41,7 +41,7 @@ SchemaModel replayed(const Workspace& ws, const std::vector<const Migration*>& o
 }  // namespace
 
 void check_adopted_schema(const Workspace& ws, Driver& live, const std::vector<Node>& applied_after,
-                          const AdoptOptions& options, AdoptReport& report) {
+                          const AdoptOptions& options, AdoptReport& report, const std::string& history_table) {
   std::vector<bool> set(ws.graph().size(), false);
   for (Node n : applied_after) set[n] = true;
   std::vector<const Migration*> order;
@@ -57,6 +57,10 @@ void check_adopted_schema(const Workspace& ws, Driver& live, const std::vector<N
     cache.store(key, *expected);
   }
   SchemaModel actual = live.catalog().read_schema();
+  if (!history_table.empty()) {  // e.g. Alembic's version_table, named in env.py
+    actual.remove_matching("table:" + history_table);
+    actual.remove_matching("table:" + history_table.substr(history_table.rfind('.') + 1));
+  }
   for (const auto& [pattern, line] : ws.project().config.drift.ignore) {
     expected->remove_matching(pattern);
     actual.remove_matching(pattern);

@@ -18,7 +18,9 @@ namespace trellis {
 // Fills `report`'s schema_* fields. Throws Error(kPlan), nothing recorded, with every
 // difference and the ways forward when the schemas differ, or when a migration does not
 // replay on an empty database; Error(kConnection) when no scratch database can be had.
+// `history_table` (the other tool's, as read: "name" or "schema.name") is left out of the
+// live schema too, besides the tools' default tables.
 void check_adopted_schema(const Workspace& ws, Driver& live, const std::vector<Node>& applied_after,
-                          const AdoptOptions& options, AdoptReport& report);
+                          const AdoptOptions& options, AdoptReport& report, const std::string& history_table = "");
 
 }  // namespace trellis

@@ -59,6 +59,7 @@ class BackfillRunner {
   std::optional<std::int64_t> remaining_at_start_;
   std::optional<KeyValue> end_;  // range mode: the walk of this run stops at this key
   bool end_read_ = false;
+  bool load_unknown_noted_ = false;  // max_active_queries: told once that the load is unknown
   int attempts_ = 1;
   // The WAL position after each batch and when it was read, oldest first, until every
   // replica has replayed it (for the throttle's measure of lag).

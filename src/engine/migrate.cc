@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "trellis/error.h"
+#include "trellis/status.h"
 
 namespace trellis {
 
@@ -193,8 +194,12 @@ MigratePreview preview_migrate(const Workspace& ws, const PlanOptions& options, 
   MigratePreview preview;
   preview.plan = make_plan(ws.graph(), ws.env(), state, options);
   if (!preview.plan.errors.empty()) return preview;
-  if (sql) preview.sql = render_plan_sql(*driver, ws, preview.plan);
-  else preview.warnings = integrity_findings(ws.graph(), state);
+  if (sql) {
+    preview.sql = render_plan_sql(*driver, ws, preview.plan);
+  } else {
+    read_activity(*driver, state);  // paused, running or interrupted: as status and plan say
+    preview.warnings = integrity_findings(ws.graph(), state);
+  }
   return preview;
 }
 

@@ -128,6 +128,7 @@ void Graph::link(std::vector<Diagnostic>& problems) {
       if (std::find(mine, deps_.targets.end(), t) == deps_.targets.end()) deps_.targets.push_back(t);
     }
     deps_.offsets.push_back(deps_.targets.size());
+    check_conflicts(m, i, problems);
   }
   // The reverse edges, grouped by target, each group in node order.
   rdeps_.offsets.assign(n + 1, 0);
@@ -137,6 +138,21 @@ void Graph::link(std::vector<Diagnostic>& problems) {
   std::vector<std::size_t> fill(rdeps_.offsets.begin(), rdeps_.offsets.end() - 1);
   for (Node i = 0; i < n; ++i) {
     for (Node d : deps_.of(i)) rdeps_.targets[fill[d]++] = i;
+  }
+}
+
+// `-- conflicts:` names a migration that exists and is not this one (it orders nothing).
+void Graph::check_conflicts(const Migration& m, Node i, std::vector<Diagnostic>& problems) const {
+  for (const auto& c : m.conflicts) {
+    auto ref = parse_id(c.id);
+    auto target = ref ? find_short(ref->feature, ref->number) : std::nullopt;
+    std::string what = !target                                                    ? ", which does not exist"
+                       : !ref->slug.empty() && ref->slug != (*migrations_)[*target].slug ? ", but that migration is '" + (*migrations_)[*target].id + "'"
+                       : *target == i                                             ? ", which is itself"
+                                                                                  : "";
+    if (what.empty()) continue;
+    problems.push_back(error_at("conflicts", m.path, c.line, "conflicts with '" + c.id + "'" + what));
+    problems.back().id = m.id;
   }
 }
 

@@ -35,6 +35,7 @@ struct SourceMigration {
   bool root = false;      // starts a line of history: without a feature, the default one,
                           // whatever its parents (an Alembic root that depends_on others)
   std::vector<std::size_t> parents;    // indices (in Source::migrations, earlier) it requires
+  std::vector<std::size_t> conflicts;  // indices (earlier) it must not be applied with (Sqitch `!`)
   std::vector<std::string> comments;   // header comment lines, without "-- "
   std::vector<std::string> notes;      // for the manifest and the report
   std::vector<std::string> files;      // source files it came from

@@ -125,6 +125,10 @@ struct Reader {
     if (conflict) {
       m.comments.push_back("sqitch conflicts: " + dep);
       m.notes.push_back("conflicts with " + dep);
+      // A change planned before it becomes `-- conflicts:` (lint's declared-conflict).
+      if (auto found = latest.find(dep.substr(0, dep.find('@'))); found != latest.end()) {
+        m.conflicts.push_back(found->second);
+      }
       return;
     }
     std::string base = dep.substr(0, dep.find('@'));

@@ -83,11 +83,13 @@ struct Text {
 
 int lines_in(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
-Text file_text(const std::string& tool, const SourceMigration& m, const std::vector<std::string>& requires_ids) {
+Text file_text(const std::string& tool, const SourceMigration& m, const std::vector<std::string>& requires_ids,
+               const std::vector<std::string>& conflict_ids) {
   Text t;
   t.text = "-- imported from " + tool + ": " + join(m.files, ", ") + "\n";
   for (const auto& c : m.comments) t.text += "-- " + c + "\n";
   if (!requires_ids.empty()) t.text += "-- requires: " + join(requires_ids, ", ") + "\n";
+  if (!conflict_ids.empty()) t.text += "-- conflicts: " + join(conflict_ids, ", ") + "\n";
   t.text += tx_directive(m);
   t.text += "\n-- +up\n";
   t.up_first = lines_in(t.text) + 1;
@@ -166,7 +168,11 @@ Conversion convert(const Source& source, const ImportOptions& options, const std
     for (std::size_t p : m.parents) {
       if (features[p] != f.feature && !ids[p].empty()) requires_ids.push_back(ids[p]);
     }
-    Text t = file_text(options.tool, m, requires_ids);
+    std::vector<std::string> conflict_ids;
+    for (std::size_t p : m.conflicts) {
+      if (!ids[p].empty()) conflict_ids.push_back(ids[p]);
+    }
+    Text t = file_text(options.tool, m, requires_ids, conflict_ids);
     f.text = t.text;
     Migration parsed;
     parsed.id = f.id;

@@ -204,7 +204,8 @@ class Parser {
   void on_directive(const Line& line, const std::string& name, std::string_view value, int col) {
     int value_col = static_cast<int>(line.text.find(':', static_cast<std::size_t>(col))) + 2;
     if (value.empty()) return error(line, value_col, "directive '" + name + "' needs a value");
-    if (name == "requires") return on_requires(line, value);
+    if (name == "requires") return on_ids(line, value, m_.requirements);
+    if (name == "conflicts") return on_ids(line, value, m_.conflicts);
     if (name == "phase") {
       if (!once(line, name, col)) return;
       if (value == "expand") m_.phase = Phase::kExpand;
@@ -236,7 +237,7 @@ class Parser {
       return;
     }
     error(line, col, "unknown directive '" + name +
-                         "' (known: requires, phase, transaction, lock-timeout, "
+                         "' (known: requires, conflicts, phase, transaction, lock-timeout, "
                          "statement-timeout, lint-allow, batch)");
   }
 
@@ -264,7 +265,7 @@ class Parser {
     }
   }
 
-  void on_requires(const Line& line, std::string_view value) {
+  void on_ids(const Line& line, std::string_view value, std::vector<Requirement>& into) {
     for (const auto& item : split_list(value, ',')) {
       if (!parse_id(item)) {
         int col = static_cast<int>(line.text.find(item)) + 1;
@@ -272,7 +273,7 @@ class Parser {
                              "' (expected feature/NNNN or feature/NNNN_slug)");
         continue;
       }
-      m_.requirements.push_back(Requirement{item, line.number});
+      into.push_back(Requirement{item, line.number});
     }
   }
 

@@ -130,5 +130,34 @@ TEST_F(AlembicPgTest, HeadsTheImportedFilesLackAreRefused) {
   EXPECT_FALSE(alembic_db_->state_exists() && !alembic_db_->state_rows().empty());
 }
 
+// env.py names its own version table: adopt reads it, and leaves it out of the schema
+// it compares (it is Alembic's bookkeeping, made by no migration).
+TEST(AlembicVersionTable, AdoptReadsAndIgnoresTheVersionTableEnvPyNames) {
+  TRELLIS_REQUIRE_ALEMBIC_OR_SKIP();
+  TRELLIS_REQUIRE_PG_OR_SKIP(server);
+  TestProject project;
+  configure_scripted(project, server->create_database());
+  auto alembic_db = make_db("postgres", project.root(), "alembic");
+  for (auto [path, content] : alembic_project()) {
+    if (path == "env.py") {
+      for (const char* call : {"context.configure(url=url, literal_binds=True", "context.configure(connection=connection"}) {
+        std::size_t at = content.find(call);
+        ASSERT_NE(at, std::string::npos) << call;
+        content.insert(at + std::string(call).size(), ", version_table=\"app_versions\"");
+      }
+    }
+    project.write("source/" + path, content);
+  }
+  RunResult imported = project.run({"import", "--from", "alembic", project.path("source")});
+  ASSERT_EQ(imported.exit_code, 0) << imported.describe();
+  RunResult upgraded = run_alembic(project.path("source"), alembic_db->url(), {"upgrade", "heads"});
+  ASSERT_EQ(upgraded.exit_code, 0) << upgraded.describe();
+  ASSERT_EQ(alembic_db->query("SELECT version_num FROM app_versions"), (std::vector<std::string>{"merge1"}));
+  RunResult adopt = project.run({"--database", alembic_db->url(), "adopt", "--from", "alembic"});
+  ASSERT_EQ(adopt.exit_code, 0) << adopt.describe();
+  EXPECT_NE(adopt.out.find("from alembic's app_versions"), std::string::npos) << adopt.out;
+  EXPECT_EQ(alembic_db->applied_ids().size(), 6u);
+}
+
 }  // namespace
 }  // namespace trellis_test

@@ -34,7 +34,7 @@ TEST_P(DiagnosticOutputTest, ParserProblemsOfEveryFileWithCaret) {
       "then a slug of " +
           std::string(trellis::kSlugRule) +
           "\n"
-          "migrations/core/0002_x.sql:1: unknown directive 'phas' (known: requires, phase, "
+          "migrations/core/0002_x.sql:1: unknown directive 'phas' (known: requires, conflicts, phase, "
           "transaction, "
           "lock-timeout, statement-timeout, lint-allow, batch)\n"
           "  -- phas: expand\n"

@@ -106,6 +106,28 @@ TEST_F(ImportTest, SqitchKeepsThePlanOrder) {
             (std::vector<std::string>{"core/0001_zeta<-zeta", "core/0002_alpha<-alpha"}));
 }
 
+// A Sqitch conflict with a change planned before it becomes `-- conflicts:`, which lint
+// reports (declared-conflict): Trellis would apply both, which Sqitch refuses.
+TEST_F(ImportTest, SqitchConflictsBecomeADeclaredConflictLintReports) {
+  const std::string who = " 2026-01-01T00:00:00Z Ann <ann@example.com>\n";
+  Fixture f{"sqitch", {{"sqitch.plan", "%project=p\nold_audit" + who + "new_audit [!old_audit]" + who}}, {}};
+  for (const char* c : {"old_audit", "new_audit"}) {
+    f.files.push_back({std::string("deploy/") + c + ".sql", "SELECT 1;\n"});
+    f.files.push_back({std::string("revert/") + c + ".sql", "SELECT 1;\n"});
+  }
+  write_fixture(project_, f);
+  RunResult r = project_.run({"-C", project_.root(), "import", "--from", "sqitch", "source"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  std::string text = read_file(project_.path("migrations/core/0002_new_audit.sql"));
+  EXPECT_NE(text.find("-- conflicts: core/0001_old_audit\n"), std::string::npos) << text;
+  RunResult lint = project_.run({"-C", project_.root(), "lint"});
+  EXPECT_EQ(lint.exit_code, 1) << lint.describe();
+  EXPECT_NE(lint.out.find("declared-conflict"), std::string::npos) << lint.out;
+  EXPECT_NE(lint.out.find("core/0002_new_audit declares it conflicts with core/0001_old_audit"), std::string::npos)
+      << lint.out;
+  EXPECT_NE(lint.out.find("always applied before it"), std::string::npos) << lint.out;
+}
+
 // --split-by requires: the changes connected through requires form a feature each, named
 // after its first change, in plan order; the numbers restart per feature.
 TEST_F(ImportTest, SqitchSplitByRequiresFollowsTheRequiresGraph) {

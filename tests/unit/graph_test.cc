@@ -82,6 +82,16 @@ TEST(Graph, DanglingRequires) {
   EXPECT_EQ(error_of(ms), "migrations/b/0002_y.sql:1: requires 'core/0009', which does not exist");
 }
 
+TEST(Graph, DanglingOrSelfConflictsAreErrors) {
+  std::vector<Migration> ms = {mig("core/0001_x"), mig("b/0002_y")};
+  ms[1].conflicts.push_back({"core/0009", 3});
+  EXPECT_EQ(error_of(ms), "migrations/b/0002_y.sql:3: conflicts with 'core/0009', which does not exist");
+  ms[1].conflicts = {{"b/0002", 2}};
+  EXPECT_EQ(error_of(ms), "migrations/b/0002_y.sql:2: conflicts with 'b/0002', which is itself");
+  ms[1].conflicts = {{"core/0001", 2}};
+  EXPECT_EQ(error_of(ms), "") << "a conflict orders nothing and is no error";
+}
+
 TEST(Graph, SlugMismatchIsAnError) {
   std::vector<Migration> ms = {mig("core/0001_x"), mig("b/0001_y", {"core/0001_users"})};
   EXPECT_EQ(error_of(ms), "migrations/b/0001_y.sql:1: requires 'core/0001_users', but that migration is 'core/0001_x'");

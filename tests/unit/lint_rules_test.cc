@@ -18,6 +18,7 @@ enum class CaseKind {
   kSql,
   kBackfill,  // a range backfill's body; `extra` is its `-- batch:` spec
   kConflict,  // `extra` is the SQL of a migration of another, independent feature
+  kDeclared,  // the migration declares `-- conflicts: other/0001_o`, applied "before" or "after" it
   kAllow,     // the rule named by a `-- lint-allow:` of a migration of `extra`
   kConfig,    // "rule=severity" of [lint]
 };
@@ -142,6 +143,7 @@ const RuleCase kCases[] = {
      kEx, kTx, 0, CaseKind::kConflict, "CREATE TABLE tags (id bigint PRIMARY KEY);"},
     {"missing-requires", "ALTER TABLE tags ADD COLUMN name text;", "ALTER TABLE orders ADD COLUMN name text;", kEx, kTx, 0,
      CaseKind::kConflict, "CREATE TABLE tags (id bigint PRIMARY KEY);"},
+    {"declared-conflict", "before", "after", kEx, kTx, 0, CaseKind::kDeclared},
     {"not-analysed", "CREATE TABLE t (id integer PRIMARY KEY AUTOINCREMENT);", "CREATE TABLE t (id integer PRIMARY KEY);"},
     {"unknown-lint-allow", "no-such-rule", "ban-truncate", kEx, kTx, 0, CaseKind::kAllow, "TRUNCATE orders;"},
     {"unknown-lint-config", "no-such-rule=warning", "ban-truncate=warning", kEx, kTx, 0, CaseKind::kConfig},
@@ -157,6 +159,15 @@ std::vector<Migration> case_migrations(const RuleCase& c, const std::string& id,
   if (c.kind == CaseKind::kBackfill) {
     std::string problem;
     m.batch = parse_batch_spec(c.extra, problem);
+  }
+  if (c.kind == CaseKind::kDeclared) {
+    std::string other_first = text;  // "before": other/0001_o is applied before m (m depends on it)
+    m = migration(id, "SELECT 1;", phase, tx);
+    m.conflicts.push_back({"other/0001_o", 1});
+    options.depends_on = [other_first, id](const std::string& a, const std::string& b) {
+      return other_first == "before" ? a == id && b == "other/0001_o" : a == "other/0001_o" && b == id;
+    };
+    return {m, migration("other/0001_o", "SELECT 2;")};
   }
   if (c.kind != CaseKind::kConflict) return {m};
   options.depends_on = [](const std::string&, const std::string&) { return false; };

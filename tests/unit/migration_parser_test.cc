@@ -61,12 +61,25 @@ TEST(MigrationParser, ReadsAllDirectivesAndSections) {
   EXPECT_EQ(p.m.checksum.size(), 64u);
 }
 
+TEST(MigrationParser, ConflictsAreIdsWithTheirLine) {
+  auto p = parse("-- requires: core/0001\n-- conflicts: core/0002_old, search/0001\n-- +up\nSELECT 1;\n");
+  ASSERT_TRUE(p.diag.errors.empty()) << p.diag.errors[0];
+  ASSERT_EQ(p.m.conflicts.size(), 2u);
+  EXPECT_EQ(p.m.conflicts[0].id, "core/0002_old");
+  EXPECT_EQ(p.m.conflicts[1].id, "search/0001");
+  EXPECT_EQ(p.m.conflicts[1].line, 2);
+  EXPECT_EQ(p.m.requirements.size(), 1u) << "a conflict orders nothing";
+  auto bad = parse("-- conflicts: not an id\n-- +up\nSELECT 1;\n");
+  ASSERT_EQ(bad.diag.errors.size(), 1u);
+  EXPECT_NE(bad.diag.errors[0].find("malformed migration id 'not an id'"), std::string::npos) << bad.diag.errors[0];
+}
+
 TEST(MigrationParser, UnknownDirectiveHasFileLineTextAndCaret) {
   auto p = parse("-- requirez: core/0001\n-- +up\nSELECT 1;\n");
   ASSERT_EQ(p.diag.errors.size(), 1u);
   EXPECT_EQ(p.diag.errors[0],
             "migrations/billing/0002_invoices.sql:1: unknown directive 'requirez' (known: requires, "
-            "phase, transaction, lock-timeout, statement-timeout, lint-allow, batch)\n"
+            "conflicts, phase, transaction, lock-timeout, statement-timeout, lint-allow, batch)\n"
             "  -- requirez: core/0001\n"
             "     ^");
 }
