@@ -249,8 +249,8 @@ void add_declared_conflicts(Context& ctx, const std::vector<Migration>& migratio
                   : " is independent of it: Trellis may apply both, in either order");
       add(ctx, m, allowed,
           finding_at("declared-conflict", c.line, 1, message,
-                     before ? "roll back " + y->id + " in this migration's up (and say so), or drop the conflict if it no "
-                                  "longer holds"
+                     before ? "if this migration's up undoes " + y->id + ", say so: -- lint-allow: declared-conflict "
+                                  "\"its up reverts " + y->id + "\"; else drop the conflict if it no longer holds"
                             : "release only one of them where the conflict matters, or order them with -- requires: " +
                                   m.id + " in " + y->id + " if it is meant to replace this one"));
     }
