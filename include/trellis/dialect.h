@@ -86,7 +86,8 @@ class Catalog {
     return {};
   }
   // Queries of other sessions running now on this database (the backfill's load signal);
-  // nullopt where the database cannot tell (SQLite).
+  // nullopt where the database has no such notion (SQLite); -1 where it has, but this
+  // role may not see other roles' sessions (PostgreSQL without pg_read_all_stats).
   virtual std::optional<int> active_queries() { return std::nullopt; }
   // The planner's estimate of a table's rows; nullopt when the database keeps none
   // (SQLite) or the table was never analysed.

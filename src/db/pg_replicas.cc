@@ -40,13 +40,13 @@ std::vector<ReplicaPosition> PgDialect::replicas(const std::string& position) {
 
 std::optional<int> PgDialect::active_queries() {
   // Other roles' sessions show a NULL state unless the role may read all statistics: then
-  // the count would be silently low, so it is unknown instead.
+  // the count would be silently low, so it is -1 (unknown) instead.
   Result r = s_.connection.exec(
       "SELECT CASE WHEN pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') "
       "OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN "
       "(SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND datname = current_database() "
       "AND pid <> pg_backend_pid() AND backend_type = 'client backend') END");
-  if (libpq().PQgetisnull(r.get(), 0, 0)) return std::nullopt;
+  if (libpq().PQgetisnull(r.get(), 0, 0)) return -1;
   return std::stoi(text_at(r, 0, 0));
 }
 

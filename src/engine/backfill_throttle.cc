@@ -51,13 +51,13 @@ void BackfillRunner::throttle_load(const Migration& m) {
   bool noted = false;
   for (;;) {
     std::optional<int> active = driver_.catalog().active_queries();
-    if (!active && !load_unknown_noted_) {
+    if (active && *active < 0 && !load_unknown_noted_) {
       observer_.on_note(m, "max_active_queries " + std::to_string(max) +
                                " is set, but this database role cannot see other roles' queries (grant it "
                                "pg_read_all_stats or pg_monitor): the backfill does not wait for the load");
       load_unknown_noted_ = true;
     }
-    if (!active || *active <= max) break;
+    if (!active || *active < 0 || *active <= max) break;
     if (!noted) {
       observer_.on_note(m, "throttled: " + std::to_string(*active) + " active queries on the database (max_active_queries " +
                                std::to_string(max) + "); waiting for the load to drop");

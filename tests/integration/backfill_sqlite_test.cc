@@ -97,6 +97,17 @@ TEST(BackfillSqlite, RangeWalkCoversEveryRowOnceThenRunsDependents) {
   EXPECT_TRUE(applied(p, "data/0003_after"));
 }
 
+// SQLite has no notion of other sessions' queries: max_active_queries neither waits nor
+// warns there (a [defaults] setting shared with PostgreSQL environments).
+TEST(BackfillSqlite, MaxActiveQueriesDoesNothingOnSqlite) {
+  BackfillProject p("allow_contract = true\nmax_active_queries = 1");
+  write_feature(p, 200, "table=items key=id size=64", kRangeBody);
+  auto r = p.run({"apply"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  expect_each_row_once(p, 200);
+  EXPECT_EQ(r.out.find("max_active_queries"), std::string::npos) << r.out;
+}
+
 TEST(BackfillSqlite, RangeWalkOnTextKeys) {
   BackfillProject p;
   p.write("migrations/t/0001_words.sql",
