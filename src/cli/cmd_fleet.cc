@@ -113,19 +113,16 @@ void print_done(FleetAction a, const TargetReport& t) {
   out.line(line);
 }
 
+nlohmann::json target_json(const TargetReport& t);
+
+// target.finished: the report's counts (as in fleet.json), named by "target".
 nlohmann::ordered_json target_event(const TargetReport& t) {
-  nlohmann::ordered_json e = {{"target", t.name},
-                              {"result", target_result_name(t.result)},
-                              {"applied", t.applied},
-                              {"failed", t.failed},
-                              {"blocked", t.blocked},
-                              {"held", t.held},
-                              {"pending", t.pending},
-                              {"running", t.running},
-                              {"paused", t.paused},
-                              {"interrupted", t.interrupted},
-                              {"duration_ms", t.duration_ms}};
-  e["error"] = t.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.error);
+  nlohmann::json j = target_json(t);
+  nlohmann::ordered_json e = {{"target", t.name}};
+  for (const char* key : {"result", "applied", "failed", "blocked", "held", "pending", "running", "paused",
+                          "interrupted", "duration_ms", "error"}) {
+    e[key] = j[key];
+  }
   return e;
 }
 

@@ -29,24 +29,6 @@ std::string found_on_path(const std::string& program) {
   return "";
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
 std::string text_of(const Json& node, std::string_view key) {
   auto it = node.find(key);
   return it != node.end() && it->is_string() ? it->get<std::string>() : "";
@@ -138,9 +120,9 @@ AlembicRendering render_alembic_revisions(const std::vector<std::string>& python
   std::vector<std::string> args = {"render"};
   for (const AlembicRenderPlan& p : plan) {
     std::vector<std::string> start;
-    for (const auto& s : p.start) start.push_back(json_string(s));
-    args.push_back("{\"revision\": " + json_string(p.revision) + ", \"start\": [" + join(start, ", ") +
-                   "], \"down_to\": " + json_string(p.down_to) + "}");
+    for (const auto& s : p.start) start.push_back(quoted_string(s));
+    args.push_back("{\"revision\": " + quoted_string(p.revision) + ", \"start\": [" + join(start, ", ") +
+                   "], \"down_to\": " + quoted_string(p.down_to) + "}");
   }
   std::string answer;
   JsonTree tree;

@@ -3,33 +3,16 @@
 // Sqitch tag. A later import appends its own table.
 #include <cstdio>
 
+#include "import/source_files.h"
 #include "import/writer.h"
 #include "util/text.h"
 
 namespace trellis::imports {
 namespace {
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
 std::string array(const std::vector<std::string>& items) {
   std::vector<std::string> q;
-  for (const auto& s : items) q.push_back(quoted(s));
+  for (const auto& s : items) q.push_back(quoted_string(s));
   return "[" + join(q, ", ") + "]";
 }
 
@@ -42,13 +25,13 @@ std::string manifest_text(const Conversion& c, const ImportOptions& options, con
         "# `trellis adopt` and people read it; Trellis itself does not need it to run.\n";
   }
   if (t.back() != '\n') t += '\n';
-  t += "\n[[import]]\ntool = " + quoted(options.tool) + "\nsource = " + quoted(options.source_dir) +
+  t += "\n[[import]]\ntool = " + quoted_string(options.tool) + "\nsource = " + quoted_string(options.source_dir) +
        "\nfeatures = " + array(c.report.features) + "\n";
-  if (!c.report.history_table.empty()) t += "history_table = " + quoted(c.report.history_table) + "\n";
-  if (!c.report.history_schema.empty()) t += "history_schema = " + quoted(c.report.history_schema) + "\n";
-  if (!c.report.source_project.empty()) t += "project = " + quoted(c.report.source_project) + "\n";
+  if (!c.report.history_table.empty()) t += "history_table = " + quoted_string(c.report.history_table) + "\n";
+  if (!c.report.history_schema.empty()) t += "history_schema = " + quoted_string(c.report.history_schema) + "\n";
+  if (!c.report.source_project.empty()) t += "project = " + quoted_string(c.report.source_project) + "\n";
   for (const ImportedMigration& m : c.report.migrations) {
-    t += "\n[[import.migration]]\nid = " + quoted(m.id) + "\nsource_version = " + quoted(m.source_version) +
+    t += "\n[[import.migration]]\nid = " + quoted_string(m.id) + "\nsource_version = " + quoted_string(m.source_version) +
          "\nsource_files = " + array(m.source_files) + "\n";
     if (!m.source_parents.empty()) t += "source_parents = " + array(m.source_parents) + "\n";
     if (!m.requires_ids.empty()) t += "requires = " + array(m.requires_ids) + "\n";
@@ -56,7 +39,7 @@ std::string manifest_text(const Conversion& c, const ImportOptions& options, con
   }
   for (const std::string& tag : c.report.tags) {
     auto at = tag.find(" after ");
-    t += "\n[[import.tag]]\nname = " + quoted(tag.substr(0, at)) + "\nafter = " + quoted(tag.substr(at + 7)) + "\n";
+    t += "\n[[import.tag]]\nname = " + quoted_string(tag.substr(0, at)) + "\nafter = " + quoted_string(tag.substr(at + 7)) + "\n";
   }
   return t;
 }

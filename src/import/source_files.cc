@@ -1,5 +1,6 @@
 #include "import/source_files.h"
 
+#include <cstdio>
 #include <algorithm>
 #include <filesystem>
 
@@ -146,6 +147,24 @@ SqlShape sql_shape(std::string_view sql) {
     shape.parsed = false;
   }
   return shape;
+}
+
+std::string quoted_string(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace trellis::imports

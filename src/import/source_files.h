@@ -14,6 +14,9 @@ std::vector<std::string> list_names(const std::string& dir, bool directories);
 // Files under `dir` at any depth, as paths relative to it, sorted.
 std::vector<std::string> list_files_deep(const std::string& dir);
 bool is_file(const std::string& path);
+// `s` in double quotes, `"` and `\` escaped and control characters as \uXXXX: a TOML
+// basic string and a JSON string alike.
+std::string quoted_string(const std::string& s);
 std::string path_join(const std::string& dir, const std::string& name);
 
 struct TextLine {
